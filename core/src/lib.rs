@@ -1,0 +1,17 @@
+//! sayso-core: every rule the widget and the Worker share, written once.
+//!
+//! No browser and no Worker types live here, so the same code validates a submission in the
+//! visitor's browser and again at the edge, and the same `Aggregate` answers every summary.
+
+pub mod aggregate;
+pub mod scale;
+pub mod validate;
+pub mod wire;
+
+pub use aggregate::{Aggregate, Tally};
+pub use scale::{Rating, Scale};
+pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
+pub use wire::{
+    ApiError, ErrorBody, NewSite, Nps, ScaleSummary, SiteConfig, Submission, SubmissionWire,
+    Summary, WidgetConfig,
+};

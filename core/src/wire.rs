@@ -1,0 +1,385 @@
+//! The JSON wire format between the widget, the Worker and site owners.
+//!
+//! `*Wire` types are what arrives, with only JSON's types checked; `validate` turns them into
+//! the checked types. Names here are the field names on the wire and in the API reference.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scale::{Rating, Scale};
+use crate::validate::{self, Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
+
+/// The most allowed origins one site may list.
+pub const MAX_ORIGINS: usize = 20;
+
+/// A submission as it travels: `POST /v1/sites/{site}/feedback`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionWire {
+    /// Client-made UUID; the idempotency key.
+    pub id: String,
+    /// The site id, the same as in the URL.
+    pub site: String,
+    /// `thumbs`, `stars` or `nps`.
+    pub scale: String,
+    /// The rating on that scale.
+    pub value: i64,
+    /// What the visitor wrote, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `location.pathname` of the page.
+    pub page: String,
+    /// The language the widget was shown in.
+    pub locale: String,
+    /// When the visitor clicked, in the browser's clock (ms since 1970).
+    pub client_ts: i64,
+    /// The widget's version.
+    pub widget_version: String,
+    /// Edit revision: 0 for the first send, +1 for each change of the same submission.
+    #[serde(default)]
+    pub rev: u32,
+}
+
+/// A checked submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    /// The idempotency key.
+    pub id: SubmissionId,
+    /// The site it belongs to.
+    pub site: SiteId,
+    /// The rating.
+    pub rating: Rating,
+    /// The comment, if any.
+    pub comment: Option<Comment>,
+    /// The page path.
+    pub page: PagePath,
+    /// The language tag.
+    pub locale: Locale,
+    /// Client clock, ms since 1970.
+    pub client_ts: i64,
+    /// Widget version.
+    pub widget_version: String,
+    /// Edit revision.
+    pub rev: u32,
+}
+
+impl SubmissionWire {
+    /// Applies every submission rule; the first broken one is the error.
+    pub fn validate(&self) -> Result<Submission, ValidationError> {
+        let scale = Scale::parse(&self.scale).ok_or_else(|| ValidationError::UnknownScale(self.scale.chars().take(20).collect()))?;
+        Ok(Submission {
+            id: SubmissionId::parse(&self.id)?,
+            site: SiteId::parse(&self.site)?,
+            rating: Rating::new(scale, self.value)?,
+            comment: match &self.comment {
+                Some(text) => Comment::parse(text)?,
+                None => None,
+            },
+            page: PagePath::parse(&self.page)?,
+            locale: Locale::parse(&self.locale)?,
+            client_ts: validate::client_timestamp(self.client_ts)?,
+            widget_version: validate::widget_version(&self.widget_version)?,
+            rev: self.rev,
+        })
+    }
+}
+
+impl Submission {
+    /// The wire form; `to_wire().validate()` gives back the same submission.
+    pub fn to_wire(&self) -> SubmissionWire {
+        SubmissionWire {
+            id: self.id.as_str().to_owned(),
+            site: self.site.as_str().to_owned(),
+            scale: self.rating.scale().as_str().to_owned(),
+            value: i64::from(self.rating.value()),
+            comment: self.comment.as_ref().map(|c| c.as_str().to_owned()),
+            page: self.page.as_str().to_owned(),
+            locale: self.locale.as_str().to_owned(),
+            client_ts: self.client_ts,
+            widget_version: self.widget_version.clone(),
+            rev: self.rev,
+        }
+    }
+
+    /// Whether `other` says the same thing: a resend rather than an edit.
+    pub fn same_content(&self, other: &Submission) -> bool {
+        self.rating == other.rating && self.comment == other.comment && self.page == other.page && self.locale == other.locale
+    }
+}
+
+/// What happened to a submission; the body of a 2xx answer to `POST …/feedback`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitOutcome {
+    /// The submission id.
+    pub id: String,
+    /// What the edge did with it.
+    pub status: SubmitStatus,
+}
+
+/// The fate of one send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmitStatus {
+    /// First time this id was seen: stored and counted (HTTP 201).
+    Created,
+    /// The same id and content again: nothing changed (HTTP 200).
+    Duplicate,
+    /// A newer revision of the same id: the counts moved from the old rating to the new (200).
+    Updated,
+    /// An older revision arrived after a newer one: ignored (200).
+    Superseded,
+}
+
+/// What the widget shows; set by the site owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WidgetConfig {
+    /// The rating scale.
+    pub scale: Scale,
+    /// The question above the scale.
+    pub question: String,
+    /// The prompt of the optional comment step.
+    pub follow_up: String,
+    /// Shown after the visitor is done.
+    pub thank_you: String,
+}
+
+impl Default for WidgetConfig {
+    fn default() -> Self {
+        WidgetConfig {
+            scale: Scale::Stars,
+            question: "How would you rate this page?".to_owned(),
+            follow_up: "Anything we could do better? (optional)".to_owned(),
+            thank_you: "Thank you for your feedback!".to_owned(),
+        }
+    }
+}
+
+impl WidgetConfig {
+    /// Checks and trims every text.
+    pub fn validate(&self) -> Result<WidgetConfig, ValidationError> {
+        Ok(WidgetConfig {
+            scale: self.scale,
+            question: validate::text("question", &self.question)?,
+            follow_up: validate::text("follow_up", &self.follow_up)?,
+            thank_you: validate::text("thank_you", &self.thank_you)?,
+        })
+    }
+}
+
+/// A site's public configuration: `GET /v1/sites/{site}/config`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteConfig {
+    /// The site id.
+    pub site: String,
+    /// What the widget shows.
+    pub widget: WidgetConfig,
+}
+
+/// The body of `POST /v1/sites` (admin).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSite {
+    /// A chosen id; a random one when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// A name for people.
+    pub name: String,
+    /// Origins whose pages may send feedback, e.g. `https://example.com`.
+    pub origins: Vec<String>,
+    /// What the widget shows.
+    #[serde(default)]
+    pub widget: WidgetConfig,
+}
+
+/// A checked `NewSite`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteSettings {
+    /// The chosen id, if any.
+    pub id: Option<SiteId>,
+    /// The name.
+    pub name: String,
+    /// Allowed origins, 1 to `MAX_ORIGINS`, without repeats.
+    pub origins: Vec<Origin>,
+    /// Widget configuration.
+    pub widget: WidgetConfig,
+}
+
+impl NewSite {
+    /// Applies the site rules.
+    pub fn validate(&self) -> Result<SiteSettings, ValidationError> {
+        let mut origins = self.origins.iter().map(|o| Origin::parse(o)).collect::<Result<Vec<_>, _>>()?;
+        origins.sort();
+        origins.dedup();
+        if origins.is_empty() || origins.len() > MAX_ORIGINS {
+            return Err(ValidationError::InvalidOrigin(format!("{} origins (1 to {MAX_ORIGINS} allowed)", origins.len())));
+        }
+        Ok(SiteSettings {
+            id: self.id.as_deref().map(SiteId::parse).transpose()?,
+            name: validate::text("name", &self.name)?,
+            origins,
+            widget: self.widget.validate()?,
+        })
+    }
+}
+
+/// The answer to `POST /v1/sites`: the owner key is shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteCreated {
+    /// The site id.
+    pub site: String,
+    /// The owner key for `Authorization: Bearer …`; only its hash is stored.
+    pub owner_key: String,
+    /// The line to paste into a page.
+    pub snippet: String,
+}
+
+/// `GET /v1/sites/{site}/summary`: every number the dashboard shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The site id.
+    pub site: String,
+    /// Ratings counted, all scales.
+    pub total: u64,
+    /// Ratings that came with a comment.
+    pub comments: u64,
+    /// One entry per scale that has ratings.
+    pub scales: Vec<ScaleSummary>,
+}
+
+/// The numbers for one scale.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScaleSummary {
+    /// Which scale.
+    pub scale: Scale,
+    /// Ratings on it.
+    pub count: u64,
+    /// Of those, with a comment.
+    pub comments: u64,
+    /// Mean value (for thumbs: the share of thumbs up).
+    pub mean: f64,
+    /// Count per value, every value of the scale, lowest first.
+    pub histogram: Vec<Bucket>,
+    /// For the NPS scale only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nps: Option<Nps>,
+}
+
+/// One bar of a histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// The rating value.
+    pub value: u8,
+    /// How many.
+    pub count: u64,
+}
+
+/// Net Promoter Score: % promoters (9–10) minus % detractors (0–6), from -100 to 100.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Nps {
+    /// The score.
+    pub score: f64,
+    /// Ratings of 9 or 10.
+    pub promoters: u64,
+    /// Ratings of 7 or 8.
+    pub passives: u64,
+    /// Ratings of 0 to 6.
+    pub detractors: u64,
+}
+
+/// Every error the API answers: `{"error":{"code":"…","message":"…"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// The inside of `ApiError`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable snake_case code.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl ApiError {
+    /// Builds the error body.
+    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError { error: ErrorBody { code: code.to_owned(), message: message.into() } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire() -> SubmissionWire {
+        SubmissionWire {
+            id: "0190a6e2-7c1d-7abc-8def-0123456789ab".into(),
+            site: "demo".into(),
+            scale: "stars".into(),
+            value: 4,
+            comment: Some("  Great docs ".into()),
+            page: "/docs".into(),
+            locale: "en-GB".into(),
+            client_ts: 1_763_900_000_000,
+            widget_version: "0.1.0".into(),
+            rev: 0,
+        }
+    }
+
+    #[test]
+    fn a_valid_submission_round_trips_through_json() {
+        let submission = wire().validate().expect("valid");
+        assert_eq!(submission.comment.as_ref().map(Comment::as_str), Some("Great docs"));
+        let json = serde_json::to_string(&submission.to_wire()).expect("serializes");
+        let back: SubmissionWire = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back.validate(), Ok(submission));
+    }
+
+    #[test]
+    fn unknown_fields_and_wrong_types_are_refused() {
+        let mut value = serde_json::to_value(wire()).expect("serializes");
+        value["extra"] = 1.into();
+        assert!(serde_json::from_value::<SubmissionWire>(value.clone()).is_err());
+        value.as_object_mut().map(|o| o.remove("extra"));
+        value["value"] = "4".into();
+        assert!(serde_json::from_value::<SubmissionWire>(value).is_err());
+    }
+
+    #[test]
+    fn each_broken_rule_has_its_code() {
+        let cases: [(fn(&mut SubmissionWire), &str); 8] = [
+            (|w| w.id = "x".into(), "invalid_id"),
+            (|w| w.site = "X".into(), "invalid_site"),
+            (|w| w.scale = "emoji-ish".into(), "invalid_scale"),
+            (|w| w.value = 6, "rating_out_of_range"),
+            (|w| w.comment = Some("x".repeat(5000)), "comment_too_long"),
+            (|w| w.page = "docs".into(), "invalid_page"),
+            (|w| w.locale = "english".into(), "invalid_locale"),
+            (|w| w.client_ts = -5, "invalid_timestamp"),
+        ];
+        for (break_it, code) in cases {
+            let mut w = wire();
+            break_it(&mut w);
+            assert_eq!(w.validate().map_err(|e| e.code()), Err(code));
+        }
+    }
+
+    #[test]
+    fn new_sites_are_checked_and_origins_deduplicated() {
+        let site = NewSite { id: None, name: "Docs".into(), origins: vec!["https://A.com".into(), "https://a.com".into()], widget: WidgetConfig::default() };
+        assert_eq!(site.validate().map(|s| s.origins.len()), Ok(1));
+        let none = NewSite { origins: vec![], ..site.clone() };
+        assert_eq!(none.validate().map_err(|e| e.code()), Err("invalid_origin"));
+        let blank = NewSite { widget: WidgetConfig { question: " ".into(), ..WidgetConfig::default() }, ..site };
+        assert_eq!(blank.validate().map_err(|e| e.code()), Err("invalid_text"));
+    }
+
+    #[test]
+    fn widget_config_json_fills_defaults() {
+        let config: WidgetConfig = serde_json::from_str(r#"{"scale":"nps"}"#).expect("parses");
+        assert_eq!(config.scale, Scale::Nps);
+        assert_eq!(config.question, WidgetConfig::default().question);
+    }
+}
