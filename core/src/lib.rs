@@ -12,6 +12,6 @@ pub use aggregate::{Aggregate, Tally};
 pub use scale::{Rating, Scale};
 pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
 pub use wire::{
-    ApiError, ErrorBody, NewSite, Nps, ScaleSummary, SiteConfig, Submission, SubmissionWire,
-    Summary, WidgetConfig,
+    ApiError, Bucket, ErrorBody, NewSite, Nps, ScaleSummary, SiteConfig, SiteCreated, SiteSettings, Submission,
+    SubmissionWire, SubmitOutcome, SubmitStatus, Summary, WidgetConfig,
 };

@@ -247,6 +247,13 @@ impl Locale {
     }
 }
 
+impl Default for Locale {
+    /// English, the fallback when nothing else says which language to use.
+    fn default() -> Self {
+        Locale("en".to_owned())
+    }
+}
+
 /// A web origin, `scheme://host[:port]`, lowercase, as browsers send it in `Origin`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]

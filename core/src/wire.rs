@@ -83,6 +83,84 @@ impl SubmissionWire {
     }
 }
 
+impl SubmissionWire {
+    /// The same JSON as `serde_json::to_string(self)`, written by hand so the widget ships no
+    /// JSON library (tested equal to serde's output).
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256);
+        out.push_str("{\"id\":");
+        push_json_str(&mut out, &self.id);
+        out.push_str(",\"site\":");
+        push_json_str(&mut out, &self.site);
+        out.push_str(",\"scale\":");
+        push_json_str(&mut out, &self.scale);
+        out.push_str(",\"value\":");
+        push_int(&mut out, self.value);
+        if let Some(comment) = &self.comment {
+            out.push_str(",\"comment\":");
+            push_json_str(&mut out, comment);
+        }
+        out.push_str(",\"page\":");
+        push_json_str(&mut out, &self.page);
+        out.push_str(",\"locale\":");
+        push_json_str(&mut out, &self.locale);
+        out.push_str(",\"client_ts\":");
+        push_int(&mut out, self.client_ts);
+        out.push_str(",\"widget_version\":");
+        push_json_str(&mut out, &self.widget_version);
+        out.push_str(",\"rev\":");
+        push_int(&mut out, i64::from(self.rev));
+        out.push('}');
+        out
+    }
+}
+
+/// Appends `text` as a JSON string, escaped exactly as serde_json escapes it.
+fn push_json_str(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX_DIGITS[(c as usize) >> 4]));
+                out.push(char::from(HEX_DIGITS[(c as usize) & 0xf]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends an integer in decimal (without `core::fmt`, which the widget avoids for size).
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
+}
+
 impl Submission {
     /// The wire form; `to_wire().validate()` gives back the same submission.
     pub fn to_wire(&self) -> SubmissionWire {
@@ -335,6 +413,19 @@ mod tests {
         let json = serde_json::to_string(&submission.to_wire()).expect("serializes");
         let back: SubmissionWire = serde_json::from_str(&json).expect("parses");
         assert_eq!(back.validate(), Ok(submission));
+    }
+
+    #[test]
+    fn hand_written_json_equals_serde_json() {
+        let mut w = wire();
+        assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
+        w.comment = Some("quote \" backslash \\ newline \n tab \t bell \u{7} nul \u{0} é 😀 \u{1f}".into());
+        w.value = -42;
+        w.client_ts = i64::MIN;
+        w.rev = u32::MAX;
+        assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
+        w.comment = None;
+        assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
     }
 
     #[test]

@@ -1,0 +1,225 @@
+//! HTTP plumbing shared by every route: JSON errors, body limits, CORS, security headers, auth.
+
+use sayso_core::{ApiError, Origin, ValidationError};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+use worker::{Request, Response};
+
+/// The largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// Everything that can go wrong while answering a request.
+#[derive(Debug, Error)]
+pub enum Failure {
+    /// The input broke one of sayso-core's rules.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The body is not JSON of the shape the route expects.
+    #[error("the body is not valid JSON for this route: {0}")]
+    BadJson(String),
+    /// The site in the body is not the site in the URL.
+    #[error("the submission's site does not match the site in the URL")]
+    SiteMismatch,
+    /// The body is larger than `BODY_LIMIT`.
+    #[error("the body is larger than {BODY_LIMIT} bytes")]
+    TooLarge,
+    /// The body's media type is not one the route reads.
+    #[error("send the body as {0}")]
+    UnsupportedMediaType(&'static str),
+    /// No route has this path.
+    #[error("there is nothing at this path")]
+    NotFound,
+    /// The path exists, the method does not.
+    #[error("this path does not accept this method")]
+    MethodNotAllowed,
+    /// No site has this id.
+    #[error("there is no site with this id")]
+    SiteNotFound,
+    /// A site with the chosen id exists already.
+    #[error("a site with this id exists already")]
+    SiteExists,
+    /// A write came without `Origin` or `Referer`.
+    #[error("the request has no Origin or Referer header")]
+    OriginRequired,
+    /// A write came from a page whose origin the site does not allow.
+    #[error("this site does not accept feedback from this origin")]
+    OriginNotAllowed,
+    /// The bearer token is missing or wrong.
+    #[error("a valid key is required: send Authorization: Bearer <key>")]
+    Unauthorized,
+    /// The Worker has no `ADMIN_TOKEN` secret, so admin routes are off.
+    #[error("admin routes are off: set the ADMIN_TOKEN secret")]
+    AdminDisabled,
+    /// Same id and revision as a stored submission but different content.
+    #[error("this submission id and revision were already used for different content")]
+    EditConflict,
+    /// An edit came after the edit window of its submission closed.
+    #[error("this submission can no longer be changed")]
+    EditWindowClosed,
+    /// The widget assets were not built into this Worker.
+    #[error("the widget is not built into this Worker: run `cargo xtask build`")]
+    WidgetMissing,
+    /// Our fault; the detail goes to the log, never to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<worker::Error> for Failure {
+    fn from(e: worker::Error) -> Self {
+        Failure::Internal(e.to_string())
+    }
+}
+
+impl Failure {
+    /// The one mapping from an error to what the client sees: (status, code, message).
+    pub fn status_code_message(&self) -> (u16, &'static str, String) {
+        let (status, code) = match self {
+            Failure::Invalid(e) => (400, e.code()),
+            Failure::BadJson(_) => (400, "invalid_json"),
+            Failure::SiteMismatch => (400, "site_mismatch"),
+            Failure::TooLarge => (413, "body_too_large"),
+            Failure::UnsupportedMediaType(_) => (415, "unsupported_media_type"),
+            Failure::NotFound => (404, "not_found"),
+            Failure::MethodNotAllowed => (405, "method_not_allowed"),
+            Failure::SiteNotFound => (404, "site_not_found"),
+            Failure::SiteExists => (409, "site_exists"),
+            Failure::OriginRequired => (403, "origin_required"),
+            Failure::OriginNotAllowed => (403, "origin_not_allowed"),
+            Failure::Unauthorized => (401, "unauthorized"),
+            Failure::AdminDisabled => (503, "admin_disabled"),
+            Failure::EditConflict => (409, "edit_conflict"),
+            Failure::EditWindowClosed => (409, "edit_window_closed"),
+            Failure::WidgetMissing => (503, "widget_missing"),
+            Failure::Internal(_) => (500, "internal"),
+        };
+        (status, code, self.to_string())
+    }
+}
+
+/// A JSON response with the given status.
+pub fn json<T: serde::Serialize>(status: u16, body: &T) -> Result<Response, Failure> {
+    Ok(Response::from_json(body)?.with_status(status))
+}
+
+/// The JSON error response for a failure; internal details are logged, not sent.
+pub fn error_response(failure: &Failure) -> worker::Result<Response> {
+    if let Failure::Internal(detail) = failure {
+        worker::console_error!("internal error: {detail}");
+    }
+    let (status, code, message) = failure.status_code_message();
+    let response = Response::from_json(&ApiError::new(code, message))?.with_status(status);
+    if status == 405 {
+        response.headers().set("allow", "GET, POST, OPTIONS")?;
+    }
+    Ok(response)
+}
+
+/// Turns a route's result into the response, adding the headers every response carries.
+pub fn finish(result: Result<Response, Failure>) -> worker::Result<Response> {
+    let response = match result {
+        Ok(response) => response,
+        Err(failure) => error_response(&failure)?,
+    };
+    let headers = response.headers();
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("referrer-policy", "no-referrer")?;
+    if !headers.has("cache-control")? {
+        headers.set("cache-control", "no-store")?;
+    }
+    Ok(response)
+}
+
+/// Reads a body of at most `BODY_LIMIT` bytes whose media type is one of `accepted`.
+pub async fn read_body(req: &mut Request, accepted: &[&str], expected: &'static str) -> Result<Vec<u8>, Failure> {
+    let content_type = req.headers().get("content-type")?.unwrap_or_default();
+    let media_type = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if !accepted.contains(&media_type.as_str()) {
+        return Err(Failure::UnsupportedMediaType(expected));
+    }
+    let declared = req.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return Err(Failure::TooLarge);
+    }
+    let body = req.bytes().await?;
+    if body.len() > BODY_LIMIT {
+        return Err(Failure::TooLarge);
+    }
+    Ok(body)
+}
+
+/// Parses a JSON body into `T`, mapping serde's complaint into `invalid_json`.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+    serde_json::from_slice(body).map_err(|e| Failure::BadJson(e.to_string()))
+}
+
+/// The origin of the page that made a request: `Origin`, or else the origin of `Referer`.
+pub fn request_origin(req: &Request) -> Result<Origin, Failure> {
+    let headers = req.headers();
+    if let Some(origin) = headers.get("origin")?.filter(|o| o != "null") {
+        return Origin::parse(&origin).map_err(|_| Failure::OriginNotAllowed);
+    }
+    match headers.get("referer")? {
+        Some(referer) => Origin::of_url(&referer).map_err(|_| Failure::OriginNotAllowed),
+        None => Err(Failure::OriginRequired),
+    }
+}
+
+/// Adds the CORS headers that let `origin` read the response (and send JSON to it).
+pub fn allow_origin(response: Response, origin: &Origin) -> Response {
+    let headers = response.headers();
+    let _ = headers.set("access-control-allow-origin", origin.as_str());
+    let _ = headers.append("vary", "Origin");
+    let _ = headers.set("access-control-allow-methods", "POST, OPTIONS");
+    let _ = headers.set("access-control-allow-headers", "content-type");
+    let _ = headers.set("access-control-max-age", "7200");
+    response
+}
+
+/// Adds `Access-Control-Allow-Origin: *` for public, credential-free resources.
+pub fn allow_any_origin(response: Response) -> Response {
+    let _ = response.headers().set("access-control-allow-origin", "*");
+    response
+}
+
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer_token(req: &Request) -> Result<String, Failure> {
+    let value = req.headers().get("authorization")?.ok_or(Failure::Unauthorized)?;
+    let token = value.strip_prefix("Bearer ").ok_or(Failure::Unauthorized)?.trim();
+    if token.is_empty() {
+        return Err(Failure::Unauthorized);
+    }
+    Ok(token.to_owned())
+}
+
+/// SHA-256 of `text`, lowercase hex: how keys are stored and ETags are made.
+pub fn sha256_hex(text: &[u8]) -> String {
+    Sha256::digest(text).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two secrets' hashes in time independent of where they differ.
+pub fn same_secret(given: &str, expected_hash: &str) -> bool {
+    let given_hash = sha256_hex(given.as_bytes());
+    given_hash.len() == expected_hash.len()
+        && given_hash.bytes().zip(expected_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// `n` random bytes as lowercase base32 (a–z, 2–7): ids and keys that are safe in URLs.
+pub fn random_token(n: usize) -> Result<String, Failure> {
+    let mut bytes = vec![0u8; n];
+    getrandom::getrandom(&mut bytes).map_err(|e| Failure::Internal(format!("getrandom: {e}")))?;
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::new();
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for byte in bytes {
+        buffer = (buffer << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
+    }
+    Ok(out)
+}

@@ -1,0 +1,33 @@
+//! The sayso Worker: the router, and nothing else. Each route lives in `routes/`, the per-site
+//! storage in `site.rs`, and the HTTP plumbing in `http.rs`.
+
+mod http;
+mod routes;
+mod site;
+
+pub use site::SiteObject;
+
+use worker::{event, Context, Env, Method, Request, Response};
+
+use http::Failure;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let result = match (req.method(), segments.as_slice()) {
+        (Method::Get | Method::Head, ["healthz"]) => routes::health(),
+        (Method::Get | Method::Head, ["v1", "embed.js"]) => routes::assets::embed(),
+        (Method::Get | Method::Head, ["v1", "widget", file]) => routes::assets::file(file),
+        (Method::Post, ["v1", "sites"]) => routes::sites::create(req, &env).await,
+        (Method::Get, ["v1", "sites", site, "config"]) => routes::config::get(&req, &env, site).await,
+        (Method::Post, ["v1", "sites", site, "feedback"]) => routes::submit::post(req, &env, site).await,
+        (Method::Options, ["v1", "sites", site, "feedback"]) => routes::submit::preflight(req, &env, site).await,
+        (Method::Get, ["v1", "sites", site, "summary"]) => routes::summary::get(&req, &env, site).await,
+        (_, ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] | ["v1", "sites"] | ["v1", "sites", _, "config" | "feedback" | "summary"]) => {
+            Err(Failure::MethodNotAllowed)
+        }
+        _ => Err(Failure::NotFound),
+    };
+    http::finish(result)
+}

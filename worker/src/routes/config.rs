@@ -1,0 +1,27 @@
+//! `GET /v1/sites/{site}/config`: the widget's public configuration, cacheable, with an ETag.
+
+use worker::{Env, Method, Request, Response};
+
+use crate::http::{self, Failure};
+use crate::site;
+
+/// How long browsers and the edge may reuse a config before asking again, in seconds.
+const MAX_AGE: u32 = 60;
+
+/// Answers 304 when the client's ETag is current.
+pub async fn get(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    let site = super::site_id(site)?;
+    let mut answer = site::ask(env, &site, Method::Get, "/config", &[], None).await?;
+    if answer.status_code() != 200 {
+        return Ok(answer);
+    }
+    let body = answer.bytes().await?;
+    let etag = format!("\"{}\"", &http::sha256_hex(&body)[..32]);
+    let fresh = req.headers().get("if-none-match")?.is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag));
+    let response = if fresh { Response::empty()?.with_status(304) } else { Response::from_bytes(body)? };
+    let headers = response.headers();
+    headers.set("content-type", "application/json")?;
+    headers.set("etag", &etag)?;
+    headers.set("cache-control", &format!("public, max-age={MAX_AGE}"))?;
+    Ok(http::allow_any_origin(response))
+}

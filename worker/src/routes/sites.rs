@@ -1,0 +1,39 @@
+//! `POST /v1/sites` (admin): creates a site and answers its owner key, once.
+
+use sayso_core::{NewSite, SiteCreated, SiteId};
+use worker::{Env, Method, Request, Response};
+
+use crate::http::{self, Failure};
+use crate::site::{self, SiteRecord};
+
+/// Checks the admin token, the settings, then creates the site's object.
+pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
+    let admin_token = env.secret("ADMIN_TOKEN").map(|s| s.to_string()).map_err(|_| Failure::AdminDisabled)?;
+    let given = http::bearer_token(&req)?;
+    if !http::same_secret(&given, &http::sha256_hex(admin_token.as_bytes())) {
+        return Err(Failure::Unauthorized);
+    }
+    let body = http::read_body(&mut req, &["application/json"], "application/json").await?;
+    let settings = http::parse_json::<NewSite>(&body)?.validate()?;
+    let site = match settings.id {
+        Some(id) => id,
+        None => SiteId::parse(&http::random_token(10)?)?,
+    };
+    let owner_key = format!("sk_{}", http::random_token(32)?);
+    let record = SiteRecord {
+        site: site.as_str().to_owned(),
+        name: settings.name,
+        origins: settings.origins.iter().map(|o| o.as_str().to_owned()).collect(),
+        widget: settings.widget,
+        owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
+        created_at: worker::Date::now().as_millis() as i64,
+    };
+    let text = serde_json::to_vec(&record).map_err(|e| Failure::Internal(e.to_string()))?;
+    let answer = site::ask(env, &site, Method::Post, "/create", &[], Some(text)).await?;
+    if answer.status_code() != 201 {
+        return Ok(answer);
+    }
+    let edge = req.url()?.origin().ascii_serialization();
+    let snippet = format!(r#"<script async src="{edge}/v1/embed.js" data-site="{}"></script>"#, site.as_str());
+    http::json(201, &SiteCreated { site: site.as_str().to_owned(), owner_key, snippet })
+}

@@ -1,0 +1,336 @@
+//! The `SiteObject` Durable Object: one per site (`id_from_name(site)`), on SQLite storage, the
+//! single writer of that site's settings, submissions and counts.
+//!
+//! The Worker talks to it over internal requests (`ask`); every write is one transaction, so a
+//! submission and the counts it moves are stored together or not at all.
+
+use std::cell::Cell;
+
+use sayso_core::{Aggregate, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionWire, SubmitOutcome, SubmitStatus, Tally, WidgetConfig};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State};
+
+use crate::http::{self, Failure};
+
+/// How long after its first arrival a submission may still be changed (a comment added, the
+/// rating corrected), in milliseconds.
+pub const EDIT_WINDOW_MS: i64 = 30 * 60 * 1000;
+
+/// The internal header carrying the origin the Worker checked the request came from.
+pub const ORIGIN_HEADER: &str = "x-sayso-origin";
+
+/// A site as its object stores it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SiteRecord {
+    /// The site id.
+    pub site: String,
+    /// A name for people.
+    pub name: String,
+    /// Origins allowed to send feedback.
+    pub origins: Vec<String>,
+    /// What the widget shows.
+    pub widget: WidgetConfig,
+    /// SHA-256 (hex) of the owner key; the key itself is never stored.
+    pub owner_key_sha256: String,
+    /// When it was created (ms since 1970).
+    pub created_at: i64,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS site (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submission (
+  id TEXT PRIMARY KEY,
+  scale TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  comment TEXT,
+  page TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  client_ts INTEGER NOT NULL,
+  widget_version TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tally (
+  scale TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  ratings INTEGER NOT NULL,
+  comments INTEGER NOT NULL,
+  PRIMARY KEY (scale, value)
+);
+";
+
+#[wasm_bindgen]
+extern "C" {
+    /// The JS `DurableObjectStorage`, for `transactionSync`, which workers-rs does not wrap.
+    type JsStorage;
+
+    /// Runs `body` in a SQLite transaction; a thrown error rolls it back.
+    #[wasm_bindgen(method, catch, js_name = transactionSync)]
+    fn transaction_sync(this: &JsStorage, body: &mut dyn FnMut() -> Result<JsValue, JsValue>) -> Result<JsValue, JsValue>;
+}
+
+/// One site's storage.
+#[durable_object]
+pub struct SiteObject {
+    sql: SqlStorage,
+    storage: Option<JsStorage>,
+    schema_ready: Cell<bool>,
+}
+
+impl DurableObject for SiteObject {
+    fn new(state: State, _env: Env) -> Self {
+        let sql = state.storage().sql();
+        let storage = state._inner().storage().ok().map(JsCast::unchecked_into);
+        Self { sql, storage, schema_ready: Cell::new(false) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let result = match (req.method(), req.path().as_str()) {
+            (Method::Post, "/create") => self.create(&mut req).await,
+            (Method::Get, "/config") => self.config(),
+            (Method::Post, "/check-origin") => self.check_origin(&req).and_then(|_| Ok(Response::empty()?.with_status(204))),
+            (Method::Post, "/submit") => self.submit(&mut req).await,
+            (Method::Get, "/summary") => self.summary(&req),
+            _ => Err(Failure::NotFound),
+        };
+        match result {
+            Ok(response) => Ok(response),
+            Err(failure) => http::error_response(&failure),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RecordRow {
+    record: String,
+}
+
+#[derive(Deserialize)]
+struct SubmissionRow {
+    scale: String,
+    value: i64,
+    comment: Option<String>,
+    page: String,
+    locale: String,
+    client_ts: i64,
+    widget_version: String,
+    rev: u32,
+    received_at: i64,
+}
+
+#[derive(Deserialize)]
+struct TallyRow {
+    scale: String,
+    value: i64,
+    ratings: i64,
+    comments: i64,
+}
+
+impl SiteObject {
+    fn ensure_schema(&self) -> Result<(), Failure> {
+        if !self.schema_ready.get() {
+            self.sql.exec(SCHEMA, None)?;
+            self.schema_ready.set(true);
+        }
+        Ok(())
+    }
+
+    /// Runs `body` as one transaction: its writes all land, or none do.
+    fn transaction<T>(&self, body: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+        let storage = self.storage.as_ref().ok_or_else(|| Failure::Internal("no storage on this object".into()))?;
+        let mut body = Some(body);
+        let mut outcome = None;
+        let ran = storage.transaction_sync(&mut || {
+            let result = body.take().map(|f| f());
+            let failed = !matches!(result, Some(Ok(_)));
+            outcome = result;
+            if failed {
+                Err(JsValue::from_str("sayso: rolled back"))
+            } else {
+                Ok(JsValue::UNDEFINED)
+            }
+        });
+        match (outcome, ran) {
+            (Some(Ok(value)), Ok(_)) => Ok(value),
+            (Some(Err(failure)), _) => Err(failure),
+            (_, Err(e)) => Err(Failure::Internal(format!("transaction failed: {e:?}"))),
+            (None, Ok(_)) => Err(Failure::Internal("transaction body did not run".into())),
+        }
+    }
+
+    fn record(&self) -> Result<SiteRecord, Failure> {
+        self.ensure_schema()?;
+        let rows: Vec<RecordRow> = self.sql.exec("SELECT record FROM site WHERE one = 1", None)?.to_array()?;
+        let row = rows.into_iter().next().ok_or(Failure::SiteNotFound)?;
+        serde_json::from_str(&row.record).map_err(|e| Failure::Internal(format!("stored site record: {e}")))
+    }
+
+    async fn create(&self, req: &mut Request) -> Result<Response, Failure> {
+        let record: SiteRecord = http::parse_json(&req.bytes().await?)?;
+        self.ensure_schema()?;
+        let text = serde_json::to_string(&record).map_err(|e| Failure::Internal(e.to_string()))?;
+        self.transaction(|| {
+            let existing: Vec<RecordRow> = self.sql.exec("SELECT record FROM site WHERE one = 1", None)?.to_array()?;
+            if !existing.is_empty() {
+                return Err(Failure::SiteExists);
+            }
+            self.sql.exec("INSERT INTO site (one, record) VALUES (1, ?)", vec![text.into()])?;
+            Ok(())
+        })?;
+        http::json(201, &serde_json::json!({ "site": record.site }))
+    }
+
+    fn config(&self) -> Result<Response, Failure> {
+        let record = self.record()?;
+        http::json(200, &SiteConfig { site: record.site, widget: record.widget })
+    }
+
+    fn check_origin(&self, req: &Request) -> Result<SiteRecord, Failure> {
+        let record = self.record()?;
+        let origin = req.headers().get(ORIGIN_HEADER)?.ok_or(Failure::OriginRequired)?;
+        if record.origins.iter().any(|allowed| *allowed == origin) {
+            Ok(record)
+        } else {
+            Err(Failure::OriginNotAllowed)
+        }
+    }
+
+    async fn submit(&self, req: &mut Request) -> Result<Response, Failure> {
+        self.check_origin(req)?;
+        let wire: SubmissionWire = http::parse_json(&req.bytes().await?)?;
+        let submission = wire.validate()?;
+        let now = worker::Date::now().as_millis() as i64;
+        let status = self.transaction(|| self.upsert(&submission, now))?;
+        let code = if status == SubmitStatus::Created { 201 } else { 200 };
+        http::json(code, &SubmitOutcome { id: submission.id.as_str().to_owned(), status })
+    }
+
+    /// Stores a submission by id and moves the counts: the heart of exactly-once.
+    fn upsert(&self, new: &Submission, now: i64) -> Result<SubmitStatus, Failure> {
+        let id = new.id.as_str();
+        let rows: Vec<SubmissionRow> = self
+            .sql
+            .exec("SELECT scale, value, comment, page, locale, client_ts, widget_version, rev, received_at FROM submission WHERE id = ?", vec![id.into()])?
+            .to_array()?;
+        let Some(row) = rows.into_iter().next() else {
+            self.sql.exec(
+                "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                submission_values(new, now, now),
+            )?;
+            self.count(new, 1)?;
+            return Ok(SubmitStatus::Created);
+        };
+        let old = SubmissionWire {
+            id: id.to_owned(),
+            site: new.site.as_str().to_owned(),
+            scale: row.scale,
+            value: row.value,
+            comment: row.comment,
+            page: row.page,
+            locale: row.locale,
+            client_ts: row.client_ts,
+            widget_version: row.widget_version,
+            rev: row.rev,
+        }
+        .validate()
+        .map_err(|e| Failure::Internal(format!("stored submission {id} no longer valid: {e}")))?;
+        if new.rev < old.rev {
+            return Ok(SubmitStatus::Superseded);
+        }
+        if new.rev == old.rev {
+            return if new.same_content(&old) { Ok(SubmitStatus::Duplicate) } else { Err(Failure::EditConflict) };
+        }
+        if now - row.received_at > EDIT_WINDOW_MS {
+            return Err(Failure::EditWindowClosed);
+        }
+        self.sql.exec(
+            "UPDATE submission SET scale = ?, value = ?, comment = ?, page = ?, locale = ?, client_ts = ?, widget_version = ?, rev = ?, received_at = ?, updated_at = ? WHERE id = ?",
+            {
+                let mut values = submission_values(new, row.received_at, now);
+                values.remove(0);
+                values.push(id.into());
+                values
+            },
+        )?;
+        self.count(&old, -1)?;
+        self.count(new, 1)?;
+        Ok(SubmitStatus::Updated)
+    }
+
+    /// Adds `sign` (±1) of a submission to its rating's tally.
+    fn count(&self, s: &Submission, sign: i32) -> Result<(), Failure> {
+        let comments = if s.comment.is_some() { sign } else { 0 };
+        self.sql.exec(
+            "INSERT INTO tally (scale, value, ratings, comments) VALUES (?, ?, ?, ?)
+             ON CONFLICT (scale, value) DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments",
+            vec![s.rating.scale().as_str().into(), i32::from(s.rating.value()).into(), sign.into(), comments.into()],
+        )?;
+        Ok(())
+    }
+
+    fn summary(&self, req: &Request) -> Result<Response, Failure> {
+        let record = self.record()?;
+        let token = http::bearer_token(req)?;
+        if !http::same_secret(&token, &record.owner_key_sha256) {
+            return Err(Failure::Unauthorized);
+        }
+        // Reads the tally rows only: the cost does not grow with the number of submissions.
+        let rows: Vec<TallyRow> = self.sql.exec("SELECT scale, value, ratings, comments FROM tally", None)?.to_array()?;
+        let mut aggregate = Aggregate::default();
+        for row in rows {
+            let rating = Scale::parse(&row.scale)
+                .and_then(|scale| Rating::new(scale, row.value).ok())
+                .ok_or_else(|| Failure::Internal(format!("stored tally {}:{} is not a rating", row.scale, row.value)))?;
+            let tally = Tally { ratings: u64::try_from(row.ratings).unwrap_or(0), comments: u64::try_from(row.comments).unwrap_or(0) };
+            aggregate.add_tally(rating, tally);
+        }
+        http::json(200, &aggregate.summary(&record.site))
+    }
+}
+
+fn submission_values(s: &Submission, received_at: i64, updated_at: i64) -> Vec<worker::SqlStorageValue> {
+    vec![
+        s.id.as_str().into(),
+        s.rating.scale().as_str().into(),
+        i32::from(s.rating.value()).into(),
+        s.comment.as_ref().map(|c| c.as_str().to_owned()).into(),
+        s.page.as_str().into(),
+        s.locale.as_str().into(),
+        s.client_ts.into(),
+        s.widget_version.as_str().into(),
+        i64::from(s.rev).into(),
+        received_at.into(),
+        updated_at.into(),
+    ]
+}
+
+/// Sends an internal request to a site's object and returns its answer as a fresh response
+/// (fresh, so routes may add headers to it).
+pub async fn ask(env: &worker::Env, site: &SiteId, method: Method, op: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Result<Response, Failure> {
+    let stub = env.durable_object("SITES")?.id_from_name(site.as_str())?.get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(method);
+    let request_headers = worker::Headers::new();
+    for (name, value) in headers {
+        request_headers.set(name, value)?;
+    }
+    init.with_headers(request_headers);
+    if let Some(bytes) = body {
+        init.with_body(Some(js_sys::Uint8Array::from(bytes.as_slice()).into()));
+    }
+    let request = Request::new_with_init(&format!("https://site.internal{op}"), &init)?;
+    let mut answer = stub.fetch_with_request(request).await?;
+    let status = answer.status_code();
+    let bytes = answer.bytes().await?;
+    let response = Response::from_bytes(bytes)?.with_status(status);
+    if status != 204 {
+        response.headers().set("content-type", "application/json")?;
+    }
+    Ok(response)
+}
