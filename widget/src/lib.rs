@@ -1,0 +1,211 @@
+//! The sayso widget: what runs inside `<sayso-feedback>` once the loader (`js/loader.js`) has
+//! found the element and instantiated this module. One exported entry point, `mount`.
+
+mod outbox;
+mod view;
+
+// A free-list allocator of a few hundred bytes instead of std's dlmalloc (~7 KB): the widget
+// allocates little, and its bytes are our users' visitors' bytes.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use sayso_core::{Comment, Locale, PagePath, Rating, Scale, SiteId, Submission, SubmissionId, WidgetConfig};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Event, HtmlElement, HtmlTextAreaElement, ShadowRoot};
+
+use outbox::Outbox;
+use view::Step;
+
+/// Renders the widget into `host` (a `<sayso-feedback>` element) for `site`, talking to `edge`.
+/// Returns at once; the config is fetched in the background.
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, edge: String, site: String) -> Result<(), JsValue> {
+    let site = host.get_attribute("site").unwrap_or(site);
+    let site = SiteId::parse(&site).map_err(|e| JsValue::from_str(e.code()))?;
+    let root = view::attach(&host)?;
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = start(host, root, edge, site).await {
+            web_sys::console::warn_2(&"sayso: the feedback widget could not start:".into(), &e);
+        }
+    });
+    Ok(())
+}
+
+async fn start(host: HtmlElement, root: ShadowRoot, edge: String, site: SiteId) -> Result<(), JsValue> {
+    let site_url = [edge.as_str(), "/v1/sites/", site.as_str()].concat();
+    let response: web_sys::Response = JsFuture::from(window()?.fetch_with_str(&[site_url.as_str(), "/config"].concat())).await?.dyn_into()?;
+    if !response.ok() {
+        return Err(JsValue::from(response.status()));
+    }
+    let json = JsFuture::from(response.json()?).await?;
+    let mut config = widget_config(&js_sys::Reflect::get(&json, &"widget".into())?);
+    // The page may override the site's settings per element.
+    if let Some(scale) = host.get_attribute("scale").as_deref().and_then(Scale::parse) {
+        config.scale = scale;
+    }
+    if let Some(question) = host.get_attribute("question").filter(|q| !q.trim().is_empty()) {
+        config.question = question;
+    }
+    let widget = Rc::new(Widget {
+        root,
+        config,
+        locale: locale_of(&host),
+        outbox: Outbox::new(site_url + "/feedback"),
+        site,
+        state: RefCell::new(State::default()),
+    });
+    let handler = Rc::clone(&widget);
+    // The widget lives as long as the page: its one delegated listener is never removed.
+    gloo_events::EventListener::new(&widget.root, "click", move |event| {
+        if let Err(e) = handler.on_click(event) {
+            web_sys::console::warn_2(&"sayso:".into(), &e);
+        }
+    })
+    .forget();
+    widget.render()
+}
+
+/// Reads `GET …/config`'s `widget` object (parsed by the browser's `JSON.parse`, so the widget
+/// ships no JSON parser); a missing or odd field keeps its default.
+fn widget_config(json: &JsValue) -> WidgetConfig {
+    let text = |name: &str| js_sys::Reflect::get(json, &name.into()).ok().and_then(|v| v.as_string());
+    let defaults = WidgetConfig::default();
+    WidgetConfig {
+        scale: text("scale").as_deref().and_then(Scale::parse).unwrap_or(defaults.scale),
+        question: text("question").unwrap_or(defaults.question),
+        follow_up: text("follow_up").unwrap_or(defaults.follow_up),
+        thank_you: text("thank_you").unwrap_or(defaults.thank_you),
+    }
+}
+
+/// One widget on the page.
+struct Widget {
+    root: ShadowRoot,
+    config: WidgetConfig,
+    site: SiteId,
+    locale: Locale,
+    outbox: Outbox,
+    state: RefCell<State>,
+}
+
+/// Where the visitor is.
+#[derive(Default)]
+struct State {
+    /// The submission so far; its id stays the same through every edit.
+    submission: Option<Submission>,
+    /// Whether the visitor is done (sent or skipped the comment).
+    done: bool,
+}
+
+impl Widget {
+    fn render(&self) -> Result<(), JsValue> {
+        let state = self.state.borrow();
+        let step = if state.done {
+            Step::Thanks
+        } else if let Some(s) = &state.submission {
+            Step::Comment(s.rating.value())
+        } else {
+            Step::Rate
+        };
+        view::render(&self.root, &self.config, step)
+    }
+
+    fn on_click(&self, event: &Event) -> Result<(), JsValue> {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            return Ok(());
+        };
+        let Some(button) = target.closest("button")? else {
+            return Ok(());
+        };
+        if let Some(value) = button.get_attribute("data-value").and_then(|v| v.parse::<i64>().ok()) {
+            self.rate(value)?;
+        } else if let Some(action) = button.get_attribute("data-action") {
+            match action.as_str() {
+                "send" => self.send_comment()?,
+                "skip" => self.state.borrow_mut().done = true,
+                _ => return Ok(()),
+            }
+        }
+        self.render()
+    }
+
+    /// The rating is sent the moment it is clicked; clicking it again sends nothing new.
+    fn rate(&self, value: i64) -> Result<(), JsValue> {
+        let rating = Rating::new(self.config.scale, value).map_err(|e| JsValue::from_str(e.code()))?;
+        let mut state = self.state.borrow_mut();
+        let (submission, changed) = match state.submission.take() {
+            Some(previous) if previous.rating == rating => (previous, false),
+            Some(previous) => (Submission { rating, rev: previous.rev + 1, ..previous }, true),
+            None => (Submission {
+                id: new_id()?,
+                site: self.site.clone(),
+                rating,
+                comment: None,
+                page: PagePath::from_location(&window()?.location().pathname()?),
+                locale: self.locale.clone(),
+                client_ts: js_sys::Date::now() as i64,
+                widget_version: env!("CARGO_PKG_VERSION").to_owned(),
+                rev: 0,
+            }, true),
+        };
+        if changed {
+            self.outbox.send(&submission);
+        }
+        state.submission = Some(submission);
+        Ok(())
+    }
+
+    /// The comment travels as the next revision of the same submission.
+    fn send_comment(&self) -> Result<(), JsValue> {
+        let text = self
+            .root
+            .get_element_by_id("comment")
+            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+            .map(|t| t.value())
+            .unwrap_or_default();
+        let comment = Comment::parse(&text).map_err(|e| JsValue::from_str(e.code()))?;
+        let mut state = self.state.borrow_mut();
+        if let Some(previous) = state.submission.take() {
+            let submission = if comment.is_some() && comment != previous.comment {
+                let next = Submission { comment, rev: previous.rev + 1, ..previous };
+                self.outbox.send(&next);
+                next
+            } else {
+                previous
+            };
+            state.submission = Some(submission);
+        }
+        state.done = true;
+        Ok(())
+    }
+}
+
+fn window() -> Result<web_sys::Window, JsValue> {
+    web_sys::window().ok_or_else(|| JsValue::from_str("no window"))
+}
+
+/// A UUIDv7 from the clock and the browser's CSPRNG.
+fn new_id() -> Result<SubmissionId, JsValue> {
+    let mut random = [0u8; 10];
+    window()?.crypto()?.get_random_values_with_u8_array(&mut random)?;
+    Ok(SubmissionId::v7(js_sys::Date::now() as u64, random))
+}
+
+/// The element's language, else the nearest `lang` around it, else the browser's, else `en`.
+fn locale_of(host: &HtmlElement) -> Locale {
+    let from_page = host.closest("[lang]").ok().flatten().and_then(|e| e.get_attribute("lang"));
+    let from_browser = web_sys::window().and_then(|w| w.navigator().language());
+    [from_page, from_browser]
+        .into_iter()
+        .flatten()
+        .find_map(|tag| Locale::parse(&tag).ok())
+        .unwrap_or_default()
+}
