@@ -1,0 +1,181 @@
+//! The real Worker under `wrangler dev` (workerd, local Durable Object storage), on a free port.
+
+use std::fs::File;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use sayso_core::SiteCreated;
+use serde_json::{json, Value};
+
+use crate::{api, paths, TempDir};
+
+/// How to start the edge.
+#[derive(Default)]
+pub struct EdgeOptions {
+    /// Keep state here (survives restarts); a fresh temporary dir when `None`.
+    pub persist_dir: Option<PathBuf>,
+    /// Listen here; a free port when `None`.
+    pub port: Option<u16>,
+    /// The admin token; a random one when `None`.
+    pub admin_token: Option<String>,
+    /// Stay in the caller's process group, so Ctrl-C in a terminal stops it too (`xtask dev`).
+    pub foreground: bool,
+}
+
+/// A running `wrangler dev`; stopped (with everything it started) on drop.
+pub struct Edge {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The `ADMIN_TOKEN` the Worker was started with.
+    pub admin_token: String,
+    /// Where its Durable Object state lives.
+    pub persist_dir: PathBuf,
+    log: PathBuf,
+    foreground: bool,
+    _dir: TempDir,
+}
+
+impl Edge {
+    /// Starts `wrangler dev` on the built Worker and waits until `/healthz` answers.
+    pub fn start(options: EdgeOptions) -> Result<Edge> {
+        if !paths::worker_entry().exists() {
+            bail!("{} is missing: run `cargo xtask build` first", paths::worker_entry().display());
+        }
+        let dir = TempDir::new("edge")?;
+        let persist_dir = options.persist_dir.unwrap_or_else(|| dir.path().join("state"));
+        let config = derived_config(dir.path())?;
+        let port = match options.port {
+            Some(port) => port,
+            None => crate::free_port()?,
+        };
+        let admin_token = match options.admin_token {
+            Some(token) => token,
+            None => crate::random_hex(16)?,
+        };
+        let log = dir.path().join("wrangler.log");
+        let out = File::create(&log)?;
+        let mut cmd = paths::wrangler();
+        cmd.arg("dev")
+            .arg("--config")
+            .arg(&config)
+            .args(["--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--inspector-port", &crate::free_port()?.to_string()])
+            .arg("--persist-to")
+            .arg(&persist_dir)
+            .arg("--show-interactive-dev-session=false")
+            .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(out.try_clone()?)
+            .stderr(out);
+        if !options.foreground {
+            cmd.process_group(0);
+        }
+        let child = cmd.spawn().context("starting wrangler dev")?;
+        let mut edge = Edge { child, url: format!("http://127.0.0.1:{port}"), admin_token, persist_dir, log, foreground: options.foreground, _dir: dir };
+        edge.wait_healthy()?;
+        Ok(edge)
+    }
+
+    fn wait_healthy(&mut self) -> Result<()> {
+        let url = format!("{}/healthz", self.url);
+        let child = &mut self.child;
+        let log = &self.log;
+        crate::wait_for("wrangler dev to answer /healthz", Duration::from_secs(120), || {
+            if let Some(status) = child.try_wait()? {
+                bail!("wrangler dev exited ({status}):\n{}", tail(log));
+            }
+            Ok(api::get(&url, &[]).ok().filter(|a| a.status == 200).map(|_| ()))
+        })
+        .with_context(|| format!("wrangler log:\n{}", tail(&self.log)))
+    }
+
+    /// The last lines wrangler printed.
+    pub fn log_tail(&self) -> String {
+        tail(&self.log)
+    }
+
+    /// Creates a site through the admin API.
+    pub fn create_site(&self, id: &str, origins: &[&str], widget: Value) -> Result<SiteCreated> {
+        let body = json!({ "id": id, "name": format!("Test site {id}"), "origins": origins, "widget": widget });
+        let answer = api::post(
+            &format!("{}/v1/sites", self.url),
+            &[("authorization", &format!("Bearer {}", self.admin_token)), ("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )?;
+        if answer.status != 201 {
+            bail!("creating site {id}: {} {}", answer.status, answer.body);
+        }
+        serde_json::from_str(&answer.body).context("parsing the created site")
+    }
+
+    /// `GET /v1/sites/{site}/summary` with the owner key, as JSON.
+    pub fn summary(&self, site: &str, owner_key: &str) -> Result<Value> {
+        let answer = api::get(&format!("{}/v1/sites/{site}/summary", self.url), &[("authorization", &format!("Bearer {owner_key}"))])?;
+        if answer.status != 200 {
+            bail!("summary of {site}: {} {}", answer.status, answer.body);
+        }
+        Ok(answer.json())
+    }
+
+    /// Waits for the process to end (for `cargo xtask dev`, which runs until Ctrl-C).
+    pub fn wait(&mut self) -> Result<()> {
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        if self.foreground {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            return;
+        }
+        crate::signal_group(self.child.id(), "TERM");
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        crate::signal_group(self.child.id(), "KILL");
+        let _ = self.child.wait();
+    }
+}
+
+/// `worker/wrangler.toml` without its `[build]` step (xtask built the Worker once already, and
+/// parallel tests must not rebuild it) and with `main` made absolute.
+fn derived_config(dir: &Path) -> Result<PathBuf> {
+    let original = std::fs::read_to_string(paths::repo_root().join("worker/wrangler.toml")).context("reading worker/wrangler.toml")?;
+    let mut out = String::new();
+    let mut in_build = false;
+    for line in original.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_build = trimmed == "[build]";
+        }
+        if in_build {
+            continue;
+        }
+        if trimmed.starts_with("main") && trimmed.contains('=') {
+            out.push_str(&format!("main = {:?}\n", paths::worker_entry().display().to_string()));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    let path = dir.join("wrangler.toml");
+    std::fs::write(&path, out)?;
+    Ok(path)
+}
+
+fn tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}

@@ -1,0 +1,210 @@
+//! The Worker's HTTP API against the real Worker under `wrangler dev`: idempotency, origins,
+//! errors, auth and caching. Each test starts its own Worker with fresh storage.
+
+use anyhow::{ensure, Context, Result};
+use sayso_tests::api::{self, Answer};
+use sayso_tests::edge::{Edge, EdgeOptions};
+use serde_json::{json, Value};
+
+const PAGE_ORIGIN: &str = "https://docs.example.com";
+
+struct Fixture {
+    edge: Edge,
+    key: String,
+}
+
+impl Fixture {
+    fn new(scale: &str) -> Result<Fixture> {
+        let edge = Edge::start(EdgeOptions::default())?;
+        let key = edge.create_site("demo", &[PAGE_ORIGIN], json!({ "scale": scale }))?.owner_key;
+        Ok(Fixture { edge, key })
+    }
+
+    fn feedback_url(&self) -> String {
+        format!("{}/v1/sites/demo/feedback", self.edge.url)
+    }
+
+    fn send(&self, body: &Value) -> Result<Answer> {
+        self.send_raw(body.to_string().as_bytes(), "application/json", Some(PAGE_ORIGIN))
+    }
+
+    fn send_raw(&self, body: &[u8], content_type: &str, origin: Option<&str>) -> Result<Answer> {
+        let mut headers = vec![("content-type", content_type)];
+        if let Some(origin) = origin {
+            headers.push(("origin", origin));
+        }
+        api::post(&self.feedback_url(), &headers, body)
+    }
+
+    fn summary(&self) -> Result<Value> {
+        self.edge.summary("demo", &self.key)
+    }
+}
+
+fn submission(id: &str, value: i64) -> Value {
+    json!({
+        "id": id, "site": "demo", "scale": "stars", "value": value, "page": "/docs/start",
+        "locale": "en-GB", "client_ts": 1_763_900_000_000_i64, "widget_version": "0.1.0",
+    })
+}
+
+const ID: &str = "0190a6e2-7c1d-7abc-8def-0123456789ab";
+
+#[test]
+fn the_same_id_sent_twice_counts_once() -> Result<()> {
+    let f = Fixture::new("stars")?;
+    let first = f.send(&submission(ID, 5))?;
+    ensure!(first.status == 201 && first.json()["status"] == "created", "{first:?}");
+    // The widget sends text/plain (no preflight), and as a beacon would: the same rules apply.
+    let again = f.send_raw(submission(ID, 5).to_string().as_bytes(), "text/plain;charset=UTF-8", Some(PAGE_ORIGIN))?;
+    ensure!(again.status == 200 && again.json()["status"] == "duplicate", "{again:?}");
+    ensure!(again.header("access-control-allow-origin") == Some(PAGE_ORIGIN), "CORS echoes the origin");
+    let summary = f.summary()?;
+    println!("sent twice, counted: {}", summary["total"]);
+    ensure!(summary["total"] == 1, "{summary}");
+    Ok(())
+}
+
+#[test]
+fn an_edit_moves_the_counts_and_stale_or_conflicting_edits_change_nothing() -> Result<()> {
+    let f = Fixture::new("stars")?;
+    ensure!(f.send(&submission(ID, 2))?.status == 201);
+    let mut edit = submission(ID, 5);
+    edit["rev"] = json!(1);
+    edit["comment"] = json!("Found it after all");
+    let updated = f.send(&edit)?;
+    ensure!(updated.status == 200 && updated.json()["status"] == "updated", "{updated:?}");
+    // A late copy of the first send is recognised as older and ignored.
+    let stale = f.send(&submission(ID, 2))?;
+    ensure!(stale.json()["status"] == "superseded", "{stale:?}");
+    // The same revision with other content is a conflict.
+    edit["value"] = json!(1);
+    let conflict = f.send(&edit)?;
+    ensure!(conflict.status == 409 && conflict.error_code().as_deref() == Some("edit_conflict"), "{conflict:?}");
+    let summary = f.summary()?;
+    let histogram: Vec<&Value> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().map(|b| &b["count"]).collect()).unwrap_or_default();
+    println!("after edit 2★ → 5★: {histogram:?}, comments {}", summary["comments"]);
+    ensure!(summary["total"] == 1 && summary["comments"] == 1, "{summary}");
+    ensure!(histogram == [&json!(0), &json!(0), &json!(0), &json!(0), &json!(1)], "{summary}");
+    Ok(())
+}
+
+#[test]
+fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
+    let f = Fixture::new("stars")?;
+    let foreign = f.send_raw(submission(ID, 5).to_string().as_bytes(), "application/json", Some("https://evil.example"))?;
+    ensure!(foreign.status == 403 && foreign.error_code().as_deref() == Some("origin_not_allowed"), "{foreign:?}");
+    ensure!(foreign.header("access-control-allow-origin").is_none(), "no CORS grant for a foreign origin");
+    let anonymous = f.send_raw(submission(ID, 5).to_string().as_bytes(), "application/json", None)?;
+    ensure!(anonymous.status == 403 && anonymous.error_code().as_deref() == Some("origin_required"), "{anonymous:?}");
+    // Referer stands in for a missing Origin.
+    let by_referer = api::post(&f.feedback_url(), &[("content-type", "application/json"), ("referer", "https://docs.example.com/a/b?c")], submission(ID, 5).to_string().as_bytes())?;
+    ensure!(by_referer.status == 201, "{by_referer:?}");
+
+    let preflight = |origin: &str| api::request("OPTIONS", &f.feedback_url(), &[("origin", origin), ("access-control-request-method", "POST")], None);
+    let allowed = preflight(PAGE_ORIGIN)?;
+    ensure!(allowed.status == 204 && allowed.header("access-control-allow-origin") == Some(PAGE_ORIGIN), "{allowed:?}");
+    ensure!(allowed.header("vary").is_some_and(|v| v.contains("Origin")), "{allowed:?}");
+    ensure!(preflight("https://evil.example")?.status == 403);
+    let summary = f.summary()?;
+    ensure!(summary["total"] == 1, "only the allowed write counted: {summary}");
+    Ok(())
+}
+
+#[test]
+fn malformed_bodies_get_json_errors_and_change_nothing() -> Result<()> {
+    let f = Fixture::new("stars")?;
+    let before = f.summary()?;
+    let mut cases: Vec<(Vec<u8>, &str, u16, &str)> = vec![
+        (b"{not json".to_vec(), "application/json", 400, "invalid_json"),
+        (b"".to_vec(), "application/json", 400, "invalid_json"),
+        (b"[]".to_vec(), "application/json", 400, "invalid_json"),
+        (submission(ID, 5).to_string().into_bytes(), "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        (vec![b' '; 17 * 1024], "application/json", 413, "body_too_large"),
+    ];
+    let mut broken = |edit: fn(&mut Value), code: &'static str| {
+        let mut body = submission(ID, 5);
+        edit(&mut body);
+        cases.push((body.to_string().into_bytes(), "application/json", 400, code));
+    };
+    broken(|b| b["value"] = json!(6), "rating_out_of_range");
+    broken(|b| b["value"] = json!("5"), "invalid_json");
+    broken(|b| b["value"] = json!(1e308), "invalid_json");
+    broken(|b| b["extra"] = json!(true), "invalid_json");
+    broken(|b| b["id"] = json!("not-a-uuid"), "invalid_id");
+    broken(|b| b["scale"] = json!("hearts"), "invalid_scale");
+    broken(|b| b["site"] = json!("other-site"), "site_mismatch");
+    broken(|b| b["page"] = json!("https://x.com/a?b"), "invalid_page");
+    broken(|b| b["locale"] = json!("<script>"), "invalid_locale");
+    broken(|b| b["comment"] = json!("x".repeat(2001)), "comment_too_long");
+    broken(|b| b["client_ts"] = json!(-1), "invalid_timestamp");
+    for (body, content_type, status, code) in &cases {
+        let answer = f.send_raw(body, content_type, Some(PAGE_ORIGIN))?;
+        ensure!(answer.status == *status && answer.error_code().as_deref() == Some(*code), "expected {status} {code}, got {answer:?}");
+        ensure!(answer.json()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "a message for people: {answer:?}");
+        ensure!(answer.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{answer:?}");
+    }
+    let after = f.summary()?;
+    println!("{} malformed requests refused; summary total before {} after {}", cases.len(), before["total"], after["total"]);
+    ensure!(before == after, "nothing changed: {before} vs {after}");
+    Ok(())
+}
+
+#[test]
+fn owner_and_admin_routes_need_their_keys() -> Result<()> {
+    let f = Fixture::new("nps")?;
+    let url = format!("{}/v1/sites/demo/summary", f.edge.url);
+    for headers in [vec![], vec![("authorization", "Bearer sk_wrong")], vec![("authorization", f.key.as_str())]] {
+        let answer = api::get(&url, &headers)?;
+        ensure!(answer.status == 401 && answer.error_code().as_deref() == Some("unauthorized"), "{answer:?}");
+    }
+    let ok = api::get(&url, &[("authorization", &format!("Bearer {}", f.key))])?;
+    ensure!(ok.status == 200 && ok.header("cache-control") == Some("no-store"), "{ok:?}");
+    ensure!(ok.json() == json!({ "site": "demo", "total": 0, "comments": 0, "scales": [] }), "{ok:?}");
+
+    let create = |token: &str, body: Value| {
+        api::post(&format!("{}/v1/sites", f.edge.url), &[("authorization", &format!("Bearer {token}")), ("content-type", "application/json")], body.to_string().as_bytes())
+    };
+    let site = json!({ "name": "Blog", "origins": ["https://blog.example.com"] });
+    ensure!(create("wrong", site.clone())?.status == 401);
+    let created = create(&f.edge.admin_token, site)?;
+    let body = created.json();
+    ensure!(created.status == 201, "{created:?}");
+    ensure!(body["owner_key"].as_str().is_some_and(|k| k.starts_with("sk_") && k.len() > 40), "{body}");
+    ensure!(body["snippet"].as_str().is_some_and(|s| s.contains("/v1/embed.js") && s.contains(body["site"].as_str().unwrap_or("?"))), "{body}");
+    let taken = create(&f.edge.admin_token, json!({ "id": "demo", "name": "Again", "origins": [PAGE_ORIGIN] }))?;
+    ensure!(taken.status == 409 && taken.error_code().as_deref() == Some("site_exists"), "{taken:?}");
+    let bad = create(&f.edge.admin_token, json!({ "name": "Bad", "origins": ["docs.example.com"] }))?;
+    ensure!(bad.status == 400 && bad.error_code().as_deref() == Some("invalid_origin"), "{bad:?}");
+    Ok(())
+}
+
+#[test]
+fn public_config_assets_and_unknown_routes() -> Result<()> {
+    let f = Fixture::new("thumbs")?;
+    let config = api::get(&format!("{}/v1/sites/demo/config", f.edge.url), &[])?;
+    ensure!(config.status == 200 && config.json()["widget"]["scale"] == "thumbs", "{config:?}");
+    ensure!(config.header("access-control-allow-origin") == Some("*"), "{config:?}");
+    let etag = config.header("etag").unwrap_or_default().to_owned();
+    let again = api::get(&format!("{}/v1/sites/demo/config", f.edge.url), &[("if-none-match", &etag)])?;
+    ensure!(again.status == 304, "the ETag is honoured: {again:?}");
+    ensure!(api::get(&format!("{}/v1/sites/nope/config", f.edge.url), &[])?.error_code().as_deref() == Some("site_not_found"));
+
+    let loader = api::get(&format!("{}/v1/embed.js", f.edge.url), &[])?;
+    ensure!(loader.status == 200 && loader.header("content-type").is_some_and(|t| t.starts_with("text/javascript")), "{:?}", loader.headers);
+    ensure!(loader.body.len() < 1500, "the loader stays tiny: {} bytes", loader.body.len());
+    // The loader names content-hashed files that are cached for a year.
+    let names: Vec<&str> = loader.body.match_indices("sayso-").filter_map(|(i, _)| loader.body[i..].split('"').next()).collect();
+    for ext in [".js", ".wasm"] {
+        let name = names.iter().find(|n| n.ends_with(ext)).with_context(|| format!("the loader names a {ext} file: {}", loader.body))?;
+        let file = api::get(&format!("{}/v1/widget/{name}", f.edge.url), &[])?;
+        ensure!(file.status == 200 && file.header("cache-control").is_some_and(|c| c.contains("immutable")), "{name}: {:?}", file.headers);
+    }
+
+    for (method, path, status, code) in [("GET", "/nope", 404, "not_found"), ("DELETE", "/v1/sites/demo/feedback", 405, "method_not_allowed"), ("GET", "/v1/sites/demo/feedback", 405, "method_not_allowed"), ("GET", "/v1/sites/NOT%20A%20SITE/config", 404, "site_not_found")] {
+        let answer = api::request(method, &format!("{}{path}", f.edge.url), &[], None)?;
+        ensure!(answer.status == status && answer.error_code().as_deref() == Some(code), "{method} {path}: {answer:?}");
+        ensure!(answer.header("x-content-type-options") == Some("nosniff"), "{answer:?}");
+    }
+    Ok(())
+}

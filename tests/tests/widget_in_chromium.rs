@@ -1,0 +1,98 @@
+//! The walking skeleton end to end: the example page with the pasted snippet, in a real headless
+//! Chromium, against the real Worker under `wrangler dev`; the owner's summary shows exact counts.
+
+use std::time::Duration;
+
+use anyhow::{ensure, Result};
+use sayso_tests::browser::Browser;
+use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::pages::ExampleSite;
+use sayso_tests::{paths, wait_for};
+use serde_json::{json, Value};
+
+const HOST: &str = "sayso-feedback";
+const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Starts the edge, the example site, a demo site allowing it, and a browser.
+fn setup(widget: Value) -> Result<(Edge, ExampleSite, String, Browser)> {
+    let edge = Edge::start(EdgeOptions::default())?;
+    let pages = ExampleSite::serve(0, &edge.url, "demo")?;
+    let created = edge.create_site("demo", &[&pages.url], widget)?;
+    let browser = Browser::start()?;
+    Ok((edge, pages, created.owner_key, browser))
+}
+
+/// Polls the summary until `done` holds (delivery is asynchronous), then returns it.
+fn summary_when(edge: &Edge, key: &str, done: impl Fn(&Value) -> bool) -> Result<Value> {
+    wait_for("the summary to show the submission", Duration::from_secs(20), || {
+        let summary = edge.summary("demo", key)?;
+        Ok(done(&summary).then_some(summary))
+    })
+}
+
+#[test]
+fn a_star_rating_and_comment_from_the_example_page_reach_the_summary() -> Result<()> {
+    let (edge, pages, key, browser) = setup(json!({ "scale": "stars", "question": "How are the docs?" }))?;
+    browser.goto(&format!("{}/basic/", pages.url))?;
+
+    let question = browser.wait_in_shadow(HOST, ".question", UI_TIMEOUT)?;
+    ensure!(browser.text(&question)? == "How are the docs?", "the site's question is shown");
+    browser.screenshot(&paths::artifacts().join("widget-stars.png"))?;
+
+    let four = browser.wait_in_shadow(HOST, "button[data-value=\"4\"]", UI_TIMEOUT)?;
+    ensure!(browser.attribute(&four, "aria-label")?.as_deref() == Some("4 of 5 stars"), "stars have accessible names");
+    browser.click(&four)?;
+    // The rating is sent the moment it is clicked, before any comment.
+    let rated = summary_when(&edge, &key, |s| s["total"] == 1)?;
+    println!("after the click: total={} comments={}", rated["total"], rated["comments"]);
+    ensure!(rated["comments"] == 0, "no comment yet: {rated}");
+
+    let comment = browser.wait_in_shadow(HOST, "#comment", UI_TIMEOUT)?;
+    browser.type_text(&comment, "Clear and helpful, thanks!")?;
+    browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"send\"]", UI_TIMEOUT)?)?;
+    let thanks = browser.wait_in_shadow(HOST, ".thanks[role=\"status\"]", UI_TIMEOUT)?;
+    ensure!(browser.text(&thanks)?.contains("Thank you"), "the thank-you state is announced");
+    browser.screenshot(&paths::artifacts().join("widget-thanks.png"))?;
+
+    // The comment updated the same submission: still one rating, now with one comment.
+    let summary = summary_when(&edge, &key, |s| s["comments"] == 1)?;
+    println!("after the comment: {summary}");
+    ensure!(summary["total"] == 1, "one rating, not two: {summary}");
+    let stars = &summary["scales"][0];
+    ensure!(stars["scale"] == "stars" && stars["count"] == 1 && stars["mean"] == 4.0, "{summary}");
+    ensure!(stars["histogram"][3] == json!({ "value": 4, "count": 1 }), "{summary}");
+    Ok(())
+}
+
+#[test]
+fn a_double_click_on_a_rating_counts_once() -> Result<()> {
+    let (edge, pages, key, browser) = setup(json!({ "scale": "nps" }))?;
+    browser.goto(&format!("{}/basic/", pages.url))?;
+    let nine = browser.wait_in_shadow(HOST, "button[data-value=\"9\"]", UI_TIMEOUT)?;
+    browser.double_click(&nine)?;
+    summary_when(&edge, &key, |s| s["total"] == 1)?;
+    // Give any second request time to land before checking it did not count.
+    std::thread::sleep(Duration::from_secs(2));
+    let summary = edge.summary("demo", &key)?;
+    println!("after a double click: {summary}");
+    ensure!(summary["total"] == 1, "counted once: {summary}");
+    ensure!(summary["scales"][0]["nps"]["promoters"] == 1, "{summary}");
+    Ok(())
+}
+
+#[test]
+fn the_thumbs_scale_and_a_skipped_comment() -> Result<()> {
+    let (edge, pages, key, browser) = setup(json!({ "scale": "thumbs", "thank_you": "Cheers!" }))?;
+    browser.goto(&format!("{}/basic/", pages.url))?;
+    browser.click(&browser.wait_in_shadow(HOST, "button[data-value=\"0\"]", UI_TIMEOUT)?)?;
+    browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"skip\"]", UI_TIMEOUT)?)?;
+    let thanks = browser.wait_in_shadow(HOST, ".thanks", UI_TIMEOUT)?;
+    ensure!(browser.text(&thanks)? == "Cheers!", "the site's thank-you text");
+    let summary = summary_when(&edge, &key, |s| s["total"] == 1)?;
+    ensure!(summary["scales"][0]["histogram"] == json!([{ "value": 0, "count": 1 }, { "value": 1, "count": 0 }]), "{summary}");
+    ensure!(summary["comments"] == 0, "{summary}");
+    // The widget adds nothing to the host page's styles.
+    let host_sheets = browser.execute("return document.styleSheets.length + document.adoptedStyleSheets.length", vec![])?;
+    ensure!(host_sheets == 1, "only the page's own stylesheet: {host_sheets}");
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! `cargo xtask build`: the widget (wasm-bindgen, wasm-opt, esbuild, content hashes) into
+//! `widget/dist/`, then the Worker (worker-build), which embeds `widget/dist/`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use sayso_tests::paths;
+
+use crate::tools::Tools;
+use crate::{run, say, sha256_hex};
+
+/// wasm-opt's feature flags: exactly what rustc's wasm32 target emits by default.
+const WASM_FEATURES: [&str; 5] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// The widget's shipped files.
+pub struct WidgetFiles {
+    /// (name, bytes) of the loader, the glue and the wasm, in that order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Builds the widget and then the Worker.
+pub fn all(tools: &Tools) -> Result<WidgetFiles> {
+    let widget = widget(tools)?;
+    worker(tools)?;
+    Ok(widget)
+}
+
+fn target_dir() -> PathBuf {
+    paths::repo_root().join("target")
+}
+
+/// Builds the widget into `widget/dist/`; skips the post-processing when nothing changed.
+pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
+    let root = paths::repo_root();
+    say("building the widget (wasm32, release)");
+    run(Command::new("cargo").args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "sayso-widget"]).current_dir(&root))?;
+    let raw = target_dir().join("wasm32-unknown-unknown/release/sayso_widget.wasm");
+    let loader_source = std::fs::read_to_string(root.join("widget/js/loader.js"))?;
+    let stamp_input = [std::fs::read(&raw)?, loader_source.as_bytes().to_vec()].concat();
+    let stamp = sha256_hex(&stamp_input);
+    let dist = root.join("widget/dist");
+    let stamp_file = target_dir().join("widget-stamp");
+    if std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {
+        if let Ok(files) = read_dist(&dist) {
+            return Ok(files);
+        }
+    }
+    let work = target_dir().join("widget-bindgen");
+    let _ = std::fs::remove_dir_all(&work);
+    run(Command::new(&tools.wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&work).arg(&raw))?;
+    let optimized = work.join("opt.wasm");
+    run(Command::new(&tools.wasm_opt)
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg(work.join("sayso_widget_bg.wasm"))
+        .arg("-o")
+        .arg(&optimized)
+        .env("PATH", paths::tool_path()))?;
+    let glue = esbuild_minify(tools, &work.join("sayso_widget.js"))?;
+    let wasm = std::fs::read(&optimized)?;
+    let glue_name = format!("sayso-{}.js", &sha256_hex(&glue)[..12]);
+    let wasm_name = format!("sayso-{}.wasm", &sha256_hex(&wasm)[..12]);
+    let loader_filled = work.join("embed.js");
+    std::fs::write(&loader_filled, loader_source.replace("__GLUE__", &glue_name).replace("__WASM__", &wasm_name))?;
+    let loader = esbuild_minify(tools, &loader_filled)?;
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist)?;
+    let files = vec![("embed.js".to_owned(), loader), (glue_name, glue), (wasm_name, wasm)];
+    for (name, bytes) in &files {
+        std::fs::write(dist.join(name), bytes)?;
+    }
+    std::fs::write(&stamp_file, stamp)?;
+    Ok(WidgetFiles { files })
+}
+
+fn read_dist(dist: &Path) -> Result<WidgetFiles> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let entry = entry?;
+        files.push((entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path())?));
+    }
+    // Loader first, then glue, then wasm: the order the browser loads them.
+    files.sort_by_key(|(name, _)| match name.as_str() {
+        "embed.js" => 0,
+        n if n.ends_with(".js") => 1,
+        _ => 2,
+    });
+    anyhow::ensure!(files.len() == 3, "widget/dist should hold 3 files");
+    Ok(WidgetFiles { files })
+}
+
+fn esbuild_minify(tools: &Tools, file: &Path) -> Result<Vec<u8>> {
+    let output = Command::new(&tools.esbuild)
+        .arg(file)
+        .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning"])
+        .output()
+        .context("running esbuild")?;
+    anyhow::ensure!(output.status.success(), "esbuild failed: {}", String::from_utf8_lossy(&output.stderr));
+    Ok(output.stdout)
+}
+
+/// Builds the Worker with worker-build into `worker/build/`.
+pub fn worker(tools: &Tools) -> Result<()> {
+    let root = paths::repo_root();
+    say("building the Worker (worker-build, release)");
+    run(Command::new(&tools.worker_build)
+        .arg("--release")
+        .current_dir(root.join("worker"))
+        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        .env("ESBUILD_BIN", &tools.esbuild)
+        .env("PATH", paths::tool_path()))
+}
+
+/// Gzipped size at the best level, as a CDN would serve it.
+pub fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}

@@ -1,0 +1,52 @@
+//! `cargo xtask`: sayso's build orchestration (the cargo-xtask pattern). It needs only cargo and
+//! rustc to start; it installs or checks everything else and says what it does.
+//!
+//! - `cargo xtask dev`   build, run the Worker locally, seed a demo site, serve the examples
+//! - `cargo xtask test`  every test, from unit to browser, and the widget's size budget
+//! - `cargo xtask build` build the widget and the Worker (what `wrangler deploy` runs)
+
+mod build;
+mod dev;
+mod test;
+mod tools;
+
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev::run(),
+        Some("test") => test::run(),
+        Some("build") => tools::ensure_build_tools().and_then(|t| build::all(&t)).map(|_| ()),
+        _ => {
+            eprintln!("usage: cargo xtask <dev | test | build>\n\n  dev    build everything, run the Worker locally with a demo site and serve examples/\n  test   run every test, unit to browser, and check the widget's size budget\n  build  build the widget and the Worker (wrangler's build command)");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Prints what xtask is doing.
+pub fn say(what: &str) {
+    eprintln!("xtask: {what}");
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("starting {:?}", cmd.get_program()))?;
+    if !status.success() {
+        bail!("{:?} {:?} failed ({status})", cmd.get_program(), cmd.get_args().collect::<Vec<_>>());
+    }
+    Ok(())
+}
+
+/// SHA-256 as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

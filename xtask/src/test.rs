@@ -1,0 +1,93 @@
+//! `cargo xtask test`: every test, unit to browser, plus the widget's size budget; ends with one
+//! `N passed, M failed` line and a non-zero exit on any failure.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context, Result};
+use sayso_tests::paths;
+
+use crate::build::{self, WidgetFiles};
+use crate::{say, tools};
+
+/// The most the widget may weigh, loader + glue + wasm, gzipped (bytes).
+pub const WIDGET_BUDGET_GZIP: usize = 30_000;
+
+/// Runs everything.
+pub fn run() -> Result<()> {
+    let tools = tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    let widget = build::all(&tools)?;
+    let size_ok = size_report(&widget)?;
+    say("running the tests: core (unit, property), tidy, end-to-end (wrangler dev + Chromium)");
+    let (passed, failed) = cargo_test(&["test", "-p", "sayso-core", "-p", "sayso-tests"])?;
+    let failed = failed + usize::from(!size_ok);
+    let passed = passed + usize::from(size_ok);
+    println!("xtask: {passed} passed, {failed} failed");
+    if failed > 0 {
+        bail!("{failed} failed");
+    }
+    Ok(())
+}
+
+/// Prints each shipped file's bytes, raw and gzipped; false if over budget.
+fn size_report(widget: &WidgetFiles) -> Result<bool> {
+    let mut lines = vec![format!("{:<28} {:>9} {:>9}", "widget file", "raw B", "gzip B")];
+    let (mut raw, mut gz) = (0, 0);
+    for (name, bytes) in &widget.files {
+        let g = build::gzip_len(bytes)?;
+        lines.push(format!("{name:<28} {:>9} {:>9}", bytes.len(), g));
+        raw += bytes.len();
+        gz += g;
+    }
+    lines.push(format!("{:<28} {raw:>9} {gz:>9}   budget {WIDGET_BUDGET_GZIP} gzip", "total"));
+    let worker_wasm = paths::repo_root().join("worker/build/index_bg.wasm");
+    if let Ok(bytes) = std::fs::read(&worker_wasm) {
+        lines.push(format!("{:<28} {:>9} {:>9}", "worker wasm (not shipped to visitors)", bytes.len(), build::gzip_len(&bytes)?));
+    }
+    let report = lines.join("\n");
+    println!("{report}");
+    std::fs::create_dir_all(paths::artifacts())?;
+    std::fs::write(paths::artifacts().join("size-report.txt"), &report)?;
+    let ok = gz <= WIDGET_BUDGET_GZIP;
+    if !ok {
+        eprintln!("xtask: the widget weighs {gz} B gzipped, over its {WIDGET_BUDGET_GZIP} B budget");
+    }
+    Ok(ok)
+}
+
+/// Runs `cargo …`, echoing its output and adding up its `test result:` lines.
+fn cargo_test(args: &[&str]) -> Result<(usize, usize)> {
+    let mut child = Command::new("cargo")
+        .args(args)
+        .current_dir(paths::repo_root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("running cargo test")?;
+    let (mut passed, mut failed) = (0, 0);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                passed += count(rest, " passed");
+                failed += count(rest, " failed");
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() && failed == 0 {
+        // A build failure or a crashed test binary: count it, never let it pass silently.
+        failed += 1;
+    }
+    Ok((passed, failed))
+}
+
+/// The number before `label` in a `test result:` line.
+fn count(line: &str, label: &str) -> usize {
+    line.split(';')
+        .find(|part| part.trim_end().ends_with(label.trim()))
+        .and_then(|part| part.split_whitespace().rev().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}

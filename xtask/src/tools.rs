@@ -1,0 +1,127 @@
+//! Installs or checks every tool the build needs, from package registries only, and says so.
+//! Each step is skipped when what it would install is already there at the pinned version.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use sayso_tests::{browser, paths};
+
+use crate::{run, say};
+
+/// The worker-build release that matches `worker` in Cargo.toml.
+pub const WORKER_BUILD_VERSION: &str = "0.8.7";
+
+/// The tools the widget and Worker builds use.
+pub struct Tools {
+    /// `wasm-bindgen`, the same version as the `wasm-bindgen` crate in Cargo.lock.
+    pub wasm_bindgen: PathBuf,
+    /// `worker-build`.
+    pub worker_build: PathBuf,
+    /// binaryen's `wasm-opt` from npm.
+    pub wasm_opt: PathBuf,
+    /// esbuild from npm.
+    pub esbuild: PathBuf,
+}
+
+/// Makes sure the Rust and npm tools are present; returns where they are.
+pub fn ensure_build_tools() -> Result<Tools> {
+    ensure_wasm_target()?;
+    let bindgen_version = locked_version("wasm-bindgen")?;
+    let wasm_bindgen = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version, false)?;
+    let worker_build = ensure_cargo_tool("worker-build", "worker-build", WORKER_BUILD_VERSION, true)?;
+    ensure_npm_packages()?;
+    let modules = paths::node_modules();
+    Ok(Tools {
+        wasm_bindgen,
+        worker_build,
+        wasm_opt: modules.join(".bin/wasm-opt"),
+        esbuild: modules.join("@esbuild/linux-x64/bin/esbuild"),
+    })
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output().context("running rustup")?;
+    if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    say("installing the wasm32-unknown-unknown target (rustup)");
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The version of `package` pinned in Cargo.lock.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(paths::repo_root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock.find(&needle).with_context(|| format!("{package} is not in Cargo.lock"))? + needle.len();
+    let end = lock[start..].find('"').context("unterminated version in Cargo.lock")?;
+    Ok(lock[start..start + end].to_owned())
+}
+
+fn cargo_bin(binary: &str) -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+    });
+    home.join("bin").join(binary)
+}
+
+/// `cargo install crate --version V` unless `binary --version` already says V.
+fn ensure_cargo_tool(krate: &str, binary: &str, version: &str, locked: bool) -> Result<PathBuf> {
+    let path = cargo_bin(binary);
+    let current = Command::new(&path).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    if current.as_deref().is_some_and(|v| v.split_whitespace().any(|w| w == version)) {
+        return Ok(path);
+    }
+    say(&format!("installing {krate} {version} from crates.io (once per machine; several minutes)"));
+    let mut cmd = Command::new("cargo");
+    cmd.args(["install", krate, "--version", version]);
+    // wasm-bindgen-cli's own lock file names a yanked crate, so it installs without --locked.
+    if locked {
+        cmd.arg("--locked");
+    }
+    run(&mut cmd)?;
+    Ok(path)
+}
+
+/// Installs worker/package-lock.json's packages unless node_modules already matches it.
+///
+/// `npm install` rather than `npm ci`: the lock names workerd's macOS and Windows builds as
+/// optional, and registries that serve only Linux packages make `npm ci` refuse the lock. With
+/// a lock that matches package.json, `npm install` installs exactly the locked versions.
+fn ensure_npm_packages() -> Result<()> {
+    let worker = paths::repo_root().join("worker");
+    let lock = std::fs::read(worker.join("package-lock.json")).context("reading worker/package-lock.json")?;
+    let stamp = paths::node_modules().join(".sayso-lock");
+    let want = crate::sha256_hex(&lock);
+    if std::fs::read_to_string(&stamp).is_ok_and(|have| have == want) && paths::node().exists() {
+        return Ok(());
+    }
+    say("installing Node 22, wrangler, binaryen and esbuild from npm (worker/package-lock.json)");
+    run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&worker))?;
+    anyhow::ensure!(std::fs::read(worker.join("package-lock.json"))? == lock, "npm changed worker/package-lock.json: commit the new lock or revert it");
+    std::fs::write(&stamp, want)?;
+    Ok(())
+}
+
+/// Makes sure Debian's Chromium and ChromeDriver are installed (for the browser tests).
+pub fn ensure_browser() -> Result<()> {
+    if Path::new(browser::CHROMIUM).exists() && Path::new(browser::CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    say("installing chromium and chromium-driver from Debian (apt-get)");
+    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let apt = |args: &[&str]| -> Result<()> {
+        let mut cmd = if root { Command::new("apt-get") } else { Command::new("sudo") };
+        if !root {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut cmd)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
+    if !Path::new(browser::CHROMEDRIVER).exists() {
+        bail!("apt-get finished but {} is missing", browser::CHROMEDRIVER);
+    }
+    Ok(())
+}
