@@ -49,6 +49,7 @@ fn a_star_rating_and_comment_from_the_example_page_reach_the_summary() -> Result
 
     let comment = browser.wait_in_shadow(HOST, "#comment", UI_TIMEOUT)?;
     browser.type_text(&comment, "Clear and helpful, thanks!")?;
+    browser.screenshot(&paths::artifacts().join("widget-comment.png"))?;
     browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"send\"]", UI_TIMEOUT)?)?;
     let thanks = browser.wait_in_shadow(HOST, ".thanks[role=\"status\"]", UI_TIMEOUT)?;
     ensure!(browser.text(&thanks)?.contains("Thank you"), "the thank-you state is announced");
