@@ -21,6 +21,8 @@ pub struct EdgeOptions {
     pub port: Option<u16>,
     /// The admin token; a random one when `None`.
     pub admin_token: Option<String>,
+    /// Write wrangler's output here; a file in the temporary dir when `None`.
+    pub log_file: Option<PathBuf>,
     /// Stay in the caller's process group, so Ctrl-C in a terminal stops it too (`xtask dev`).
     pub foreground: bool,
 }
@@ -56,7 +58,7 @@ impl Edge {
             Some(token) => token,
             None => crate::random_hex(16)?,
         };
-        let log = dir.path().join("wrangler.log");
+        let log = options.log_file.unwrap_or_else(|| dir.path().join("wrangler.log"));
         let out = File::create(&log)?;
         let mut cmd = paths::wrangler();
         cmd.arg("dev")
@@ -150,7 +152,7 @@ impl Drop for Edge {
 
 /// `worker/wrangler.toml` without its `[build]` step (xtask built the Worker once already, and
 /// parallel tests must not rebuild it) and with `main` made absolute.
-fn derived_config(dir: &Path) -> Result<PathBuf> {
+pub fn derived_config(dir: &Path) -> Result<PathBuf> {
     let original = std::fs::read_to_string(paths::repo_root().join("worker/wrangler.toml")).context("reading worker/wrangler.toml")?;
     let mut out = String::new();
     let mut in_build = false;

@@ -37,6 +37,7 @@ pub fn run() -> Result<()> {
         persist_dir: Some(state.join("state")),
         port: Some(EDGE_PORT),
         admin_token: Some(admin_token.clone()),
+        log_file: Some(state.join("wrangler.log")),
         foreground: true,
     })?;
     let pages = ExampleSite::serve(PAGES_PORT, &edge.url, SNIPPET_SITE).context("serving examples/ (is port 8080 free?)")?;
@@ -50,6 +51,7 @@ pub fn run() -> Result<()> {
     println!("  admin token     {admin_token}");
     println!("  summary         curl -H 'Authorization: Bearer {}' {}/v1/sites/{}/summary", demo.owner_key, edge.url, demo.site);
     println!("  snippet         {}", demo.snippet);
+    println!("  Worker log      {}", state.join("wrangler.log").display());
     println!();
     println!("Press Ctrl-C to stop. Changed the code? Stop and run `cargo xtask dev` again.");
     edge.wait()
