@@ -4,7 +4,9 @@
 //! and commutative, so `merge(aggregate(a), aggregate(b)) == aggregate(a ++ b)`. That is what
 //! lets a site's counts be kept per shard (or per day, or per page) and added up at read time.
 
-use std::collections::BTreeMap;
+use alloc::borrow::ToOwned;
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
 
 use crate::scale::{Rating, Scale};
 use crate::wire::{Bucket, Nps, ScaleSummary, Submission, Summary};
@@ -97,11 +99,16 @@ impl<'a> FromIterator<&'a Submission> for Aggregate {
 }
 
 fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    round_half_away(x * 10.0) / 10.0
 }
 
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    round_half_away(x * 100.0) / 100.0
+}
+
+/// `f64::round` without std (which `no_std` lacks); exact for the magnitudes summaries hold.
+fn round_half_away(x: f64) -> f64 {
+    (if x < 0.0 { x - 0.5 } else { x + 0.5 }) as i64 as f64
 }
 
 #[cfg(test)]

@@ -2,6 +2,11 @@
 //!
 //! No browser and no Worker types live here, so the same code validates a submission in the
 //! visitor's browser and again at the edge, and the same `Aggregate` answers every summary.
+//! It is `no_std` (with `alloc`) so the widget can leave the standard library out of its bytes.
+
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
 
 pub mod aggregate;
 pub mod scale;

@@ -3,6 +3,11 @@
 //! `*Wire` types are what arrives, with only JSON's types checked; `validate` turns them into
 //! the checked types. Names here are the field names on the wire and in the API reference.
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use serde::{Deserialize, Serialize};
 
 use crate::scale::{Rating, Scale};

@@ -98,6 +98,24 @@ impl Browser {
         self.session_call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
     }
 
+    /// Runs an async script; it finishes by calling its last argument with the result.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.session_call("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
+    }
+
+    /// Sends a Chrome DevTools Protocol command through chromedriver.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        self.session_call("POST", "/goog/cdp/execute", Some(json!({ "cmd": cmd, "params": params })))
+    }
+
+    /// Takes the browser off the network, or puts it back (`navigator.onLine` and the
+    /// `online`/`offline` events follow).
+    pub fn set_offline(&self, offline: bool) -> Result<()> {
+        self.cdp("Network.enable", json!({}))?;
+        self.cdp("Network.emulateNetworkConditions", json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }))?;
+        Ok(())
+    }
+
     /// The first element matching `css` inside the open shadow root of the first `host`.
     pub fn find_in_shadow(&self, host: &str, css: &str) -> Result<Option<Element>> {
         let hosts = self.session_call("POST", "/elements", Some(json!({ "using": "css selector", "value": host })))?;

@@ -1,6 +1,5 @@
 //! The real Worker under `wrangler dev` (workerd, local Durable Object storage), on a free port.
 
-use std::fs::File;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -36,6 +35,8 @@ pub struct Edge {
     pub admin_token: String,
     /// Where its Durable Object state lives.
     pub persist_dir: PathBuf,
+    port: u16,
+    config: PathBuf,
     log: PathBuf,
     foreground: bool,
     _dir: TempDir,
@@ -59,28 +60,25 @@ impl Edge {
             None => crate::random_hex(16)?,
         };
         let log = options.log_file.unwrap_or_else(|| dir.path().join("wrangler.log"));
-        let out = File::create(&log)?;
-        let mut cmd = paths::wrangler();
-        cmd.arg("dev")
-            .arg("--config")
-            .arg(&config)
-            .args(["--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--inspector-port", &crate::free_port()?.to_string()])
-            .arg("--persist-to")
-            .arg(&persist_dir)
-            .arg("--show-interactive-dev-session=false")
-            .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(out.try_clone()?)
-            .stderr(out);
-        if !options.foreground {
-            cmd.process_group(0);
-        }
-        let child = cmd.spawn().context("starting wrangler dev")?;
-        let mut edge = Edge { child, url: format!("http://127.0.0.1:{port}"), admin_token, persist_dir, log, foreground: options.foreground, _dir: dir };
+        let foreground = options.foreground;
+        let child = spawn(dir.path(), &config, port, &persist_dir, &admin_token, &log, foreground)?;
+        let mut edge = Edge { child, url: format!("http://127.0.0.1:{port}"), admin_token, persist_dir, port, config, log, foreground, _dir: dir };
         edge.wait_healthy()?;
         Ok(edge)
+    }
+
+    /// Kills wrangler and workerd with SIGKILL, as a crash would: no shutdown, no flush.
+    pub fn crash(&mut self) -> Result<()> {
+        crate::signal_group(self.child.id(), "KILL");
+        self.child.wait()?;
+        Ok(())
+    }
+
+    /// Starts it again on the same port and the same state, and waits until it answers.
+    pub fn restart(&mut self) -> Result<()> {
+        let dir = self.config.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.child = spawn(&dir, &self.config, self.port, &self.persist_dir, &self.admin_token, &self.log, self.foreground)?;
+        self.wait_healthy()
     }
 
     fn wait_healthy(&mut self) -> Result<()> {
@@ -148,6 +146,28 @@ impl Drop for Edge {
         crate::signal_group(self.child.id(), "KILL");
         let _ = self.child.wait();
     }
+}
+
+fn spawn(dir: &Path, config: &Path, port: u16, persist_dir: &Path, admin_token: &str, log: &Path, foreground: bool) -> Result<Child> {
+    let out = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+    let mut cmd = paths::wrangler();
+    cmd.arg("dev")
+        .arg("--config")
+        .arg(config)
+        .args(["--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--inspector-port", &crate::free_port()?.to_string()])
+        .arg("--persist-to")
+        .arg(persist_dir)
+        .arg("--show-interactive-dev-session=false")
+        .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(out);
+    if !foreground {
+        cmd.process_group(0);
+    }
+    cmd.spawn().context("starting wrangler dev")
 }
 
 /// `worker/wrangler.toml` without its `[build]` step (xtask built the Worker once already, and

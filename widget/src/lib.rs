@@ -1,8 +1,21 @@
 //! The sayso widget: what runs inside `<sayso-feedback>` once the loader (`js/loader.js`) has
 //! found the element and instantiated this module. One exported entry point, `mount`.
+//!
+//! `no_std`: without the standard library its panic machinery and `core::fmt` drop out of the
+//! wasm (several KB gzipped); a panic, which would be a bug, aborts the module.
+
+#![no_std]
+
+extern crate alloc;
 
 mod outbox;
 mod view;
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 // A free-list allocator of a few hundred bytes instead of std's dlmalloc (~7 KB): the widget
 // allocates little, and its bytes are our users' visitors' bytes.
@@ -12,8 +25,10 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     // SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread.
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::borrow::ToOwned;
+use alloc::rc::Rc;
+use alloc::string::String;
+use core::cell::RefCell;
 
 use sayso_core::{Comment, Locale, PagePath, Rating, Scale, SiteId, Submission, SubmissionId, WidgetConfig};
 use wasm_bindgen::prelude::*;
@@ -29,24 +44,33 @@ use view::Step;
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, edge: String, site: String) -> Result<(), JsValue> {
     let site = host.get_attribute("site").unwrap_or(site);
-    let site = SiteId::parse(&site).map_err(|e| JsValue::from_str(e.code()))?;
+    let site = SiteId::parse(&site).map_err(invalid)?;
     let root = view::attach(&host)?;
+    // Created first, so what an earlier page left waiting goes out even if the config cannot load.
+    let outbox = Outbox::for_site(&edge, site.as_str());
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = start(host, root, edge, site).await {
+        if let Err(e) = start(host, root, edge, site, outbox).await {
             web_sys::console::warn_2(&"sayso: the feedback widget could not start:".into(), &e);
         }
     });
     Ok(())
 }
 
-async fn start(host: HtmlElement, root: ShadowRoot, edge: String, site: SiteId) -> Result<(), JsValue> {
-    let site_url = [edge.as_str(), "/v1/sites/", site.as_str()].concat();
-    let response: web_sys::Response = JsFuture::from(window()?.fetch_with_str(&[site_url.as_str(), "/config"].concat())).await?.dyn_into()?;
-    if !response.ok() {
-        return Err(JsValue::from(response.status()));
-    }
-    let json = JsFuture::from(response.json()?).await?;
-    let mut config = widget_config(&js_sys::Reflect::get(&json, &"widget".into())?);
+async fn start(host: HtmlElement, root: ShadowRoot, edge: String, site: SiteId, outbox: Rc<Outbox>) -> Result<(), JsValue> {
+    let url = cat(&[edge.as_str(), "/v1/sites/", site.as_str(), "/config"]);
+    let mut config = match JsFuture::from(window()?.fetch_with_str_and_init(&url, &web_sys::RequestInit::new())).await {
+        Ok(response) => {
+            let response: web_sys::Response = response.dyn_into()?;
+            if !response.ok() {
+                // No such site, or the edge refuses: show nothing rather than a dead widget.
+                return Err(JsValue::from(response.status()));
+            }
+            let json = JsFuture::from(response.json()?).await?;
+            widget_config(&js_sys::Reflect::get(&json, &"widget".into())?)
+        }
+        // Offline or the edge unreachable: the visitor can still rate; the outbox keeps it.
+        Err(_) => WidgetConfig::default(),
+    };
     // The page may override the site's settings per element.
     if let Some(scale) = host.get_attribute("scale").as_deref().and_then(Scale::parse) {
         config.scale = scale;
@@ -58,18 +82,16 @@ async fn start(host: HtmlElement, root: ShadowRoot, edge: String, site: SiteId) 
         root,
         config,
         locale: locale_of(&host),
-        outbox: Outbox::new(site_url + "/feedback"),
+        outbox,
         site,
         state: RefCell::new(State::default()),
     });
     let handler = Rc::clone(&widget);
-    // The widget lives as long as the page: its one delegated listener is never removed.
-    gloo_events::EventListener::new(&widget.root, "click", move |event| {
-        if let Err(e) = handler.on_click(event) {
+    outbox::listen_forever(&widget.root, "click", move |event| {
+        if let Err(e) = handler.on_click(&event) {
             web_sys::console::warn_2(&"sayso:".into(), &e);
         }
-    })
-    .forget();
+    });
     widget.render()
 }
 
@@ -92,7 +114,7 @@ struct Widget {
     config: WidgetConfig,
     site: SiteId,
     locale: Locale,
-    outbox: Outbox,
+    outbox: Rc<Outbox>,
     state: RefCell<State>,
 }
 
@@ -139,7 +161,7 @@ impl Widget {
 
     /// The rating is sent the moment it is clicked; clicking it again sends nothing new.
     fn rate(&self, value: i64) -> Result<(), JsValue> {
-        let rating = Rating::new(self.config.scale, value).map_err(|e| JsValue::from_str(e.code()))?;
+        let rating = Rating::new(self.config.scale, value).map_err(invalid)?;
         let mut state = self.state.borrow_mut();
         let (submission, changed) = match state.submission.take() {
             Some(previous) if previous.rating == rating => (previous, false),
@@ -171,7 +193,7 @@ impl Widget {
             .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
             .map(|t| t.value())
             .unwrap_or_default();
-        let comment = Comment::parse(&text).map_err(|e| JsValue::from_str(e.code()))?;
+        let comment = Comment::parse(&text).map_err(invalid)?;
         let mut state = self.state.borrow_mut();
         if let Some(previous) = state.submission.take() {
             let submission = if comment.is_some() && comment != previous.comment {
@@ -186,6 +208,21 @@ impl Widget {
         state.done = true;
         Ok(())
     }
+}
+
+/// What the widget reports for input its own controls should never produce (the error codes'
+/// text stays out of the widget's bytes; the edge names the code if such input ever reaches it).
+fn invalid(_: sayso_core::ValidationError) -> JsValue {
+    JsValue::from_str("sayso: invalid input")
+}
+
+/// Joins strings (`[..].concat()` brings a generic join the widget does not need: ~1 KB).
+pub(crate) fn cat(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out
 }
 
 fn window() -> Result<web_sys::Window, JsValue> {

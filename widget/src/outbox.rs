@@ -1,65 +1,241 @@
-//! Delivery of submissions to the edge: one at a time and in order, so an edit never overtakes
-//! the submission it edits. (The persistent offline queue with retries arrives with issue #4;
-//! the edge already ignores an older revision that arrives late.)
+//! The outbox: every submission is written to `localStorage` before it is sent, and leaves only
+//! when the edge has answered 2xx (or refused it for good with a 4xx). Network errors, 5xx and
+//! 429 are retried with exponential backoff and jitter (honouring `Retry-After`), again when the
+//! browser comes back `online`, and on the next page load; when the page is hidden or left, what
+//! is still waiting goes out with `navigator.sendBeacon`.
+//!
+//! Each send carries the submission's whole state (rating, comment, revision), so a newer
+//! revision replaces an older one waiting for the same id, and the edge counts an id once
+//! whatever order its copies arrive in.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use alloc::borrow::ToOwned;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
 
+use crate::cat;
 use sayso_core::Submission;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestInit, Response};
+use web_sys::{RequestInit, Response, Storage};
 
-/// The submissions waiting to be sent to one feedback URL.
+/// The most submissions one site's outbox keeps; past it the oldest are dropped.
+pub const CAP: usize = 100;
+/// The first retry waits about this long (ms); each failure doubles it.
+const BACKOFF_BASE_MS: f64 = 1_000.0;
+/// Retries never wait longer than this (ms).
+const BACKOFF_MAX_MS: f64 = 60_000.0;
+
+/// A waiting submission: its id and the JSON body to send.
+type Entry = (String, String);
+
+/// One site's outbox (one per page, shared by every widget of the site).
 pub struct Outbox {
-    url: Rc<str>,
-    queue: Rc<RefCell<Vec<String>>>,
-    busy: Rc<Cell<bool>>,
+    url: String,
+    key: String,
+    /// Used when `localStorage` is unavailable (blocked, private mode, full).
+    memory: RefCell<Vec<Entry>>,
+    flushing: Cell<bool>,
+    retry_scheduled: Cell<bool>,
+    failures: Cell<u32>,
+    warned_cap: Cell<bool>,
+}
+
+/// Every outbox on the page, one per site.
+struct Registry(RefCell<Vec<Rc<Outbox>>>);
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature has one thread; nothing else can
+// ever observe this value.
+unsafe impl Sync for Registry {}
+
+static OUTBOXES: Registry = Registry(RefCell::new(Vec::new()));
+
+/// Adds an event listener for the rest of the page's life (the closure is never freed: the
+/// widget and its outbox live as long as the page).
+pub fn listen_forever(target: &web_sys::EventTarget, event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    closure.forget();
 }
 
 impl Outbox {
-    /// An empty outbox for `url` (`…/v1/sites/{site}/feedback`).
-    pub fn new(url: String) -> Outbox {
-        Outbox { url: url.into(), queue: Rc::default(), busy: Rc::default() }
+    /// The outbox for `site` at `edge`; the first call on a page installs its listeners and
+    /// delivers whatever an earlier page left waiting.
+    pub fn for_site(edge: &str, site: &str) -> Rc<Outbox> {
+        let url = cat(&[edge, "/v1/sites/", site, "/feedback"]);
+        if let Some(existing) = OUTBOXES.0.borrow().iter().find(|o| o.url == url).cloned() {
+            return existing;
+        }
+        let outbox = Rc::new(Outbox {
+            url,
+            key: cat(&["sayso.outbox.", site]),
+            memory: RefCell::default(),
+            flushing: Cell::new(false),
+            retry_scheduled: Cell::new(false),
+            failures: Cell::new(0),
+            warned_cap: Cell::new(false),
+        });
+        OUTBOXES.0.borrow_mut().push(Rc::clone(&outbox));
+        outbox.listen();
+        outbox.flush();
+        outbox
     }
 
-    /// Queues a submission and starts delivery if it is not running.
-    pub fn send(&self, submission: &Submission) {
+    /// Stores a submission (replacing an older revision of the same id) and starts delivery.
+    pub fn send(self: &Rc<Self>, submission: &Submission) {
+        let id = submission.id.as_str().to_owned();
         let body = submission.to_wire().to_json();
-        self.queue.borrow_mut().push(body);
-        if self.busy.replace(true) {
+        let mut entries = self.load();
+        entries.retain(|(waiting, _)| *waiting != id);
+        entries.push((id, body));
+        if entries.len() > CAP {
+            entries.remove(0);
+            if !self.warned_cap.replace(true) {
+                web_sys::console::warn_2(&"sayso: the feedback outbox is full; dropped the oldest unsent feedback, max".into(), &(CAP as u32).into());
+            }
+        }
+        self.save(&entries);
+        self.flush();
+    }
+
+    fn listen(self: &Rc<Self>) {
+        let Some(window) = web_sys::window() else { return };
+        let this = Rc::clone(self);
+        listen_forever(&window, "online", move |_| this.flush());
+        let this = Rc::clone(self);
+        listen_forever(&window, "pagehide", move |_| this.beacon());
+        if let Some(document) = window.document() {
+            let this = Rc::clone(self);
+            let doc = document.clone();
+            listen_forever(&document, "visibilitychange", move |_| {
+                if doc.hidden() {
+                    this.beacon();
+                }
+            });
+        }
+    }
+
+    /// Delivers waiting submissions one at a time, oldest first, until one fails.
+    fn flush(self: &Rc<Self>) {
+        if self.flushing.replace(true) {
             return;
         }
-        let (url, queue, busy) = (Rc::clone(&self.url), Rc::clone(&self.queue), Rc::clone(&self.busy));
+        let this = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                let next = {
-                    let mut queue = queue.borrow_mut();
-                    (!queue.is_empty()).then(|| queue.remove(0))
-                };
-                let Some(body) = next else { break };
-                if let Err(e) = post(&url, &body).await {
-                    web_sys::console::warn_2(&"sayso: feedback not delivered:".into(), &e);
+            while let Some(entry) = this.load().into_iter().next() {
+                match post(&this.url, &entry.1).await {
+                    Ok(response) if response.ok() => {
+                        this.failures.set(0);
+                        this.remove(&entry);
+                    }
+                    Ok(response) if response.status() != 429 && (400..500).contains(&response.status()) => {
+                        // Refused for good (invalid, not allowed): retrying cannot help. The
+                        // response body names the reason; the browser's network panel shows it.
+                        web_sys::console::warn_2(&"sayso: the edge refused this feedback, HTTP".into(), &response.status().into());
+                        this.remove(&entry);
+                    }
+                    Ok(response) => {
+                        // Retry-After in seconds (integer parsing: float parsing costs the widget KBs).
+                        let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|s| s.trim().parse::<u32>().ok());
+                        this.retry_later(retry_after.map(|s| f64::from(s) * 1000.0));
+                        break;
+                    }
+                    Err(_) => {
+                        this.retry_later(None);
+                        break;
+                    }
                 }
             }
-            busy.set(false);
+            this.flushing.set(false);
         });
+    }
+
+    /// Schedules the next attempt: `Retry-After` if the edge said, else backoff with jitter.
+    fn retry_later(self: &Rc<Self>, after_ms: Option<f64>) {
+        let failures = self.failures.get().saturating_add(1);
+        self.failures.set(failures);
+        if self.retry_scheduled.replace(true) {
+            return;
+        }
+        let backoff = (BACKOFF_BASE_MS * f64::from(1u32 << failures.min(16).saturating_sub(1))).min(BACKOFF_MAX_MS);
+        let delay = after_ms.unwrap_or(backoff * (0.5 + js_sys::Math::random())).clamp(0.0, 3_600_000.0);
+        let this = Rc::clone(self);
+        let retry = Closure::once_into_js(move || {
+            this.retry_scheduled.set(false);
+            this.flush();
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), delay as i32);
+        }
+    }
+
+    /// The page is going away: hand everything still waiting to the browser. Entries stay in
+    /// the outbox; the next page load confirms them (the edge answers a repeat with 200).
+    fn beacon(&self) {
+        let Some(window) = web_sys::window() else { return };
+        let navigator = window.navigator();
+        for (_, body) in self.load() {
+            // A string body is sent as text/plain: no CORS preflight, which a beacon cannot do.
+            let _ = navigator.send_beacon_with_opt_str(&self.url, Some(&body));
+        }
+    }
+
+    fn remove(&self, sent: &Entry) {
+        let mut entries = self.load();
+        // Only this exact body: a newer revision queued meanwhile must still go out.
+        entries.retain(|entry| entry != sent);
+        self.save(&entries);
+    }
+
+    fn storage() -> Option<Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// Reads the outbox, fresh each time, so tabs of the same site share it.
+    fn load(&self) -> Vec<Entry> {
+        let stored = Outbox::storage().and_then(|s| s.get_item(&self.key).ok().flatten());
+        let Some(text) = stored else {
+            return self.memory.borrow().clone();
+        };
+        let Ok(parsed) = js_sys::JSON::parse(&text) else {
+            return Vec::new();
+        };
+        let Ok(list) = parsed.dyn_into::<js_sys::Array>() else {
+            return Vec::new();
+        };
+        list.iter()
+            .filter_map(|pair| {
+                let pair: js_sys::Array = pair.dyn_into().ok()?;
+                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+            })
+            .collect()
+    }
+
+    fn save(&self, entries: &[Entry]) {
+        *self.memory.borrow_mut() = entries.to_vec();
+        let Some(storage) = Outbox::storage() else { return };
+        if entries.is_empty() {
+            let _ = storage.remove_item(&self.key);
+            return;
+        }
+        let list: js_sys::Array = entries.iter().map(|(id, body)| js_sys::Array::of2(&id.into(), &body.into())).collect();
+        if let Ok(text) = js_sys::JSON::stringify(&list) {
+            // Full or blocked storage: the in-memory copy still delivers while the page lives.
+            let _ = storage.set_item(&self.key, &String::from(text));
+        }
     }
 }
 
 /// POSTs one submission. The body is a string, so the browser sends it as `text/plain`: a
-/// "simple" request that needs no CORS preflight, one round trip instead of two.
-async fn post(url: &str, body: &str) -> Result<(), JsValue> {
+/// "simple" request that needs no CORS preflight, one round trip instead of two. `keepalive`
+/// lets it finish even if the visitor leaves the page at once.
+async fn post(url: &str, body: &str) -> Result<Response, JsValue> {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(body));
-    // `keepalive` lets the request finish even if the visitor leaves the page right away.
     js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE)?;
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
-    if response.ok() {
-        return Ok(());
-    }
-    Err(JsFuture::from(response.text()?).await?)
+    JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()
 }

@@ -2,6 +2,12 @@
 //! with data — and styles through a constructable stylesheet, so the host page's CSS and ours
 //! never touch.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::cat;
 use sayso_core::{Scale, WidgetConfig};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -62,7 +68,7 @@ pub fn render(root: &ShadowRoot, config: &WidgetConfig, step: Step) -> Result<()
     root.replace_children_with_node_1(&panel);
     if let Some(value) = selected {
         // Keep keyboard focus where the visitor left it: on the value they chose.
-        if let Some(button) = root.query_selector(&["[data-value=\"", &number(value), "\"]"].concat())? {
+        if let Some(button) = root.query_selector(&cat(&["[data-value=\"", &number(value), "\"]"]))? {
             button.unchecked_into::<HtmlElement>().focus()?;
         }
     }
@@ -71,7 +77,7 @@ pub fn render(root: &ShadowRoot, config: &WidgetConfig, step: Step) -> Result<()
 
 /// The buttons of a scale; `selected` is pressed (and, for stars, every star up to it is lit).
 fn scale(doc: &Document, panel: &Element, scale: Scale, selected: Option<u8>) -> Result<(), JsValue> {
-    let class = ["scale ", scale.as_str()].concat();
+    let class = cat(&["scale ", scale.as_str()]);
     let group = child(doc, panel, "div", &[("class", &class), ("role", "group"), ("aria-labelledby", "question")], None)?;
     let values: Vec<u8> = match scale {
         // Thumbs up first: the positive answer is the common one.
@@ -83,8 +89,8 @@ fn scale(doc: &Document, panel: &Element, scale: Scale, selected: Option<u8>) ->
         let (face, label) = match scale {
             Scale::Thumbs if value == 1 => ("\u{1F44D}".to_owned(), "Yes, thumbs up".to_owned()),
             Scale::Thumbs => ("\u{1F44E}".to_owned(), "No, thumbs down".to_owned()),
-            Scale::Stars => ("\u{2605}".to_owned(), [digits.as_str(), " of 5 stars"].concat()),
-            Scale::Nps => (digits.clone(), [digits.as_str(), " out of 10"].concat()),
+            Scale::Stars => ("\u{2605}".to_owned(), cat(&[digits.as_str(), " of 5 stars"])),
+            Scale::Nps => (digits.clone(), cat(&[digits.as_str(), " out of 10"])),
         };
         let pressed = if selected == Some(value) { "true" } else { "false" };
         let attrs = [("type", "button"), ("data-value", &digits), ("aria-pressed", pressed), ("aria-label", &label)];

@@ -20,6 +20,25 @@ const WASM_FEATURES: [&str; 5] = [
     "--enable-multivalue",
 ];
 
+/// `RUSTFLAGS` for both wasm builds: panic locations name files relative to the registry and
+/// the toolchain instead of this machine's paths, so the widget is smaller and its content hash
+/// the same on every machine. (Both builds use the same flags so they share compiled crates.)
+fn wasm_rustflags() -> Result<String> {
+    let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+    });
+    let rustc = Command::new("rustc").arg("-vV").output().context("running rustc -vV")?;
+    let commit = String::from_utf8_lossy(&rustc.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("commit-hash: ").map(str::to_owned))
+        .unwrap_or_default();
+    let mut flags = format!("--remap-path-prefix={}=", cargo_home.join("registry/src").display());
+    if !commit.is_empty() {
+        flags.push_str(&format!(" --remap-path-prefix=/rustc/{commit}/library=std"));
+    }
+    Ok(flags)
+}
+
 /// The widget's shipped files.
 pub struct WidgetFiles {
     /// (name, bytes) of the loader, the glue and the wasm, in that order.
@@ -41,7 +60,10 @@ fn target_dir() -> PathBuf {
 pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     let root = paths::repo_root();
     say("building the widget (wasm32, release)");
-    run(Command::new("cargo").args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "sayso-widget"]).current_dir(&root))?;
+    run(Command::new("cargo")
+        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "sayso-widget"])
+        .env("RUSTFLAGS", wasm_rustflags()?)
+        .current_dir(&root))?;
     let raw = target_dir().join("wasm32-unknown-unknown/release/sayso_widget.wasm");
     let loader_source = std::fs::read_to_string(root.join("widget/js/loader.js"))?;
     let stamp_input = [std::fs::read(&raw)?, loader_source.as_bytes().to_vec()].concat();
@@ -117,6 +139,7 @@ pub fn worker(tools: &Tools) -> Result<()> {
         .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
         .env("WASM_OPT_BIN", &tools.wasm_opt)
         .env("ESBUILD_BIN", &tools.esbuild)
+        .env("RUSTFLAGS", wasm_rustflags()?)
         .env("PATH", paths::tool_path()))
 }
 

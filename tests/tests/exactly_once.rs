@@ -1,0 +1,245 @@
+//! Exactly once: no rating lost, none counted twice, through offline spells, crashes, retries
+//! and visitors who leave at once. Real Worker under `wrangler dev`, real Chromium; each test
+//! prints the counts it compared.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Result};
+use sayso_tests::api;
+use sayso_tests::browser::Browser;
+use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::pages::ExampleSite;
+use sayso_tests::wait_for;
+use serde_json::{json, Value};
+
+const HOST: &str = "sayso-feedback";
+const UI: Duration = Duration::from_secs(30);
+/// Long enough for the outbox's backoff to come round even if no event wakes it.
+const DELIVERY: Duration = Duration::from_secs(120);
+
+fn total(edge: &Edge, key: &str) -> Result<u64> {
+    Ok(edge.summary("demo", key)?["total"].as_u64().unwrap_or(0))
+}
+
+fn wait_total(edge: &Edge, key: &str, want: u64) -> Result<()> {
+    wait_for(&format!("the summary to count {want}"), DELIVERY, || Ok((total(edge, key)? == want).then_some(())))
+}
+
+fn outbox_len(browser: &Browser) -> Result<u64> {
+    let n = browser.execute("const s = localStorage.getItem('sayso.outbox.demo'); return s ? JSON.parse(s).length : 0;", vec![])?;
+    Ok(n.as_u64().unwrap_or(u64::MAX))
+}
+
+/// What a single-page app does on navigation: a new path, and the widget rendered afresh.
+const NEXT_PAGE: &str = "history.pushState({}, '', arguments[0]);
+    const old = document.querySelector('sayso-feedback');
+    const el = document.createElement('sayso-feedback');
+    el.setAttribute('floating', '');
+    old.replaceWith(el);";
+
+/// Rates `value` on the current widget, waiting for it to render first.
+fn rate(browser: &Browser, value: u8) -> Result<()> {
+    let button = browser.wait_in_shadow(HOST, &format!("button[data-value=\"{value}\"]"), UI)?;
+    browser.click(&button)
+}
+
+fn browser_on_example(widget: Value) -> Result<(Edge, ExampleSite, String, Browser)> {
+    let edge = Edge::start(EdgeOptions::default())?;
+    let pages = ExampleSite::serve(0, &edge.url, "demo")?;
+    let key = edge.create_site("demo", &[&pages.url], widget)?.owner_key;
+    let browser = Browser::start()?;
+    browser.goto(&format!("{}/basic/", pages.url))?;
+    browser.wait_in_shadow(HOST, "button[data-value]", UI)?;
+    Ok((edge, pages, key, browser))
+}
+
+#[test]
+fn twenty_ratings_made_offline_on_twenty_pages_count_exactly_twenty() -> Result<()> {
+    let (edge, _pages, key, browser) = browser_on_example(json!({ "scale": "stars" }))?;
+    browser.set_offline(true)?;
+    for page in 0..20u8 {
+        browser.execute(NEXT_PAGE, vec![json!(format!("/basic/page-{page}"))])?;
+        rate(&browser, page % 5 + 1)?;
+    }
+    let waiting = outbox_len(&browser)?;
+    let while_offline = total(&edge, &key)?;
+    println!("offline: {waiting} waiting in the outbox, {while_offline} counted");
+    ensure!(waiting == 20 && while_offline == 0, "all 20 wait in the outbox");
+    browser.set_offline(false)?;
+    wait_total(&edge, &key, 20)?;
+    std::thread::sleep(Duration::from_secs(2));
+    let summary = edge.summary("demo", &key)?;
+    let per_value: Vec<u64> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
+    println!("back online: counted {} (per star value {per_value:?}), outbox {}", summary["total"], outbox_len(&browser)?);
+    ensure!(summary["total"] == 20 && per_value == [4, 4, 4, 4, 4], "{summary}");
+    ensure!(outbox_len(&browser)? == 0, "the outbox is empty once delivered");
+    Ok(())
+}
+
+#[test]
+fn a_thousand_submissions_through_a_sigkill_of_the_edge_count_exactly_a_thousand() -> Result<()> {
+    const N: usize = 1000;
+    const ORIGIN: &str = "https://load.example";
+    let mut edge = Edge::start(EdgeOptions::default())?;
+    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "nps" }))?.owner_key;
+    let url = format!("{}/v1/sites/demo/feedback", edge.url);
+    let bodies: Vec<String> = (0..N)
+        .map(|i| {
+            json!({
+                "id": format!("0190a6e2-7c1d-7abc-8def-{i:012x}"), "site": "demo", "scale": "nps", "value": i % 11,
+                "page": format!("/p/{}", i % 7), "locale": "en", "client_ts": 1_763_900_000_000_u64 + i as u64, "widget_version": "0.1.0",
+            })
+            .to_string()
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let retries = AtomicUsize::new(0);
+    let statuses = Mutex::new((0usize, 0usize)); // (created, duplicate) as the client saw them
+    std::thread::scope(|scope| -> Result<()> {
+        let mut workers = Vec::new();
+        for _ in 0..8 {
+            workers.push(scope.spawn(|| -> Result<()> {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= N {
+                        return Ok(());
+                    }
+                    let started = Instant::now();
+                    loop {
+                        let answer = api::post(&url, &[("content-type", "text/plain"), ("origin", ORIGIN)], bodies[i].as_bytes());
+                        match answer {
+                            Ok(a) if a.status == 201 || a.status == 200 => {
+                                let mut s = statuses.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+                                if a.status == 201 { s.0 += 1 } else { s.1 += 1 }
+                                break;
+                            }
+                            Ok(a) if a.status < 500 => bail!("submission {i} refused: {} {}", a.status, a.body),
+                            _ if started.elapsed() > Duration::from_secs(120) => bail!("submission {i} never delivered"),
+                            _ => {
+                                retries.fetch_add(1, Ordering::Relaxed);
+                                std::thread::sleep(Duration::from_millis(100));
+                            }
+                        }
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            }));
+        }
+        wait_for("300 submissions before the crash", Duration::from_secs(120), || Ok((done.load(Ordering::Relaxed) >= 300).then_some(())))?;
+        edge.crash()?;
+        println!("SIGKILL after {} acknowledged submissions", done.load(Ordering::Relaxed));
+        std::thread::sleep(Duration::from_secs(1));
+        edge.restart()?;
+        for worker in workers {
+            worker.join().map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    let (created, duplicate) = *statuses.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+    let counted = total(&edge, &key)?;
+    println!("sent {N}: client saw {created} created + {duplicate} duplicate after {} retries; counted {counted}", retries.load(Ordering::Relaxed));
+    ensure!(counted == N as u64, "exactly {N} counted, not {counted}");
+    // Every id is stored exactly once: each one sent again is recognised as a duplicate.
+    let mut again = 0;
+    for body in &bodies {
+        let a = api::post(&url, &[("content-type", "text/plain"), ("origin", ORIGIN)], body.as_bytes())?;
+        ensure!(a.status == 200 && a.json()["status"] == "duplicate", "{a:?}");
+        again += 1;
+    }
+    println!("re-sent all {again}: every one a duplicate; counted still {}", total(&edge, &key)?);
+    ensure!(total(&edge, &key)? == N as u64);
+    Ok(())
+}
+
+#[test]
+fn the_same_submission_sent_fifty_times_at_once_counts_once() -> Result<()> {
+    const ORIGIN: &str = "https://dup.example";
+    let edge = Edge::start(EdgeOptions::default())?;
+    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "thumbs" }))?.owner_key;
+    let url = format!("{}/v1/sites/demo/feedback", edge.url);
+    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-00000000d0d0", "site": "demo", "scale": "thumbs", "value": 1, "comment": "Twice is once",
+        "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" }).to_string();
+    let barrier = Barrier::new(50);
+    let answers: Vec<api::Answer> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..50)
+            .map(|_| scope.spawn(|| {
+                barrier.wait();
+                api::post(&url, &[("content-type", "application/json"), ("origin", ORIGIN)], body.as_bytes())
+            }))
+            .collect();
+        handles.into_iter().map(|h| h.join().map_err(|_| anyhow::anyhow!("panicked"))?).collect::<Result<Vec<_>>>()
+    })?;
+    let created = answers.iter().filter(|a| a.status == 201 && a.json()["status"] == "created").count();
+    let duplicate = answers.iter().filter(|a| a.status == 200 && a.json()["status"] == "duplicate").count();
+    let summary = edge.summary("demo", &key)?;
+    println!("50 concurrent sends: {created} created, {duplicate} duplicate; counted {} with {} comment", summary["total"], summary["comments"]);
+    ensure!(created == 1 && duplicate == 49, "{answers:?}");
+    ensure!(summary["total"] == 1 && summary["comments"] == 1, "{summary}");
+    Ok(())
+}
+
+#[test]
+fn a_visitor_who_clicks_and_leaves_at_once_is_still_counted() -> Result<()> {
+    let (edge, _pages, key, browser) = browser_on_example(json!({ "scale": "stars" }))?;
+    // One script: the click and the navigation away, with no chance for anything in between.
+    browser.execute(
+        "document.querySelector('sayso-feedback').shadowRoot.querySelector('button[data-value=\"5\"]').click();
+         location.href = 'about:blank';",
+        vec![],
+    )?;
+    wait_total(&edge, &key, 1)?;
+    std::thread::sleep(Duration::from_secs(1));
+    let counted = total(&edge, &key)?;
+    println!("clicked and left: counted {counted}");
+    ensure!(counted == 1, "counted once: {counted}");
+    Ok(())
+}
+
+#[test]
+fn the_outbox_survives_reloads_while_the_edge_is_down_and_never_exceeds_its_cap() -> Result<()> {
+    let (mut edge, pages, key, browser) = browser_on_example(json!({ "scale": "stars" }))?;
+    let page = format!("{}/basic/", pages.url);
+    edge.crash()?;
+    rate(&browser, 4)?;
+    wait_for("the failed send to leave the entry waiting", UI, || Ok((outbox_len(&browser)? == 1).then_some(())))?;
+    // A new page load while the edge is still down: the widget comes from the browser's cache,
+    // tries again, fails again, and keeps the entry.
+    browser.goto(&page)?;
+    browser.wait_in_shadow(HOST, "button[data-value]", UI)?;
+    ensure!(outbox_len(&browser)? == 1, "still waiting after a reload");
+
+    // 105 more ratings on 105 pages while the edge is down: the outbox keeps the newest 100.
+    let kept = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         (async () => {
+           for (let i = 0; i < 105; i++) {
+             history.pushState({}, '', '/basic/cap-' + i);
+             const el = document.createElement('sayso-feedback');
+             document.querySelector('sayso-feedback').replaceWith(el);
+             let b;
+             while (!(b = el.shadowRoot && el.shadowRoot.querySelector('button[data-value=\"3\"]'))) await new Promise(r => setTimeout(r, 5));
+             b.click();
+           }
+           done(JSON.parse(localStorage.getItem('sayso.outbox.demo')).length);
+         })();",
+        vec![],
+    )?;
+    let warnings = browser.console()?.iter().filter(|m| m.contains("outbox is full")).count();
+    println!("edge down: 106 ratings made, outbox holds {kept}, {warnings} 'outbox is full' warning(s)");
+    ensure!(kept == 100, "capped at 100: {kept}");
+    ensure!(warnings == 1, "one console warning, not one per drop: {warnings}");
+
+    edge.restart()?;
+    browser.goto(&page)?;
+    wait_total(&edge, &key, 100)?;
+    std::thread::sleep(Duration::from_secs(2));
+    let counted = total(&edge, &key)?;
+    let summary = edge.summary("demo", &key)?;
+    println!("edge back, page reloaded: counted {counted}, outbox {}", outbox_len(&browser)?);
+    ensure!(counted == 100 && summary["scales"][0]["histogram"][2]["count"] == 100, "the newest 100 (all 3 stars): {summary}");
+    ensure!(outbox_len(&browser)? == 0);
+    Ok(())
+}
