@@ -282,7 +282,9 @@ impl Origin {
             && !host.ends_with(['.', '-']);
         let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok_and(|n| n > 0));
         if host_ok && port_ok {
-            Ok(Origin(lower))
+            // Browsers never send a scheme's default port: https://x.com:443 is https://x.com.
+            let default_port = if lower.starts_with("https://") { ":443" } else { ":80" };
+            Ok(Origin(lower.strip_suffix(default_port).map(str::to_owned).unwrap_or(lower)))
         } else {
             Err(invalid())
         }
@@ -400,6 +402,9 @@ mod tests {
     fn origins() {
         assert_eq!(Origin::parse("HTTPS://Example.com").map(|o| o.0), Ok("https://example.com".to_owned()));
         assert!(Origin::parse("http://127.0.0.1:8080").is_ok());
+        assert_eq!(Origin::parse("https://x.com:443").map(|o| o.0), Ok("https://x.com".to_owned()));
+        assert_eq!(Origin::parse("http://x.com:80").map(|o| o.0), Ok("http://x.com".to_owned()));
+        assert_eq!(Origin::parse("http://x.com:443").map(|o| o.0), Ok("http://x.com:443".to_owned()));
         for bad in ["example.com", "ftp://x.com", "https://", "https://x.com/", "https://x.com:0", "https://x.com:99999", "https://a b.com"] {
             assert!(Origin::parse(bad).is_err(), "{bad}");
         }

@@ -92,32 +92,41 @@ impl SubmissionWire {
     /// The same JSON as `serde_json::to_string(self)`, written by hand so the widget ships no
     /// JSON library (tested equal to serde's output).
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(256);
-        out.push_str("{\"id\":");
-        push_json_str(&mut out, &self.id);
-        out.push_str(",\"site\":");
-        push_json_str(&mut out, &self.site);
-        out.push_str(",\"scale\":");
-        push_json_str(&mut out, &self.scale);
-        out.push_str(",\"value\":");
-        push_int(&mut out, self.value);
-        if let Some(comment) = &self.comment {
-            out.push_str(",\"comment\":");
-            push_json_str(&mut out, comment);
-        }
-        out.push_str(",\"page\":");
-        push_json_str(&mut out, &self.page);
-        out.push_str(",\"locale\":");
-        push_json_str(&mut out, &self.locale);
-        out.push_str(",\"client_ts\":");
-        push_int(&mut out, self.client_ts);
-        out.push_str(",\"widget_version\":");
-        push_json_str(&mut out, &self.widget_version);
-        out.push_str(",\"rev\":");
-        push_int(&mut out, i64::from(self.rev));
-        out.push('}');
-        out
+        let texts = [&self.id, &self.site, &self.scale].map(String::as_str);
+        let rest = [&self.page, &self.locale, &self.widget_version].map(String::as_str);
+        write_json(texts, self.value, self.comment.as_deref(), rest, self.client_ts, self.rev)
     }
+}
+
+/// The one JSON writer behind `SubmissionWire::to_json` and `Submission::to_json`.
+fn write_json(id_site_scale: [&str; 3], value: i64, comment: Option<&str>, page_locale_version: [&str; 3], client_ts: i64, rev: u32) -> String {
+    let [id, site, scale] = id_site_scale;
+    let [page, locale, widget_version] = page_locale_version;
+    let mut out = String::with_capacity(256);
+    out.push_str("{\"id\":");
+    push_json_str(&mut out, id);
+    out.push_str(",\"site\":");
+    push_json_str(&mut out, site);
+    out.push_str(",\"scale\":");
+    push_json_str(&mut out, scale);
+    out.push_str(",\"value\":");
+    push_int(&mut out, value);
+    if let Some(comment) = comment {
+        out.push_str(",\"comment\":");
+        push_json_str(&mut out, comment);
+    }
+    out.push_str(",\"page\":");
+    push_json_str(&mut out, page);
+    out.push_str(",\"locale\":");
+    push_json_str(&mut out, locale);
+    out.push_str(",\"client_ts\":");
+    push_int(&mut out, client_ts);
+    out.push_str(",\"widget_version\":");
+    push_json_str(&mut out, widget_version);
+    out.push_str(",\"rev\":");
+    push_int(&mut out, i64::from(rev));
+    out.push('}');
+    out
 }
 
 /// Appends `text` as a JSON string, escaped exactly as serde_json escapes it.
@@ -167,6 +176,13 @@ pub fn push_int(out: &mut String, n: i64) {
 }
 
 impl Submission {
+    /// `to_wire().to_json()` without building the wire form first.
+    pub fn to_json(&self) -> String {
+        let texts = [self.id.as_str(), self.site.as_str(), self.rating.scale().as_str()];
+        let rest = [self.page.as_str(), self.locale.as_str(), self.widget_version.as_str()];
+        write_json(texts, i64::from(self.rating.value()), self.comment.as_ref().map(Comment::as_str), rest, self.client_ts, self.rev)
+    }
+
     /// The wire form; `to_wire().validate()` gives back the same submission.
     pub fn to_wire(&self) -> SubmissionWire {
         SubmissionWire {
@@ -181,11 +197,6 @@ impl Submission {
             widget_version: self.widget_version.clone(),
             rev: self.rev,
         }
-    }
-
-    /// Whether `other` says the same thing: a resend rather than an edit.
-    pub fn same_content(&self, other: &Submission) -> bool {
-        self.rating == other.rating && self.comment == other.comment && self.page == other.page && self.locale == other.locale
     }
 }
 
@@ -415,6 +426,7 @@ mod tests {
     fn a_valid_submission_round_trips_through_json() {
         let submission = wire().validate().expect("valid");
         assert_eq!(submission.comment.as_ref().map(Comment::as_str), Some("Great docs"));
+        assert_eq!(submission.to_json(), submission.to_wire().to_json());
         let json = serde_json::to_string(&submission.to_wire()).expect("serializes");
         let back: SubmissionWire = serde_json::from_str(&json).expect("parses");
         assert_eq!(back.validate(), Ok(submission));

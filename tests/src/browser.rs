@@ -23,6 +23,14 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 #[derive(Clone, Debug)]
 pub struct Element(String);
 
+impl Element {
+    /// The WebDriver reference, for passing the element to `execute` as an argument.
+    pub fn as_arg(&self) -> Value {
+        json!({ ELEMENT_KEY: self.0 })
+    }
+
+}
+
 /// A browser session; the browser and its driver stop on drop.
 pub struct Browser {
     driver: Child,

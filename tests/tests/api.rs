@@ -50,6 +50,17 @@ fn submission(id: &str, value: i64) -> Value {
 
 const ID: &str = "0190a6e2-7c1d-7abc-8def-0123456789ab";
 
+/// Sends raw bytes over TCP (for requests an HTTP client will not make) and reads the answer.
+fn raw_http(base: &str, request: &str) -> Result<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://"))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    stream.write_all(request.as_bytes())?;
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    Ok(answer)
+}
+
 #[test]
 fn the_same_id_sent_twice_counts_once() -> Result<()> {
     let f = Fixture::new("stars")?;
@@ -81,6 +92,7 @@ fn an_edit_moves_the_counts_and_stale_or_conflicting_edits_change_nothing() -> R
     edit["value"] = json!(1);
     let conflict = f.send(&edit)?;
     ensure!(conflict.status == 409 && conflict.error_code().as_deref() == Some("edit_conflict"), "{conflict:?}");
+    ensure!(conflict.header("access-control-allow-origin") == Some(PAGE_ORIGIN), "{conflict:?}");
     let summary = f.summary()?;
     let histogram: Vec<&Value> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().map(|b| &b["count"]).collect()).unwrap_or_default();
     println!("after edit 2★ → 5★: {histogram:?}, comments {}", summary["comments"]);
@@ -108,6 +120,13 @@ fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
     ensure!(preflight("https://evil.example")?.status == 403);
     let summary = f.summary()?;
     ensure!(summary["total"] == 1, "only the allowed write counted: {summary}");
+
+    // An origin listed with its scheme's default port matches what browsers send.
+    f.edge.create_site("ports", &["https://shop.example:443"], json!({}))?;
+    let mut body = submission("0190a6e2-7c1d-7abc-8def-0000000000aa", 3);
+    body["site"] = json!("ports");
+    let listed_with_port = api::post(&format!("{}/v1/sites/ports/feedback", f.edge.url), &[("content-type", "application/json"), ("origin", "https://shop.example")], body.to_string().as_bytes())?;
+    ensure!(listed_with_port.status == 201, "{listed_with_port:?}");
     Ok(())
 }
 
@@ -141,11 +160,18 @@ fn malformed_bodies_get_json_errors_and_change_nothing() -> Result<()> {
     for (body, content_type, status, code) in &cases {
         let answer = f.send_raw(body, content_type, Some(PAGE_ORIGIN))?;
         ensure!(answer.status == *status && answer.error_code().as_deref() == Some(*code), "expected {status} {code}, got {answer:?}");
+        // The page can read the refusal, so the widget drops it instead of retrying forever.
+        ensure!(answer.header("access-control-allow-origin") == Some(PAGE_ORIGIN), "errors carry CORS: {answer:?}");
         ensure!(answer.json()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "a message for people: {answer:?}");
         ensure!(answer.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{answer:?}");
     }
+    // A body without Content-Length (chunked) is refused before it is read.
+    let chunked = raw_http(&f.edge.url, &format!(
+        "POST /v1/sites/demo/feedback HTTP/1.1\r\nhost: x\r\norigin: {PAGE_ORIGIN}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+    ))?;
+    ensure!(chunked.starts_with("HTTP/1.1 411") && chunked.contains("length_required"), "{chunked}");
     let after = f.summary()?;
-    println!("{} malformed requests refused; summary total before {} after {}", cases.len(), before["total"], after["total"]);
+    println!("{} malformed requests refused; summary total before {} after {}", cases.len() + 1, before["total"], after["total"]);
     ensure!(before == after, "nothing changed: {before} vs {after}");
     Ok(())
 }
@@ -157,8 +183,10 @@ fn owner_and_admin_routes_need_their_keys() -> Result<()> {
     for headers in [vec![], vec![("authorization", "Bearer sk_wrong")], vec![("authorization", f.key.as_str())]] {
         let answer = api::get(&url, &headers)?;
         ensure!(answer.status == 401 && answer.error_code().as_deref() == Some("unauthorized"), "{answer:?}");
+        ensure!(answer.header("www-authenticate") == Some("Bearer"), "{answer:?}");
     }
-    let ok = api::get(&url, &[("authorization", &format!("Bearer {}", f.key))])?;
+    // The scheme is case-insensitive.
+    let ok = api::get(&url, &[("authorization", &format!("bearer {}", f.key))])?;
     ensure!(ok.status == 200 && ok.header("cache-control") == Some("no-store"), "{ok:?}");
     ensure!(ok.json() == json!({ "site": "demo", "total": 0, "comments": 0, "scales": [] }), "{ok:?}");
 
@@ -188,7 +216,17 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
     let etag = config.header("etag").unwrap_or_default().to_owned();
     let again = api::get(&format!("{}/v1/sites/demo/config", f.edge.url), &[("if-none-match", &etag)])?;
     ensure!(again.status == 304, "the ETag is honoured: {again:?}");
-    ensure!(api::get(&format!("{}/v1/sites/nope/config", f.edge.url), &[])?.error_code().as_deref() == Some("site_not_found"));
+    ensure!(api::request("HEAD", &format!("{}/v1/sites/demo/config", f.edge.url), &[], None)?.status == 200);
+    let weak = api::get(&format!("{}/v1/sites/demo/config", f.edge.url), &[("if-none-match", &format!("W/{etag}"))])?;
+    ensure!(weak.status == 304, "a weakened ETag still matches: {weak:?}");
+
+    // Unknown sites are 404, readable cross-origin (the widget shows nothing for them).
+    for id in ["nope", "made-up-1"] {
+        let missing = api::get(&format!("{}/v1/sites/{id}/config", f.edge.url), &[])?;
+        ensure!(missing.error_code().as_deref() == Some("site_not_found") && missing.header("access-control-allow-origin") == Some("*"), "{missing:?}");
+        let summary = api::get(&format!("{}/v1/sites/{id}/summary", f.edge.url), &[("authorization", "Bearer x")])?;
+        ensure!(summary.status == 404, "{summary:?}");
+    }
 
     let loader = api::get(&format!("{}/v1/embed.js", f.edge.url), &[])?;
     ensure!(loader.status == 200 && loader.header("content-type").is_some_and(|t| t.starts_with("text/javascript")), "{:?}", loader.headers);
@@ -201,10 +239,19 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
         ensure!(file.status == 200 && file.header("cache-control").is_some_and(|c| c.contains("immutable")), "{name}: {:?}", file.headers);
     }
 
-    for (method, path, status, code) in [("GET", "/nope", 404, "not_found"), ("DELETE", "/v1/sites/demo/feedback", 405, "method_not_allowed"), ("GET", "/v1/sites/demo/feedback", 405, "method_not_allowed"), ("GET", "/v1/sites/NOT%20A%20SITE/config", 404, "site_not_found")] {
+    for (method, path, status, code, allow) in [
+        ("GET", "/nope", 404, "not_found", None),
+        ("DELETE", "/v1/sites/demo/feedback", 405, "method_not_allowed", Some("POST, OPTIONS")),
+        ("GET", "/v1/sites/demo/feedback", 405, "method_not_allowed", Some("POST, OPTIONS")),
+        ("POST", "/v1/sites/demo/config", 405, "method_not_allowed", Some("GET, HEAD")),
+        ("GET", "/v1/sites", 405, "method_not_allowed", Some("POST")),
+        ("GET", "/v1/sites/NOT%20A%20SITE/config", 404, "site_not_found", None),
+    ] {
         let answer = api::request(method, &format!("{}{path}", f.edge.url), &[], None)?;
         ensure!(answer.status == status && answer.error_code().as_deref() == Some(code), "{method} {path}: {answer:?}");
+        ensure!(answer.header("allow") == allow, "{method} {path}: Allow {:?}", answer.header("allow"));
         ensure!(answer.header("x-content-type-options") == Some("nosniff"), "{answer:?}");
     }
     Ok(())
 }
+

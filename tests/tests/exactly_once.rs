@@ -235,7 +235,9 @@ fn the_outbox_survives_reloads_while_the_edge_is_down_and_never_exceeds_its_cap(
     edge.restart()?;
     browser.goto(&page)?;
     wait_total(&edge, &key, 100)?;
-    std::thread::sleep(Duration::from_secs(2));
+    // Leaving the old page beaconed everything; the new page confirms each entry (200
+    // duplicate) and empties the outbox one by one.
+    wait_for("the outbox to empty", DELIVERY, || Ok((outbox_len(&browser)? == 0).then_some(())))?;
     let counted = total(&edge, &key)?;
     let summary = edge.summary("demo", &key)?;
     println!("edge back, page reloaded: counted {counted}, outbox {}", outbox_len(&browser)?);

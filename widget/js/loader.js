@@ -15,7 +15,8 @@
       await m.default({ module_or_path: edge + "/v1/widget/__WASM__" });
       return m;
     }));
-  const idle = (fn) => (window.requestIdleCallback || setTimeout)(fn);
+  // Idle, but within 2 s even on a busy page (setTimeout reads the object as 0 ms).
+  const idle = (fn) => (window.requestIdleCallback || setTimeout)(fn, { timeout: 2000 });
   customElements.define(
     "sayso-feedback",
     class extends HTMLElement {

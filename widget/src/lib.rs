@@ -34,7 +34,7 @@ use sayso_core::{Comment, Locale, PagePath, Rating, Scale, SiteId, Submission, S
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Event, HtmlElement, HtmlTextAreaElement, ShadowRoot};
+use web_sys::{Event, HtmlElement, ShadowRoot};
 
 use outbox::Outbox;
 use view::Step;
@@ -148,7 +148,10 @@ impl Widget {
             return Ok(());
         };
         if let Some(value) = button.get_attribute("data-value").and_then(|v| v.parse::<i64>().ok()) {
-            self.rate(value)?;
+            if !self.rate(value)? {
+                // The same rating again (a double click): nothing to send or redraw.
+                return Ok(());
+            }
         } else if let Some(action) = button.get_attribute("data-action") {
             match action.as_str() {
                 "send" => self.send_comment()?,
@@ -160,7 +163,8 @@ impl Widget {
     }
 
     /// The rating is sent the moment it is clicked; clicking it again sends nothing new.
-    fn rate(&self, value: i64) -> Result<(), JsValue> {
+    /// Returns whether anything changed.
+    fn rate(&self, value: i64) -> Result<bool, JsValue> {
         let rating = Rating::new(self.config.scale, value).map_err(invalid)?;
         let mut state = self.state.borrow_mut();
         let (submission, changed) = match state.submission.take() {
@@ -182,17 +186,12 @@ impl Widget {
             self.outbox.send(&submission);
         }
         state.submission = Some(submission);
-        Ok(())
+        Ok(changed)
     }
 
     /// The comment travels as the next revision of the same submission.
     fn send_comment(&self) -> Result<(), JsValue> {
-        let text = self
-            .root
-            .get_element_by_id("comment")
-            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
-            .map(|t| t.value())
-            .unwrap_or_default();
+        let text = view::comment_text(&self.root).unwrap_or_default();
         let comment = Comment::parse(&text).map_err(invalid)?;
         let mut state = self.state.borrow_mut();
         if let Some(previous) = state.submission.take() {

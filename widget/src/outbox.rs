@@ -86,9 +86,9 @@ impl Outbox {
     /// Stores a submission (replacing an older revision of the same id) and starts delivery.
     pub fn send(self: &Rc<Self>, submission: &Submission) {
         let id = submission.id.as_str().to_owned();
-        let body = submission.to_wire().to_json();
+        let body = submission.to_json();
         let mut entries = self.load();
-        entries.retain(|(waiting, _)| *waiting != id);
+        drop_entries(&mut entries, &id, None);
         entries.push((id, body));
         if entries.len() > CAP {
             entries.remove(0);
@@ -185,7 +185,7 @@ impl Outbox {
     fn remove(&self, sent: &Entry) {
         let mut entries = self.load();
         // Only this exact body: a newer revision queued meanwhile must still go out.
-        entries.retain(|entry| entry != sent);
+        drop_entries(&mut entries, &sent.0, Some(&sent.1));
         self.save(&entries);
     }
 
@@ -226,6 +226,12 @@ impl Outbox {
             let _ = storage.set_item(&self.key, &String::from(text));
         }
     }
+}
+
+/// Removes the entries for `id` (only the one with `body`, if given). One function rather than
+/// two `retain` closures: each instantiation of `retain` costs the widget bytes.
+fn drop_entries(entries: &mut Vec<Entry>, id: &str, body: Option<&str>) {
+    entries.retain(|(waiting, text)| waiting != id || body.is_some_and(|b| b != text));
 }
 
 /// POSTs one submission. The body is a string, so the browser sends it as `text/plain`: a

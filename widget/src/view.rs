@@ -11,7 +11,7 @@ use crate::cat;
 use sayso_core::{Scale, WidgetConfig};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 /// What the widget shows.
 #[derive(Clone, Copy)]
@@ -46,7 +46,7 @@ pub fn render(root: &ShadowRoot, config: &WidgetConfig, step: Step) -> Result<()
     panel.set_attribute("part", "panel")?;
     let selected = match step {
         Step::Thanks => {
-            child(&doc, &panel, "p", &[("class", "thanks"), ("role", "status")], Some(&config.thank_you))?;
+            child(&doc, &panel, "p", &[("class", "thanks"), ("role", "status"), ("tabindex", "-1")], Some(&config.thank_you))?;
             None
         }
         Step::Rate => {
@@ -58,17 +58,30 @@ pub fn render(root: &ShadowRoot, config: &WidgetConfig, step: Step) -> Result<()
             child(&doc, &panel, "p", &[("id", "question"), ("class", "question")], Some(&config.question))?;
             scale(&doc, &panel, config.scale, Some(value))?;
             child(&doc, &panel, "label", &[("for", "comment"), ("class", "follow-up")], Some(&config.follow_up))?;
-            child(&doc, &panel, "textarea", &[("id", "comment"), ("maxlength", "2000"), ("rows", "3")], None)?;
+            let max = number(sayso_core::validate::COMMENT_MAX_CHARS as i64);
+            child(&doc, &panel, "textarea", &[("id", "comment"), ("maxlength", &max), ("rows", "3")], None)?;
             let row = child(&doc, &panel, "div", &[("class", "row")], None)?;
             child(&doc, &row, "button", &[("type", "button"), ("data-action", "skip")], Some("No thanks"))?;
             child(&doc, &row, "button", &[("type", "button"), ("data-action", "send"), ("class", "primary")], Some("Send"))?;
             Some(value)
         }
     };
+    // Whatever the visitor typed survives a re-render (say, choosing another rating).
+    let typed = comment_text(root);
     root.replace_children_with_node_1(&panel);
+    if let (Some(text), Some(area)) = (typed, textarea(root)) {
+        area.set_value(&text);
+    }
+    if let Step::Thanks = step {
+        // The focused button is gone: move focus to the message so keyboard and screen-reader
+        // users land on it rather than at the top of the page.
+        if let Some(thanks) = root.query_selector(".thanks")? {
+            thanks.unchecked_into::<HtmlElement>().focus()?;
+        }
+    }
     if let Some(value) = selected {
         // Keep keyboard focus where the visitor left it: on the value they chose.
-        if let Some(button) = root.query_selector(&cat(&["[data-value=\"", &number(value), "\"]"]))? {
+        if let Some(button) = root.query_selector(&cat(&["[data-value=\"", &number(i64::from(value)), "\"]"]))? {
             button.unchecked_into::<HtmlElement>().focus()?;
         }
     }
@@ -85,7 +98,7 @@ fn scale(doc: &Document, panel: &Element, scale: Scale, selected: Option<u8>) ->
         _ => scale.values().collect(),
     };
     for value in values {
-        let digits = number(value);
+        let digits = number(i64::from(value));
         let (face, label) = match scale {
             Scale::Thumbs if value == 1 => ("\u{1F44D}".to_owned(), "Yes, thumbs up".to_owned()),
             Scale::Thumbs => ("\u{1F44E}".to_owned(), "No, thumbs down".to_owned()),
@@ -107,11 +120,21 @@ fn scale(doc: &Document, panel: &Element, scale: Scale, selected: Option<u8>) ->
     Ok(())
 }
 
-/// A rating value as text (without `core::fmt`, which costs the widget kilobytes).
-fn number(value: u8) -> String {
+/// A number as text (without `core::fmt`, which costs the widget kilobytes).
+fn number(value: i64) -> String {
     let mut out = String::new();
-    sayso_core::wire::push_int(&mut out, i64::from(value));
+    sayso_core::wire::push_int(&mut out, value);
     out
+}
+
+/// The comment box, if the widget shows one.
+pub fn textarea(root: &ShadowRoot) -> Option<HtmlTextAreaElement> {
+    root.get_element_by_id("comment")?.dyn_into().ok()
+}
+
+/// What the visitor has typed so far.
+pub fn comment_text(root: &ShadowRoot) -> Option<String> {
+    textarea(root).map(|t| t.value())
 }
 
 /// Appends to `parent` an element with attributes and, optionally, text (set as text, never

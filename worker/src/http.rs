@@ -29,9 +29,12 @@ pub enum Failure {
     /// No route has this path.
     #[error("there is nothing at this path")]
     NotFound,
-    /// The path exists, the method does not.
-    #[error("this path does not accept this method")]
-    MethodNotAllowed,
+    /// The path exists, the method does not; the methods it does accept.
+    #[error("this path accepts only {0}")]
+    MethodNotAllowed(&'static str),
+    /// A body came without `Content-Length` (browsers, beacons and curl always send one).
+    #[error("send the body with a Content-Length header")]
+    LengthRequired,
     /// No site has this id.
     #[error("there is no site with this id")]
     SiteNotFound,
@@ -80,7 +83,8 @@ impl Failure {
             Failure::TooLarge => (413, "body_too_large"),
             Failure::UnsupportedMediaType(_) => (415, "unsupported_media_type"),
             Failure::NotFound => (404, "not_found"),
-            Failure::MethodNotAllowed => (405, "method_not_allowed"),
+            Failure::MethodNotAllowed(_) => (405, "method_not_allowed"),
+            Failure::LengthRequired => (411, "length_required"),
             Failure::SiteNotFound => (404, "site_not_found"),
             Failure::SiteExists => (409, "site_exists"),
             Failure::OriginRequired => (403, "origin_required"),
@@ -108,8 +112,10 @@ pub fn error_response(failure: &Failure) -> worker::Result<Response> {
     }
     let (status, code, message) = failure.status_code_message();
     let response = Response::from_json(&ApiError::new(code, message))?.with_status(status);
-    if status == 405 {
-        response.headers().set("allow", "GET, POST, OPTIONS")?;
+    match failure {
+        Failure::MethodNotAllowed(allowed) => response.headers().set("allow", allowed)?,
+        Failure::Unauthorized => response.headers().set("www-authenticate", "Bearer")?,
+        _ => {}
     }
     Ok(response)
 }
@@ -136,8 +142,9 @@ pub async fn read_body(req: &mut Request, accepted: &[&str], expected: &'static 
     if !accepted.contains(&media_type.as_str()) {
         return Err(Failure::UnsupportedMediaType(expected));
     }
-    let declared = req.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT) {
+    // A declared length is required, so an oversized body is refused before it is read.
+    let declared = req.headers().get("content-length")?.and_then(|v| v.trim().parse::<usize>().ok()).ok_or(Failure::LengthRequired)?;
+    if declared > BODY_LIMIT {
         return Err(Failure::TooLarge);
     }
     let body = req.bytes().await?;
@@ -164,27 +171,34 @@ pub fn request_origin(req: &Request) -> Result<Origin, Failure> {
     }
 }
 
-/// Adds the CORS headers that let `origin` read the response (and send JSON to it).
-pub fn allow_origin(response: Response, origin: &Origin) -> Response {
+/// Adds the CORS headers that let `origin` read the response (its status and `Retry-After`
+/// included, so the widget can tell a refusal from a network failure) and send JSON to it.
+pub fn allow_origin(response: Response, origin: &Origin) -> Result<Response, Failure> {
     let headers = response.headers();
-    let _ = headers.set("access-control-allow-origin", origin.as_str());
-    let _ = headers.append("vary", "Origin");
-    let _ = headers.set("access-control-allow-methods", "POST, OPTIONS");
-    let _ = headers.set("access-control-allow-headers", "content-type");
-    let _ = headers.set("access-control-max-age", "7200");
-    response
+    headers.set("access-control-allow-origin", origin.as_str())?;
+    headers.append("vary", "Origin")?;
+    headers.set("access-control-allow-methods", "POST, OPTIONS")?;
+    headers.set("access-control-allow-headers", "content-type")?;
+    headers.set("access-control-expose-headers", "Retry-After")?;
+    headers.set("access-control-max-age", "7200")?;
+    Ok(response)
 }
 
 /// Adds `Access-Control-Allow-Origin: *` for public, credential-free resources.
-pub fn allow_any_origin(response: Response) -> Response {
-    let _ = response.headers().set("access-control-allow-origin", "*");
-    response
+pub fn allow_any_origin(response: Response) -> Result<Response, Failure> {
+    response.headers().set("access-control-allow-origin", "*")?;
+    Ok(response)
 }
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer_token(req: &Request) -> Result<String, Failure> {
     let value = req.headers().get("authorization")?.ok_or(Failure::Unauthorized)?;
-    let token = value.strip_prefix("Bearer ").ok_or(Failure::Unauthorized)?.trim();
+    // The scheme name is case-insensitive (RFC 9110).
+    let (scheme, token) = value.split_once(' ').ok_or(Failure::Unauthorized)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(Failure::Unauthorized);
+    }
+    let token = token.trim();
     if token.is_empty() {
         return Err(Failure::Unauthorized);
     }

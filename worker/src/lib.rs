@@ -20,14 +20,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         (Method::Get | Method::Head, ["v1", "embed.js"]) => routes::assets::embed(),
         (Method::Get | Method::Head, ["v1", "widget", file]) => routes::assets::file(file),
         (Method::Post, ["v1", "sites"]) => routes::sites::create(req, &env).await,
-        (Method::Get, ["v1", "sites", site, "config"]) => routes::config::get(&req, &env, site).await,
+        (Method::Get | Method::Head, ["v1", "sites", site, "config"]) => routes::config::get(&req, &env, site).await,
         (Method::Post, ["v1", "sites", site, "feedback"]) => routes::submit::post(req, &env, site).await,
         (Method::Options, ["v1", "sites", site, "feedback"]) => routes::submit::preflight(req, &env, site).await,
         (Method::Get, ["v1", "sites", site, "summary"]) => routes::summary::get(&req, &env, site).await,
-        (_, ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] | ["v1", "sites"] | ["v1", "sites", _, "config" | "feedback" | "summary"]) => {
-            Err(Failure::MethodNotAllowed)
-        }
-        _ => Err(Failure::NotFound),
+        (_, known) => match routes::allowed_methods(known) {
+            Some(allowed) => Err(Failure::MethodNotAllowed(allowed)),
+            None => Err(Failure::NotFound),
+        },
     };
     http::finish(result)
 }

@@ -118,8 +118,6 @@ struct SubmissionRow {
     comment: Option<String>,
     page: String,
     locale: String,
-    client_ts: i64,
-    widget_version: String,
     rev: u32,
     received_at: i64,
 }
@@ -164,8 +162,17 @@ impl SiteObject {
         }
     }
 
+    /// The site's record. An id nobody created has no tables: asking for it writes nothing, so
+    /// requests for made-up site ids leave no storage behind.
     fn record(&self) -> Result<SiteRecord, Failure> {
-        self.ensure_schema()?;
+        if !self.schema_ready.get() {
+            let tables: Vec<RecordRow> = self.sql.exec("SELECT name AS record FROM sqlite_master WHERE type = 'table' AND name = 'site'", None)?.to_array()?;
+            if tables.is_empty() {
+                return Err(Failure::SiteNotFound);
+            }
+            // Created before: bring its schema up to date (new tables of later versions).
+            self.ensure_schema()?;
+        }
         let rows: Vec<RecordRow> = self.sql.exec("SELECT record FROM site WHERE one = 1", None)?.to_array()?;
         let row = rows.into_iter().next().ok_or(Failure::SiteNotFound)?;
         serde_json::from_str(&row.record).map_err(|e| Failure::Internal(format!("stored site record: {e}")))
@@ -216,35 +223,30 @@ impl SiteObject {
         let id = new.id.as_str();
         let rows: Vec<SubmissionRow> = self
             .sql
-            .exec("SELECT scale, value, comment, page, locale, client_ts, widget_version, rev, received_at FROM submission WHERE id = ?", vec![id.into()])?
+            .exec("SELECT scale, value, comment, page, locale, rev, received_at FROM submission WHERE id = ?", vec![id.into()])?
             .to_array()?;
         let Some(row) = rows.into_iter().next() else {
             self.sql.exec(
                 "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 submission_values(new, now, now),
             )?;
-            self.count(new, 1)?;
+            self.count(new.rating, new.comment.is_some(), 1)?;
             return Ok(SubmitStatus::Created);
         };
-        let old = SubmissionWire {
-            id: id.to_owned(),
-            site: new.site.as_str().to_owned(),
-            scale: row.scale,
-            value: row.value,
-            comment: row.comment,
-            page: row.page,
-            locale: row.locale,
-            client_ts: row.client_ts,
-            widget_version: row.widget_version,
-            rev: row.rev,
-        }
-        .validate()
-        .map_err(|e| Failure::Internal(format!("stored submission {id} no longer valid: {e}")))?;
-        if new.rev < old.rev {
+        // The stored row is read as stored, not re-validated: a rule tightened in a later
+        // version must not turn resends of older submissions into errors.
+        let old_rating = Scale::parse(&row.scale)
+            .and_then(|scale| Rating::new(scale, row.value).ok())
+            .ok_or_else(|| Failure::Internal(format!("stored submission {id} has rating {}:{}", row.scale, row.value)))?;
+        if new.rev < row.rev {
             return Ok(SubmitStatus::Superseded);
         }
-        if new.rev == old.rev {
-            return if new.same_content(&old) { Ok(SubmitStatus::Duplicate) } else { Err(Failure::EditConflict) };
+        if new.rev == row.rev {
+            let same = old_rating == new.rating
+                && row.comment.as_deref() == new.comment.as_ref().map(|c| c.as_str())
+                && row.page == new.page.as_str()
+                && row.locale == new.locale.as_str();
+            return if same { Ok(SubmitStatus::Duplicate) } else { Err(Failure::EditConflict) };
         }
         if now - row.received_at > EDIT_WINDOW_MS {
             return Err(Failure::EditWindowClosed);
@@ -258,18 +260,18 @@ impl SiteObject {
                 values
             },
         )?;
-        self.count(&old, -1)?;
-        self.count(new, 1)?;
+        self.count(old_rating, row.comment.is_some(), -1)?;
+        self.count(new.rating, new.comment.is_some(), 1)?;
         Ok(SubmitStatus::Updated)
     }
 
-    /// Adds `sign` (±1) of a submission to its rating's tally.
-    fn count(&self, s: &Submission, sign: i32) -> Result<(), Failure> {
-        let comments = if s.comment.is_some() { sign } else { 0 };
+    /// Adds `sign` (±1) of a rating, with or without a comment, to its tally.
+    fn count(&self, rating: Rating, has_comment: bool, sign: i32) -> Result<(), Failure> {
+        let comments = if has_comment { sign } else { 0 };
         self.sql.exec(
             "INSERT INTO tally (scale, value, ratings, comments) VALUES (?, ?, ?, ?)
              ON CONFLICT (scale, value) DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments",
-            vec![s.rating.scale().as_str().into(), i32::from(s.rating.value()).into(), sign.into(), comments.into()],
+            vec![rating.scale().as_str().into(), i32::from(rating.value()).into(), sign.into(), comments.into()],
         )?;
         Ok(())
     }
@@ -287,7 +289,10 @@ impl SiteObject {
             let rating = Scale::parse(&row.scale)
                 .and_then(|scale| Rating::new(scale, row.value).ok())
                 .ok_or_else(|| Failure::Internal(format!("stored tally {}:{} is not a rating", row.scale, row.value)))?;
-            let tally = Tally { ratings: u64::try_from(row.ratings).unwrap_or(0), comments: u64::try_from(row.comments).unwrap_or(0) };
+            let (Ok(ratings), Ok(comments)) = (u64::try_from(row.ratings), u64::try_from(row.comments)) else {
+                return Err(Failure::Internal(format!("negative tally {}:{} ({}, {})", row.scale, row.value, row.ratings, row.comments)));
+            };
+            let tally = Tally { ratings, comments };
             aggregate.add_tally(rating, tally);
         }
         http::json(200, &aggregate.summary(&record.site))
@@ -327,10 +332,11 @@ pub async fn ask(env: &worker::Env, site: &SiteId, method: Method, op: &str, hea
     let request = Request::new_with_init(&format!("https://site.internal{op}"), &init)?;
     let mut answer = stub.fetch_with_request(request).await?;
     let status = answer.status_code();
-    let bytes = answer.bytes().await?;
-    let response = Response::from_bytes(bytes)?.with_status(status);
-    if status != 204 {
-        response.headers().set("content-type", "application/json")?;
+    // Copied into new, mutable headers (Allow, WWW-Authenticate, content type, …).
+    let headers = worker::Headers::new();
+    for (name, value) in answer.headers().entries() {
+        headers.set(&name, &value)?;
     }
-    Ok(response)
+    let bytes = answer.bytes().await?;
+    Ok(Response::from_bytes(bytes)?.with_status(status).with_headers(headers))
 }

@@ -80,7 +80,7 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     run(Command::new(&tools.wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&work).arg(&raw))?;
     let optimized = work.join("opt.wasm");
     run(Command::new(&tools.wasm_opt)
-        .arg("-Oz")
+        .args(["-Oz", "--strip-producers", "--strip-target-features"])
         .args(WASM_FEATURES)
         .arg(work.join("sayso_widget_bg.wasm"))
         .arg("-o")

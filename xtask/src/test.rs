@@ -20,7 +20,7 @@ pub fn run() -> Result<()> {
     let widget = build::all(&tools)?;
     let size_ok = size_report(&widget)?;
     say("running the tests: core (unit, property), tidy, end-to-end (wrangler dev + Chromium)");
-    let (passed, failed) = cargo_test(&["test", "-p", "sayso-core", "-p", "sayso-tests"])?;
+    let (passed, failed) = cargo_test(&["test", "--no-fail-fast", "-p", "sayso-core", "-p", "sayso-tests"])?;
     let failed = failed + usize::from(!size_ok);
     let passed = passed + usize::from(size_ok);
     println!("xtask: {passed} passed, {failed} failed");

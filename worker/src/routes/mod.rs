@@ -21,3 +21,16 @@ pub fn health() -> Result<Response, Failure> {
 pub fn site_id(segment: &str) -> Result<SiteId, Failure> {
     SiteId::parse(segment).map_err(|_| Failure::SiteNotFound)
 }
+
+/// The methods a known path accepts, for `405` and its `Allow` header; `None` if no route has
+/// this path.
+pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
+    match segments {
+        ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] => Some("GET, HEAD"),
+        ["v1", "sites"] => Some("POST"),
+        ["v1", "sites", _, "config"] => Some("GET, HEAD"),
+        ["v1", "sites", _, "feedback"] => Some("POST, OPTIONS"),
+        ["v1", "sites", _, "summary"] => Some("GET"),
+        _ => None,
+    }
+}
