@@ -22,6 +22,8 @@ pub struct EdgeOptions {
     pub admin_token: Option<String>,
     /// Write wrangler's output here; a file in the temporary dir when `None`.
     pub log_file: Option<PathBuf>,
+    /// The built Worker to run (`worker/build/index.js` when `None`).
+    pub entry: Option<PathBuf>,
     /// Stay in the caller's process group, so Ctrl-C in a terminal stops it too (`xtask dev`).
     pub foreground: bool,
 }
@@ -45,12 +47,13 @@ pub struct Edge {
 impl Edge {
     /// Starts `wrangler dev` on the built Worker and waits until `/healthz` answers.
     pub fn start(options: EdgeOptions) -> Result<Edge> {
-        if !paths::worker_entry().exists() {
-            bail!("{} is missing: run `cargo xtask build` first", paths::worker_entry().display());
+        let entry = options.entry.unwrap_or_else(paths::worker_entry);
+        if !entry.exists() {
+            bail!("{} is missing: run `cargo xtask build` first", entry.display());
         }
         let dir = TempDir::new("edge")?;
         let persist_dir = options.persist_dir.unwrap_or_else(|| dir.path().join("state"));
-        let config = derived_config(dir.path())?;
+        let config = derived_config(dir.path(), &entry)?;
         let port = match options.port {
             Some(port) => port,
             None => crate::free_port()?,
@@ -171,8 +174,8 @@ fn spawn(dir: &Path, config: &Path, port: u16, persist_dir: &Path, admin_token: 
 }
 
 /// `worker/wrangler.toml` without its `[build]` step (xtask built the Worker once already, and
-/// parallel tests must not rebuild it) and with `main` made absolute.
-pub fn derived_config(dir: &Path) -> Result<PathBuf> {
+/// parallel tests must not rebuild it) and with `main` pointing at `entry`.
+pub fn derived_config(dir: &Path, entry: &Path) -> Result<PathBuf> {
     let original = std::fs::read_to_string(paths::repo_root().join("worker/wrangler.toml")).context("reading worker/wrangler.toml")?;
     let mut out = String::new();
     let mut in_build = false;
@@ -185,7 +188,7 @@ pub fn derived_config(dir: &Path) -> Result<PathBuf> {
             continue;
         }
         if trimmed.starts_with("main") && trimmed.contains('=') {
-            out.push_str(&format!("main = {:?}\n", paths::worker_entry().display().to_string()));
+            out.push_str(&format!("main = {:?}\n", entry.display().to_string()));
         } else {
             out.push_str(line);
             out.push('\n');

@@ -7,7 +7,7 @@ use sayso_tests::{edge, paths, TempDir};
 #[test]
 fn wrangler_deploy_dry_run_builds_the_upload_with_the_site_object_binding() -> Result<()> {
     let dir = TempDir::new("deploy")?;
-    let config = edge::derived_config(dir.path())?;
+    let config = edge::derived_config(dir.path(), &paths::worker_entry())?;
     let output = paths::wrangler()
         .args(["deploy", "--dry-run", "--outdir"])
         .arg(dir.path().join("out"))

@@ -24,6 +24,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         (Method::Post, ["v1", "sites", site, "feedback"]) => routes::submit::post(req, &env, site).await,
         (Method::Options, ["v1", "sites", site, "feedback"]) => routes::submit::preflight(req, &env, site).await,
         (Method::Get, ["v1", "sites", site, "summary"]) => routes::summary::get(&req, &env, site).await,
+        #[cfg(feature = "bench")]
+        (Method::Post, ["v1", "sites", site, "bench-seed"]) => routes::sites::bench_seed(req, &env, site).await,
         (_, known) => match routes::allowed_methods(known) {
             Some(allowed) => Err(Failure::MethodNotAllowed(allowed)),
             None => Err(Failure::NotFound),

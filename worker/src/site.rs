@@ -97,6 +97,8 @@ impl DurableObject for SiteObject {
             (Method::Post, "/check-origin") => self.check_origin(&req).and_then(|_| Ok(Response::empty()?.with_status(204))),
             (Method::Post, "/submit") => self.submit(&mut req).await,
             (Method::Get, "/summary") => self.summary(&req),
+            #[cfg(feature = "bench")]
+            (Method::Post, "/bench-seed") => self.bench_seed(&mut req).await,
             _ => Err(Failure::NotFound),
         };
         match result {
@@ -296,6 +298,40 @@ impl SiteObject {
             aggregate.add_tally(rating, tally);
         }
         http::json(200, &aggregate.summary(&record.site))
+    }
+}
+
+#[cfg(feature = "bench")]
+impl SiteObject {
+    /// Inserts `count` synthetic star ratings (every tenth with a comment) numbered from `from`,
+    /// then rebuilds the tallies from the submissions, in one transaction.
+    async fn bench_seed(&self, req: &mut Request) -> Result<Response, Failure> {
+        #[derive(Deserialize)]
+        struct Seed {
+            from: i64,
+            count: i64,
+        }
+        let seed: Seed = http::parse_json(&req.bytes().await?)?;
+        self.record()?;
+        let now = worker::Date::now().as_millis() as i64;
+        self.transaction(|| {
+            self.sql.exec(
+                "WITH RECURSIVE seq(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?2)
+                 INSERT OR IGNORE INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at)
+                 SELECT printf('00000000-0000-7000-8000-%012x', i), 'stars', 1 + i % 5,
+                        CASE WHEN i % 10 = 0 THEN 'seeded comment ' || i END, '/p/' || (i % 50), 'en',
+                        1763900000000 + i, '0.0.0-bench', 0, ?3, ?3
+                 FROM seq",
+                vec![seed.from.into(), (seed.from + seed.count - 1).into(), now.into()],
+            )?;
+            self.sql.exec("DELETE FROM tally", None)?;
+            self.sql.exec(
+                "INSERT INTO tally (scale, value, ratings, comments) SELECT scale, value, count(*), count(comment) FROM submission GROUP BY scale, value",
+                None,
+            )?;
+            Ok(())
+        })?;
+        http::json(200, &serde_json::json!({ "seeded": seed.count }))
     }
 }
 

@@ -143,6 +143,21 @@ pub fn worker(tools: &Tools) -> Result<()> {
         .env("PATH", paths::tool_path()))
 }
 
+/// Builds the Worker with the `bench` feature into `worker/build-bench/` (for `cargo xtask bench`).
+pub fn worker_bench(tools: &Tools) -> Result<PathBuf> {
+    let root = paths::repo_root();
+    say("building the benchmark Worker (worker-build, release, --features bench)");
+    run(Command::new(&tools.worker_build)
+        .args(["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench"])
+        .current_dir(root.join("worker"))
+        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        .env("ESBUILD_BIN", &tools.esbuild)
+        .env("RUSTFLAGS", wasm_rustflags()?)
+        .env("PATH", paths::tool_path()))?;
+    Ok(root.join("worker/build-bench/index.js"))
+}
+
 /// Gzipped size at the best level, as a CDN would serve it.
 pub fn gzip_len(bytes: &[u8]) -> Result<usize> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

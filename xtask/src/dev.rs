@@ -38,6 +38,7 @@ pub fn run() -> Result<()> {
         port: Some(EDGE_PORT),
         admin_token: Some(admin_token.clone()),
         log_file: Some(state.join("wrangler.log")),
+        entry: None,
         foreground: true,
     })?;
     let pages = ExampleSite::serve(PAGES_PORT, &edge.url, SNIPPET_SITE).context("serving examples/ (is port 8080 free?)")?;

@@ -6,13 +6,29 @@ use worker::{Env, Method, Request, Response};
 use crate::http::{self, Failure};
 use crate::site::{self, SiteRecord};
 
-/// Checks the admin token, the settings, then creates the site's object.
-pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
+/// Fails unless the request carries the `ADMIN_TOKEN` secret as its bearer token.
+fn require_admin(req: &Request, env: &Env) -> Result<(), Failure> {
     let admin_token = env.secret("ADMIN_TOKEN").map(|s| s.to_string()).map_err(|_| Failure::AdminDisabled)?;
-    let given = http::bearer_token(&req)?;
+    let given = http::bearer_token(req)?;
     if !http::same_secret(&given, &http::sha256_hex(admin_token.as_bytes())) {
         return Err(Failure::Unauthorized);
     }
+    Ok(())
+}
+
+/// `POST /v1/sites/{site}/bench-seed` (admin; `bench` builds only): `{"from": N, "count": M}`
+/// synthetic submissions written straight into the site's object.
+#[cfg(feature = "bench")]
+pub async fn bench_seed(mut req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    require_admin(&req, env)?;
+    let site = super::site_id(site)?;
+    let body = http::read_body(&mut req, &["application/json"], "application/json").await?;
+    site::ask(env, &site, Method::Post, "/bench-seed", &[], Some(body)).await
+}
+
+/// Checks the admin token, the settings, then creates the site's object.
+pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
+    require_admin(&req, env)?;
     let body = http::read_body(&mut req, &["application/json"], "application/json").await?;
     let settings = http::parse_json::<NewSite>(&body)?.validate()?;
     let site = match settings.id {
