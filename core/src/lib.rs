@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod aggregate;
+pub mod export;
 pub mod scale;
 pub mod validate;
 pub mod wire;
@@ -17,6 +18,6 @@ pub use aggregate::{Aggregate, Tally};
 pub use scale::{Rating, Scale};
 pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
 pub use wire::{
-    ApiError, Bucket, ErrorBody, NewSite, Nps, ScaleSummary, SiteConfig, SiteCreated, SiteSettings, Submission,
+    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, Nps, ScaleSummary, SiteConfig, SiteCreated, SiteSettings, Submission,
     SubmissionWire, SubmitOutcome, SubmitStatus, Summary, WidgetConfig,
 };

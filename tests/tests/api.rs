@@ -241,8 +241,9 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
 
     for (method, path, status, code, allow) in [
         ("GET", "/nope", 404, "not_found", None),
-        ("DELETE", "/v1/sites/demo/feedback", 405, "method_not_allowed", Some("POST, OPTIONS")),
-        ("GET", "/v1/sites/demo/feedback", 405, "method_not_allowed", Some("POST, OPTIONS")),
+        ("DELETE", "/v1/sites/demo/feedback", 405, "method_not_allowed", Some("GET, POST, OPTIONS")),
+        ("POST", "/v1/sites/demo/export.csv", 405, "method_not_allowed", Some("GET")),
+
         ("POST", "/v1/sites/demo/config", 405, "method_not_allowed", Some("GET, HEAD")),
         ("GET", "/v1/sites", 405, "method_not_allowed", Some("POST")),
         ("GET", "/v1/sites/NOT%20A%20SITE/config", 404, "site_not_found", None),

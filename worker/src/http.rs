@@ -35,6 +35,12 @@ pub enum Failure {
     /// A body came without `Content-Length` (browsers, beacons and curl always send one).
     #[error("send the body with a Content-Length header")]
     LengthRequired,
+    /// A query parameter is malformed.
+    #[error("{0}")]
+    InvalidQuery(String),
+    /// No submission of this site has this id.
+    #[error("there is no feedback with this id")]
+    FeedbackNotFound,
     /// No site has this id.
     #[error("there is no site with this id")]
     SiteNotFound,
@@ -86,6 +92,8 @@ impl Failure {
             Failure::MethodNotAllowed(_) => (405, "method_not_allowed"),
             Failure::LengthRequired => (411, "length_required"),
             Failure::SiteNotFound => (404, "site_not_found"),
+            Failure::InvalidQuery(_) => (400, "invalid_query"),
+            Failure::FeedbackNotFound => (404, "feedback_not_found"),
             Failure::SiteExists => (409, "site_exists"),
             Failure::OriginRequired => (403, "origin_required"),
             Failure::OriginNotAllowed => (403, "origin_not_allowed"),

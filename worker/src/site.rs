@@ -6,7 +6,10 @@
 
 use std::cell::Cell;
 
-use sayso_core::{Aggregate, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionWire, SubmitOutcome, SubmitStatus, Tally, WidgetConfig};
+use sayso_core::{
+    Aggregate, FeedbackItem, FeedbackPage, PagePath, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
+    SubmitStatus, Tally, WidgetConfig,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -63,6 +66,7 @@ CREATE TABLE IF NOT EXISTS tally (
   comments INTEGER NOT NULL,
   PRIMARY KEY (scale, value)
 );
+CREATE INDEX IF NOT EXISTS submission_newest ON submission (received_at DESC, id DESC);
 ";
 
 #[wasm_bindgen]
@@ -97,6 +101,8 @@ impl DurableObject for SiteObject {
             (Method::Post, "/check-origin") => self.check_origin(&req).and_then(|_| Ok(Response::empty()?.with_status(204))),
             (Method::Post, "/submit") => self.submit(&mut req).await,
             (Method::Get, "/summary") => self.summary(&req),
+            (Method::Get, "/feedback") => self.feedback(&req),
+            (Method::Delete, path) if path.starts_with("/feedback/") => self.delete(&req, &path["/feedback/".len()..]),
             #[cfg(feature = "bench")]
             (Method::Post, "/bench-seed") => self.bench_seed(&mut req).await,
             _ => Err(Failure::NotFound),
@@ -278,12 +284,82 @@ impl SiteObject {
         Ok(())
     }
 
-    fn summary(&self, req: &Request) -> Result<Response, Failure> {
+    /// The site's record, if the request carries its owner key.
+    fn owner(&self, req: &Request) -> Result<SiteRecord, Failure> {
         let record = self.record()?;
         let token = http::bearer_token(req)?;
         if !http::same_secret(&token, &record.owner_key_sha256) {
             return Err(Failure::Unauthorized);
         }
+        Ok(record)
+    }
+
+    /// A page of submissions, newest first. The cursor is the (received_at, id) of the last
+    /// item shown, so submissions that arrive meanwhile never shift or repeat a later page.
+    fn feedback(&self, req: &Request) -> Result<Response, Failure> {
+        self.owner(req)?;
+        let query = FeedbackQuery::parse(&req.url()?)?;
+        let like = query.q.as_ref().map(|q| {
+            let escaped: String = q.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+            format!("%{escaped}%")
+        });
+        let (after_ts, after_id) = match &query.cursor {
+            Some((ts, id)) => (Some(*ts), Some(id.clone())),
+            None => (None, None),
+        };
+        let rows: Vec<FeedbackItem> = self
+            .sql
+            .exec(
+                "SELECT id, scale, value, comment, page, locale, client_ts, received_at, updated_at, rev FROM submission
+                 WHERE (?1 IS NULL OR received_at < ?1 OR (received_at = ?1 AND id < ?2))
+                   AND (?3 IS NULL OR value >= ?3) AND (?4 IS NULL OR value <= ?4)
+                   AND (?5 IS NULL OR page = ?5)
+                   AND (?6 IS NULL OR (comment IS NOT NULL) = ?6)
+                   AND (?7 IS NULL OR comment LIKE ?7 ESCAPE '\\')
+                 ORDER BY received_at DESC, id DESC LIMIT ?8",
+                vec![
+                    after_ts.into(),
+                    after_id.into(),
+                    query.min.into(),
+                    query.max.into(),
+                    query.page.clone().into(),
+                    query.has_comment.map(i32::from).into(),
+                    like.into(),
+                    (query.limit + 1).into(),
+                ],
+            )?
+            .to_array()?;
+        let mut items = rows;
+        let next_cursor = if items.len() > query.limit as usize {
+            items.truncate(query.limit as usize);
+            items.last().map(|last| format!("{}_{}", last.received_at, last.id))
+        } else {
+            None
+        };
+        http::json(200, &FeedbackPage { items, next_cursor })
+    }
+
+    /// Deletes one submission and takes it out of the counts, in one transaction.
+    fn delete(&self, req: &Request, id: &str) -> Result<Response, Failure> {
+        self.owner(req)?;
+        let id = SubmissionId::parse(id).map_err(|_| Failure::FeedbackNotFound)?;
+        self.transaction(|| {
+            let rows: Vec<SubmissionRow> = self
+                .sql
+                .exec("SELECT scale, value, comment, page, locale, rev, received_at FROM submission WHERE id = ?", vec![id.as_str().into()])?
+                .to_array()?;
+            let row = rows.into_iter().next().ok_or(Failure::FeedbackNotFound)?;
+            let rating = Scale::parse(&row.scale)
+                .and_then(|scale| Rating::new(scale, row.value).ok())
+                .ok_or_else(|| Failure::Internal(format!("stored submission {} has rating {}:{}", id.as_str(), row.scale, row.value)))?;
+            self.sql.exec("DELETE FROM submission WHERE id = ?", vec![id.as_str().into()])?;
+            self.count(rating, row.comment.is_some(), -1)
+        })?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    fn summary(&self, req: &Request) -> Result<Response, Failure> {
+        let record = self.owner(req)?;
         // Reads the tally rows only: the cost does not grow with the number of submissions.
         let rows: Vec<TallyRow> = self.sql.exec("SELECT scale, value, ratings, comments FROM tally", None)?.to_array()?;
         let mut aggregate = Aggregate::default();
@@ -332,6 +408,62 @@ impl SiteObject {
             Ok(())
         })?;
         http::json(200, &serde_json::json!({ "seeded": seed.count }))
+    }
+}
+
+/// The filters of `GET …/feedback`.
+struct FeedbackQuery {
+    cursor: Option<(i64, String)>,
+    limit: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+    page: Option<String>,
+    has_comment: Option<bool>,
+    q: Option<String>,
+}
+
+/// The most items one page may hold (exports read in pages of this size).
+pub const FEEDBACK_PAGE_MAX: i64 = 1000;
+
+impl FeedbackQuery {
+    fn parse(url: &worker::Url) -> Result<FeedbackQuery, Failure> {
+        let bad = |what: &str| Failure::InvalidQuery(what.to_owned());
+        let mut query = FeedbackQuery { cursor: None, limit: 50, min: None, max: None, page: None, has_comment: None, q: None };
+        for (name, value) in url.query_pairs() {
+            let int = || value.parse::<i64>().map_err(|_| bad(&format!("{name} must be a whole number")));
+            match name.as_ref() {
+                "cursor" => {
+                    let (ts, id) = value.split_once('_').ok_or_else(|| bad("cursor is not one this API gave out"))?;
+                    let ts = ts.parse::<i64>().map_err(|_| bad("cursor is not one this API gave out"))?;
+                    let id = SubmissionId::parse(id).map_err(|_| bad("cursor is not one this API gave out"))?;
+                    query.cursor = Some((ts, id.as_str().to_owned()));
+                }
+                "limit" => {
+                    query.limit = int()?;
+                    if !(1..=FEEDBACK_PAGE_MAX).contains(&query.limit) {
+                        return Err(bad(&format!("limit must be 1 to {FEEDBACK_PAGE_MAX}")));
+                    }
+                }
+                "min" => query.min = Some(int()?),
+                "max" => query.max = Some(int()?),
+                "page" => query.page = Some(PagePath::parse(&value)?.as_str().to_owned()),
+                "has_comment" => {
+                    query.has_comment = Some(match value.as_ref() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(bad("has_comment must be true or false")),
+                    })
+                }
+                "q" => {
+                    if value.chars().count() > 200 {
+                        return Err(bad("q must be at most 200 characters"));
+                    }
+                    query.q = Some(value.into_owned());
+                }
+                _ => return Err(bad(&format!("unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q"))),
+            }
+        }
+        Ok(query)
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod assets;
 pub mod config;
+pub mod export;
+pub mod feedback;
 pub mod sites;
 pub mod submit;
 pub mod summary;
@@ -29,7 +31,9 @@ pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] => Some("GET, HEAD"),
         ["v1", "sites"] => Some("POST"),
         ["v1", "sites", _, "config"] => Some("GET, HEAD"),
-        ["v1", "sites", _, "feedback"] => Some("POST, OPTIONS"),
+        ["v1", "sites", _, "feedback"] => Some("GET, POST, OPTIONS"),
+        ["v1", "sites", _, "feedback", _] => Some("DELETE"),
+        ["v1", "sites", _, "export.csv" | "export.ndjson"] => Some("GET"),
         ["v1", "sites", _, "summary"] => Some("GET"),
         _ => None,
     }

@@ -1,0 +1,104 @@
+//! Export formats for site owners: CSV (RFC 4180, with cells that a spreadsheet would run as a
+//! formula neutralized) and NDJSON. The column order is the API's, and it is written here once.
+
+use alloc::string::String;
+
+use crate::wire::FeedbackItem;
+
+/// The CSV header line, with its CRLF.
+pub const CSV_HEADER: &str = "id,received_at,scale,value,comment,page,locale,client_ts,rev\r\n";
+
+/// One submission as a CSV line (CRLF-terminated).
+pub fn csv_line(item: &FeedbackItem) -> String {
+    let mut out = String::new();
+    let number = |out: &mut String, n: i64| crate::wire::push_int(out, n);
+    push_cell(&mut out, &item.id);
+    out.push(',');
+    number(&mut out, item.received_at);
+    out.push(',');
+    push_cell(&mut out, &item.scale);
+    out.push(',');
+    number(&mut out, item.value);
+    out.push(',');
+    push_cell(&mut out, item.comment.as_deref().unwrap_or(""));
+    out.push(',');
+    push_cell(&mut out, &item.page);
+    out.push(',');
+    push_cell(&mut out, &item.locale);
+    out.push(',');
+    number(&mut out, item.client_ts);
+    out.push(',');
+    number(&mut out, i64::from(item.rev));
+    out.push_str("\r\n");
+    out
+}
+
+/// Appends a text cell: a leading `= + - @`, tab or CR gets a `'` so spreadsheets show it as text
+/// instead of running it (CSV injection); quotes, commas and line breaks put it in quotes, with
+/// quotes doubled (RFC 4180).
+pub fn push_cell(out: &mut String, text: &str) {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quoted = formula || text.contains([',', '"', '\n', '\r']);
+    if quoted {
+        out.push('"');
+    }
+    if formula {
+        out.push('\'');
+    }
+    for c in text.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    if quoted {
+        out.push('"');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str) -> String {
+        let mut out = String::new();
+        push_cell(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn cells_are_quoted_as_rfc_4180_says() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn formulas_are_neutralized() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            let out = cell(formula);
+            assert!(out.starts_with("\"'"), "{formula:?} → {out:?}");
+        }
+        assert_eq!(cell("=1+1"), "\"'=1+1\"");
+    }
+
+    #[test]
+    fn a_line_has_every_column() {
+        let item = FeedbackItem {
+            id: "0190a6e2-7c1d-7abc-8def-0123456789ab".into(),
+            scale: "stars".into(),
+            value: 4,
+            comment: Some("=cmd|' /C calc'!A0, \"ok\"".into()),
+            page: "/docs".into(),
+            locale: "en".into(),
+            client_ts: 1,
+            received_at: 2,
+            updated_at: 2,
+            rev: 1,
+        };
+        assert_eq!(csv_line(&item), "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1\r\n");
+        assert_eq!(CSV_HEADER.split(',').count(), csv_line(&item).split(',').count() - 1);
+    }
+}

@@ -1,0 +1,145 @@
+//! The owner reads what visitors said: a filtered, paginated list that is stable while new
+//! feedback arrives, CSV and NDJSON exports, and deletes that keep the counts exact.
+
+use std::collections::HashSet;
+
+use anyhow::{ensure, Context, Result};
+use sayso_tests::api;
+use sayso_tests::edge::{Edge, EdgeOptions};
+use serde_json::{json, Value};
+
+const ORIGIN: &str = "https://docs.example.com";
+
+struct Owner {
+    edge: Edge,
+    key: String,
+}
+
+impl Owner {
+    fn new() -> Result<Owner> {
+        let edge = Edge::start(EdgeOptions::default())?;
+        let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+        Ok(Owner { edge, key })
+    }
+
+    fn submit(&self, n: u32, value: i64, comment: Option<&str>, page: &str) -> Result<String> {
+        let id = format!("0190a6e2-7c1d-7abc-8def-{n:012x}");
+        let mut body = json!({ "id": id, "site": "demo", "scale": "stars", "value": value, "page": page, "locale": "en",
+            "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+        if let Some(c) = comment {
+            body["comment"] = json!(c);
+        }
+        let a = api::post(&format!("{}/v1/sites/demo/feedback", self.edge.url), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?;
+        ensure!(a.status == 201, "{a:?}");
+        Ok(id)
+    }
+
+    fn get(&self, path: &str) -> Result<api::Answer> {
+        api::get(&format!("{}/v1/sites/demo/{path}", self.edge.url), &[("authorization", &format!("Bearer {}", self.key))])
+    }
+
+    fn list(&self, query: &str) -> Result<Value> {
+        let a = self.get(&format!("feedback?{query}"))?;
+        ensure!(a.status == 200, "{query}: {a:?}");
+        Ok(a.json())
+    }
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"].as_array().map(|items| items.iter().filter_map(|i| i["id"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+#[test]
+fn pages_of_feedback_are_newest_first_and_stable_while_feedback_arrives() -> Result<()> {
+    let o = Owner::new()?;
+    let mut sent = Vec::new();
+    for n in 0..7 {
+        sent.push(o.submit(n, 1 + i64::from(n % 5), (n % 2 == 0).then_some("a comment"), "/docs")?);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let first = o.list("limit=3")?;
+    ensure!(ids(&first) == [sent[6].clone(), sent[5].clone(), sent[4].clone()], "newest first: {first}");
+    // New feedback arrives between pages: it must neither appear in nor shift the older pages.
+    let late = o.submit(100, 5, None, "/docs")?;
+    let cursor = first["next_cursor"].as_str().context("a next cursor")?.to_owned();
+    let second = o.list(&format!("limit=3&cursor={cursor}"))?;
+    let cursor = second["next_cursor"].as_str().context("a next cursor")?.to_owned();
+    let third = o.list(&format!("limit=3&cursor={cursor}"))?;
+    let seen: Vec<String> = [&first, &second, &third].iter().flat_map(|p| ids(p)).collect();
+    println!("pages of 3 while one arrived: {} seen, last page next_cursor {}", seen.len(), third["next_cursor"]);
+    ensure!(seen.len() == 7 && seen.iter().collect::<HashSet<_>>().len() == 7 && !seen.contains(&late), "every older item once: {seen:?}");
+    ensure!(third["next_cursor"].is_null(), "the last page says so");
+    ensure!(ids(&o.list("limit=1")?) == [late], "the newest is on a fresh first page");
+    Ok(())
+}
+
+#[test]
+fn feedback_filters_by_rating_page_comment_and_text() -> Result<()> {
+    let o = Owner::new()?;
+    o.submit(1, 1, Some("Broken link on the install page"), "/install")?;
+    o.submit(2, 2, Some("100% confusing"), "/docs")?;
+    o.submit(3, 5, Some("Great"), "/docs")?;
+    o.submit(4, 4, None, "/docs")?;
+    let count = |q: &str| -> Result<usize> { Ok(ids(&o.list(q)?).len()) };
+    ensure!(count("max=2")? == 2);
+    ensure!(count("min=4")? == 2);
+    ensure!(count("page=/docs")? == 3);
+    ensure!(count("has_comment=true")? == 3 && count("has_comment=false")? == 1);
+    ensure!(count("q=broken")? == 1, "case-insensitive search");
+    ensure!(count("q=100%25")? == 1 && count("q=%25")? == 1, "a literal % is not a wildcard");
+    ensure!(count("q=_")? == 0, "a literal _ is not a wildcard");
+    for bad in ["limit=0", "limit=1001", "min=x", "cursor=nope", "has_comment=yes", "page=nope", "colour=red"] {
+        let a = o.get(&format!("feedback?{bad}"))?;
+        ensure!(a.status == 400, "{bad}: {a:?}");
+    }
+    ensure!(api::get(&format!("{}/v1/sites/demo/feedback", o.edge.url), &[])?.status == 401);
+    Ok(())
+}
+
+#[test]
+fn exports_hold_every_submission_and_neutralize_formulas() -> Result<()> {
+    let o = Owner::new()?;
+    let n = 1205; // more than one internal page of 1000
+    for i in 0..n {
+        let comment = match i {
+            0 => Some("=HYPERLINK(\"http://evil.example\",\"click\")"),
+            1 => Some("line one\nline \"two\", with a comma"),
+            _ => None,
+        };
+        o.submit(i, 1 + i64::from(i % 5), comment, "/docs")?;
+    }
+    let csv = o.get("export.csv")?;
+    ensure!(csv.status == 200 && csv.header("content-type").is_some_and(|t| t.starts_with("text/csv")), "{:?}", csv.headers);
+    ensure!(csv.header("content-disposition").is_some_and(|d| d.contains("sayso-demo.csv")), "{:?}", csv.headers);
+    let records = csv.body.split("\r\n").filter(|l| !l.is_empty()).count();
+    println!("CSV: {} bytes, {records} CRLF-separated records (1 header + {n})", csv.body.len());
+    ensure!(csv.body.starts_with("id,received_at,scale,value,comment,page,locale,client_ts,rev\r\n"));
+    ensure!(records == n as usize + 1, "{records}");
+    ensure!(csv.body.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "formula neutralized and quoted");
+    ensure!(csv.body.contains("\"line one\nline \"\"two\"\", with a comma\""), "RFC 4180 quoting");
+    let ndjson = o.get("export.ndjson")?;
+    let lines: Vec<Value> = ndjson.body.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
+    let unique: HashSet<&str> = lines.iter().filter_map(|l| l["id"].as_str()).collect();
+    println!("NDJSON: {} lines, {} distinct ids", lines.len(), unique.len());
+    ensure!(lines.len() == n as usize && unique.len() == n as usize);
+    ensure!(api::get(&format!("{}/v1/sites/demo/export.csv", o.edge.url), &[("authorization", "Bearer wrong")])?.status == 401);
+    Ok(())
+}
+
+#[test]
+fn deleting_feedback_keeps_the_counts_exact() -> Result<()> {
+    let o = Owner::new()?;
+    let keep = o.submit(1, 5, Some("Keep me"), "/")?;
+    let gone = o.submit(2, 1, Some("Delete me"), "/")?;
+    let delete = |id: &str| api::request("DELETE", &format!("{}/v1/sites/demo/feedback/{id}", o.edge.url), &[("authorization", &format!("Bearer {}", o.key))], None);
+    ensure!(api::request("DELETE", &format!("{}/v1/sites/demo/feedback/{gone}", o.edge.url), &[], None)?.status == 401);
+    ensure!(delete(&gone)?.status == 204);
+    let again = delete(&gone)?;
+    ensure!(again.status == 404 && again.error_code().as_deref() == Some("feedback_not_found"), "{again:?}");
+    let summary = o.edge.summary("demo", &o.key)?;
+    let histogram: Vec<u64> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
+    println!("after deleting the 1★: total {}, comments {}, histogram {histogram:?}", summary["total"], summary["comments"]);
+    ensure!(summary["total"] == 1 && summary["comments"] == 1 && histogram == [0, 0, 0, 0, 1], "{summary}");
+    ensure!(ids(&o.list("")?) == [keep], "only the kept one is listed");
+    Ok(())
+}
