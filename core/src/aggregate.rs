@@ -6,10 +6,11 @@
 
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::scale::{Rating, Scale};
-use crate::wire::{Bucket, Nps, ScaleSummary, Submission, Summary};
+use crate::wire::{Bucket, Nps, ScaleSummary, Score, Slice, Submission, Summary};
 
 /// How many ratings of one value were given, and how many of them came with a comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -73,17 +74,85 @@ impl Aggregate {
             let (promoters, passives, detractors) = (in_range(9, 10), in_range(7, 8), in_range(0, 6));
             Nps { score: round1((promoters as f64 - detractors as f64) * 100.0 / count as f64), promoters, passives, detractors }
         });
-        Some(ScaleSummary { scale, count, comments, mean: round2(sum as f64 / count as f64), histogram, nps })
+        let share = |lo: u8| round1(histogram.iter().filter(|b| b.value >= lo).map(|b| b.count).sum::<u64>() as f64 * 100.0 / count as f64);
+        let mean = round2(sum as f64 / count as f64);
+        let score = match scale {
+            Scale::Stars => mean,
+            Scale::Thumbs => share(1),
+            Scale::Nps => nps.map_or(0.0, |n| n.score),
+        };
+        let csat = (scale == Scale::Stars).then(|| share(4));
+        Some(ScaleSummary { scale, count, comments, mean, score, csat, histogram, nps })
     }
 
-    /// The site's summary.
+    /// The site's summary over all it holds (no days or pages).
     pub fn summary(&self, site: &str) -> Summary {
-        let scales: Vec<ScaleSummary> = Scale::ALL.into_iter().filter_map(|s| self.scale_summary(s)).collect();
+        Breakdown { total: self.clone(), ..Breakdown::default() }.summary(site, None, None, None)
+    }
+
+    /// A day's or a page's headline numbers.
+    fn slice(&self, key: &str) -> Slice {
+        let scores: Vec<Score> = Scale::ALL
+            .into_iter()
+            .filter_map(|s| self.scale_summary(s))
+            .map(|s| Score { scale: s.scale, count: s.count, score: s.score })
+            .collect();
+        let comments = self.tallies.values().map(|t| t.comments).sum();
+        Slice { key: key.to_owned(), count: scores.iter().map(|s| s.count).sum(), comments, scores }
+    }
+}
+
+/// Counts by day and by page, as the site's object stores them; builds the `Summary`.
+#[derive(Clone, Debug, Default)]
+pub struct Breakdown {
+    total: Aggregate,
+    days: BTreeMap<String, Aggregate>,
+    pages: BTreeMap<String, Aggregate>,
+}
+
+impl Breakdown {
+    /// Adds one stored row: the tally of `rating` on `day` for `page`.
+    pub fn add(&mut self, day: &str, page: &str, rating: Rating, tally: Tally) {
+        self.total.add_tally(rating, tally);
+        self.days.entry(day.to_owned()).or_default().add_tally(rating, tally);
+        self.pages.entry(page.to_owned()).or_default().add_tally(rating, tally);
+    }
+
+    /// The summary, echoing the range and page it was limited to.
+    pub fn summary(&self, site: &str, from: Option<&str>, to: Option<&str>, page: Option<&str>) -> Summary {
+        let scales: Vec<ScaleSummary> = Scale::ALL.into_iter().filter_map(|s| self.total.scale_summary(s)).collect();
+        let days: Vec<Slice> = self.days.iter().map(|(day, a)| a.slice(day)).collect();
+        let mut pages: Vec<Slice> = self.pages.iter().map(|(page, a)| a.slice(page)).collect();
+        pages.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        // Best and worst on the scale most ratings use; a page needs 3 ratings to be ranked.
+        let main = scales.iter().max_by_key(|s| s.count).map(|s| s.scale);
+        let ranked: Vec<(&str, f64)> = pages
+            .iter()
+            .filter_map(|p| {
+                let score = p.scores.iter().find(|s| Some(s.scale) == main && s.count >= 3)?;
+                Some((p.key.as_str(), score.score))
+            })
+            .collect();
+        let pick = |better: fn(f64, f64) -> bool| {
+            ranked.iter().fold(None::<(&str, f64)>, |best, &(k, s)| match best {
+                Some((_, b)) if !better(s, b) => best,
+                _ => Some((k, s)),
+            })
+        };
+        let best_page = pick(|a, b| a > b).map(|(k, _)| k.to_owned());
+        let worst_page = pick(|a, b| a < b).map(|(k, _)| k.to_owned());
         Summary {
             site: site.to_owned(),
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+            page: page.map(str::to_owned),
             total: scales.iter().map(|s| s.count).sum(),
             comments: scales.iter().map(|s| s.comments).sum(),
             scales,
+            days,
+            pages,
+            best_page,
+            worst_page,
         }
     }
 }
@@ -134,6 +203,26 @@ mod tests {
         assert_eq!(nps.score, 25.0);
         assert_eq!(s.histogram.len(), 11);
         assert_eq!(s.histogram[9], Bucket { value: 9, count: 2 });
+    }
+
+    #[test]
+    fn days_pages_best_and_worst() {
+        let mut b = Breakdown::default();
+        let stars = |v| rating(Scale::Stars, v);
+        b.add("2026-11-22", "/good", stars(5), Tally { ratings: 3, comments: 1 });
+        b.add("2026-11-23", "/bad", stars(1), Tally { ratings: 2, comments: 2 });
+        b.add("2026-11-23", "/bad", stars(2), Tally { ratings: 1, comments: 0 });
+        b.add("2026-11-23", "/rare", stars(1), Tally { ratings: 1, comments: 0 });
+        b.add("2026-11-23", "/good", rating(Scale::Thumbs, 1), Tally { ratings: 1, comments: 0 });
+        let s = b.summary("demo", Some("2026-11-22"), None, None);
+        assert_eq!(s.total, 8);
+        assert_eq!(s.days.iter().map(|d| (d.key.as_str(), d.count)).collect::<Vec<_>>(), [("2026-11-22", 3), ("2026-11-23", 5)]);
+        assert_eq!(s.pages[0].key, "/good");
+        assert_eq!((s.best_page.as_deref(), s.worst_page.as_deref()), (Some("/good"), Some("/bad")), "/rare has too few ratings to rank");
+        let stars_summary = &s.scales[1];
+        assert_eq!((stars_summary.scale, stars_summary.csat), (Scale::Stars, Some(42.9)));
+        assert_eq!(s.scales[0].score, 100.0, "thumbs: % up");
+        assert_eq!(s.from.as_deref(), Some("2026-11-22"));
     }
 
     #[test]

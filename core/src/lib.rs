@@ -14,10 +14,10 @@ pub mod scale;
 pub mod validate;
 pub mod wire;
 
-pub use aggregate::{Aggregate, Tally};
+pub use aggregate::{Aggregate, Breakdown, Tally};
 pub use scale::{Rating, Scale};
 pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
 pub use wire::{
-    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, Nps, ScaleSummary, SiteConfig, SiteCreated, SiteSettings, Submission,
+    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, Score, Slice, Nps, ScaleSummary, SiteConfig, SiteCreated, SiteSettings, Submission,
     SubmissionWire, SubmitOutcome, SubmitStatus, Summary, WidgetConfig,
 };

@@ -332,12 +332,50 @@ pub struct SiteCreated {
 pub struct Summary {
     /// The site id.
     pub site: String,
+    /// First day counted (UTC, `YYYY-MM-DD`), if the request limited it.
+    pub from: Option<String>,
+    /// Last day counted, if the request limited it.
+    pub to: Option<String>,
+    /// The one page counted, if the request limited it.
+    pub page: Option<String>,
     /// Ratings counted, all scales.
     pub total: u64,
     /// Ratings that came with a comment.
     pub comments: u64,
     /// One entry per scale that has ratings.
     pub scales: Vec<ScaleSummary>,
+    /// One entry per day with ratings, oldest first.
+    pub days: Vec<Slice>,
+    /// One entry per page with ratings, most rated first.
+    pub pages: Vec<Slice>,
+    /// The page with the best score on the main scale (the one with most ratings).
+    pub best_page: Option<String>,
+    /// The page that needs attention: the worst score on the main scale.
+    pub worst_page: Option<String>,
+}
+
+/// The headline numbers of one day or one page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Slice {
+    /// The day (`YYYY-MM-DD`) or the page path.
+    pub key: String,
+    /// Ratings, all scales.
+    pub count: u64,
+    /// Of those, with a comment.
+    pub comments: u64,
+    /// Per scale with ratings: its headline score (see `ScaleSummary::score`).
+    pub scores: Vec<Score>,
+}
+
+/// A scale's headline score within a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// The scale.
+    pub scale: Scale,
+    /// Ratings on it.
+    pub count: u64,
+    /// Mean stars, % thumbs up, or NPS.
+    pub score: f64,
 }
 
 /// The numbers for one scale.
@@ -351,6 +389,11 @@ pub struct ScaleSummary {
     pub comments: u64,
     /// Mean value (for thumbs: the share of thumbs up).
     pub mean: f64,
+    /// The one number to show: mean stars (1–5), % thumbs up (0–100), or NPS (-100–100).
+    pub score: f64,
+    /// Stars only: % of ratings that are 4 or 5 (customer satisfaction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<f64>,
     /// Count per value, every value of the scale, lowest first.
     pub histogram: Vec<Bucket>,
     /// For the NPS scale only.

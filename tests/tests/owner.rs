@@ -143,3 +143,54 @@ fn deleting_feedback_keeps_the_counts_exact() -> Result<()> {
     ensure!(ids(&o.list("")?) == [keep], "only the kept one is listed");
     Ok(())
 }
+
+/// Today's UTC date as `YYYY-MM-DD`, shifted by `offset` days (civil-from-days, H. Hinnant).
+fn utc_day(offset: i64) -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let z = secs / 86_400 + offset + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[test]
+fn the_summary_breaks_down_by_day_and_page_and_limits_to_a_range() -> Result<()> {
+    let o = Owner::new()?;
+    let mut n = 0;
+    for (page, values) in [("/good", [5, 5, 4]), ("/bad", [1, 2, 1]), ("/fine", [4, 3, 4])] {
+        for v in values {
+            o.submit(n, v, (v == 1).then_some("broken"), page)?;
+            n += 1;
+        }
+    }
+    o.submit(n, 1, None, "/rare")?;
+    let summary = |q: &str| -> Result<Value> {
+        let a = o.get(&format!("summary?{q}"))?;
+        ensure!(a.status == 200, "{q}: {a:?}");
+        Ok(a.json())
+    };
+    let all = summary("")?;
+    let today = utc_day(0);
+    println!("days {} pages {} best {} worst {} csat {}", all["days"], all["pages"].as_array().map_or(0, Vec::len), all["best_page"], all["worst_page"], all["scales"][0]["csat"]);
+    ensure!(all["total"] == 10 && all["days"] == json!([{ "key": today, "count": 10, "comments": 2, "scores": [{ "scale": "stars", "count": 10, "score": 3.0 }] }]), "{all}");
+    ensure!(all["best_page"] == "/good" && all["worst_page"] == "/bad", "a page needs 3 ratings to be ranked: {all}");
+    ensure!(all["scales"][0]["csat"] == 50.0 && all["scales"][0]["score"] == 3.0, "{all}");
+    ensure!(all["pages"].as_array().map(|p| p.len()) == Some(4) && all["pages"][3]["key"] == "/rare", "most rated first: {all}");
+
+    let only_bad = summary("page=/bad")?;
+    ensure!(only_bad["total"] == 3 && only_bad["page"] == "/bad" && only_bad["comments"] == 2, "{only_bad}");
+    ensure!(summary(&format!("from={today}&to={today}"))?["total"] == 10);
+    ensure!(summary(&format!("from={}", utc_day(1)))?["total"] == 0, "nothing tomorrow");
+    ensure!(summary(&format!("to={}", utc_day(-1)))?["total"] == 0, "nothing yesterday");
+    for bad in ["from=2026-13-01", "to=yesterday", "page=nope", "colour=red"] {
+        let a = o.get(&format!("summary?{bad}"))?;
+        ensure!(a.status == 400 && a.error_code().as_deref().is_some_and(|c| c.starts_with("invalid")), "{bad}: {a:?}");
+    }
+    Ok(())
+}

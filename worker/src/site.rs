@@ -7,7 +7,7 @@
 use std::cell::Cell;
 
 use sayso_core::{
-    Aggregate, FeedbackItem, FeedbackPage, PagePath, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
+    Breakdown, FeedbackItem, FeedbackPage, PagePath, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
     SubmitStatus, Tally, WidgetConfig,
 };
 use serde::{Deserialize, Serialize};
@@ -59,12 +59,14 @@ CREATE TABLE IF NOT EXISTS submission (
   received_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS tally (
+CREATE TABLE IF NOT EXISTS daily (
+  day TEXT NOT NULL,
+  page TEXT NOT NULL,
   scale TEXT NOT NULL,
   value INTEGER NOT NULL,
   ratings INTEGER NOT NULL,
   comments INTEGER NOT NULL,
-  PRIMARY KEY (scale, value)
+  PRIMARY KEY (day, page, scale, value)
 );
 CREATE INDEX IF NOT EXISTS submission_newest ON submission (received_at DESC, id DESC);
 ";
@@ -131,17 +133,34 @@ struct SubmissionRow {
 }
 
 #[derive(Deserialize)]
-struct TallyRow {
+struct DailyRow {
+    day: String,
+    page: String,
     scale: String,
     value: i64,
     ratings: i64,
     comments: i64,
 }
 
+#[derive(Deserialize)]
+struct Exists {
+    present: i64,
+}
+
+/// Rebuilds the per-day, per-page counts from the stored submissions.
+const REBUILD_DAILY: &str = "INSERT INTO daily (day, page, scale, value, ratings, comments)
+    SELECT date(received_at / 1000, 'unixepoch'), page, scale, value, count(*), count(comment) FROM submission GROUP BY 1, 2, 3, 4";
+
 impl SiteObject {
     fn ensure_schema(&self) -> Result<(), Failure> {
         if !self.schema_ready.get() {
             self.sql.exec(SCHEMA, None)?;
+            // Sites from before per-day counts had one all-time `tally`: rebuild once.
+            let exists = |sql: &str| -> Result<bool, Failure> { Ok(self.sql.exec(sql, None)?.to_array::<Exists>()?.first().is_some_and(|e| e.present == 1)) };
+            if !exists("SELECT EXISTS (SELECT 1 FROM daily) AS present")? && exists("SELECT EXISTS (SELECT 1 FROM submission) AS present")? {
+                self.transaction(|| Ok(self.sql.exec(REBUILD_DAILY, None).map(|_| ())?))?;
+            }
+            self.sql.exec("DROP TABLE IF EXISTS tally", None)?;
             self.schema_ready.set(true);
         }
         Ok(())
@@ -238,7 +257,7 @@ impl SiteObject {
                 "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 submission_values(new, now, now),
             )?;
-            self.count(new.rating, new.comment.is_some(), 1)?;
+            self.count(new.rating, new.comment.is_some(), new.page.as_str(), now, 1)?;
             return Ok(SubmitStatus::Created);
         };
         // The stored row is read as stored, not re-validated: a rule tightened in a later
@@ -268,18 +287,20 @@ impl SiteObject {
                 values
             },
         )?;
-        self.count(old_rating, row.comment.is_some(), -1)?;
-        self.count(new.rating, new.comment.is_some(), 1)?;
+        // An edit stays on the day the submission first arrived.
+        self.count(old_rating, row.comment.is_some(), &row.page, row.received_at, -1)?;
+        self.count(new.rating, new.comment.is_some(), new.page.as_str(), row.received_at, 1)?;
         Ok(SubmitStatus::Updated)
     }
 
-    /// Adds `sign` (±1) of a rating, with or without a comment, to its tally.
-    fn count(&self, rating: Rating, has_comment: bool, sign: i32) -> Result<(), Failure> {
+    /// Adds `sign` (±1) of a rating, with or without a comment, to the counts of its page on
+    /// the (UTC) day it arrived.
+    fn count(&self, rating: Rating, has_comment: bool, page: &str, received_at: i64, sign: i32) -> Result<(), Failure> {
         let comments = if has_comment { sign } else { 0 };
         self.sql.exec(
-            "INSERT INTO tally (scale, value, ratings, comments) VALUES (?, ?, ?, ?)
-             ON CONFLICT (scale, value) DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments",
-            vec![rating.scale().as_str().into(), i32::from(rating.value()).into(), sign.into(), comments.into()],
+            "INSERT INTO daily (day, page, scale, value, ratings, comments) VALUES (date(?1 / 1000, 'unixepoch'), ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (day, page, scale, value) DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments",
+            vec![received_at.into(), page.into(), rating.scale().as_str().into(), i32::from(rating.value()).into(), sign.into(), comments.into()],
         )?;
         Ok(())
     }
@@ -353,27 +374,43 @@ impl SiteObject {
                 .and_then(|scale| Rating::new(scale, row.value).ok())
                 .ok_or_else(|| Failure::Internal(format!("stored submission {} has rating {}:{}", id.as_str(), row.scale, row.value)))?;
             self.sql.exec("DELETE FROM submission WHERE id = ?", vec![id.as_str().into()])?;
-            self.count(rating, row.comment.is_some(), -1)
+            self.count(rating, row.comment.is_some(), &row.page, row.received_at, -1)
         })?;
         Ok(Response::empty()?.with_status(204))
     }
 
+    /// Reads the per-day, per-page counts in range: the cost grows with days and pages, never
+    /// with the number of submissions.
     fn summary(&self, req: &Request) -> Result<Response, Failure> {
         let record = self.owner(req)?;
-        // Reads the tally rows only: the cost does not grow with the number of submissions.
-        let rows: Vec<TallyRow> = self.sql.exec("SELECT scale, value, ratings, comments FROM tally", None)?.to_array()?;
-        let mut aggregate = Aggregate::default();
+        let (mut from, mut to, mut page) = (None, None, None);
+        for (name, value) in req.url()?.query_pairs() {
+            match name.as_ref() {
+                "from" => from = Some(day(&value)?),
+                "to" => to = Some(day(&value)?),
+                "page" => page = Some(PagePath::parse(&value)?.as_str().to_owned()),
+                _ => return Err(Failure::InvalidQuery(format!("unknown parameter {name:?}: use from, to, page"))),
+            }
+        }
+        let rows: Vec<DailyRow> = self
+            .sql
+            .exec(
+                "SELECT day, page, scale, value, ratings, comments FROM daily
+                 WHERE ratings > 0 AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) AND (?3 IS NULL OR page = ?3)",
+                vec![from.clone().into(), to.clone().into(), page.clone().into()],
+            )?
+            .to_array()?;
+        let mut breakdown = Breakdown::default();
         for row in rows {
             let rating = Scale::parse(&row.scale)
                 .and_then(|scale| Rating::new(scale, row.value).ok())
-                .ok_or_else(|| Failure::Internal(format!("stored tally {}:{} is not a rating", row.scale, row.value)))?;
+                .ok_or_else(|| Failure::Internal(format!("stored count {}:{} is not a rating", row.scale, row.value)))?;
             let (Ok(ratings), Ok(comments)) = (u64::try_from(row.ratings), u64::try_from(row.comments)) else {
-                return Err(Failure::Internal(format!("negative tally {}:{} ({}, {})", row.scale, row.value, row.ratings, row.comments)));
+                return Err(Failure::Internal(format!("negative count {}:{} ({}, {})", row.scale, row.value, row.ratings, row.comments)));
             };
-            let tally = Tally { ratings, comments };
-            aggregate.add_tally(rating, tally);
+            breakdown.add(&row.day, &row.page, rating, Tally { ratings, comments });
         }
-        http::json(200, &aggregate.summary(&record.site))
+        http::json(200, &breakdown.summary(&record.site, from.as_deref(), to.as_deref(), page.as_deref()))
     }
 }
 
@@ -400,11 +437,8 @@ impl SiteObject {
                  FROM seq",
                 vec![seed.from.into(), (seed.from + seed.count - 1).into(), now.into()],
             )?;
-            self.sql.exec("DELETE FROM tally", None)?;
-            self.sql.exec(
-                "INSERT INTO tally (scale, value, ratings, comments) SELECT scale, value, count(*), count(comment) FROM submission GROUP BY scale, value",
-                None,
-            )?;
+            self.sql.exec("DELETE FROM daily", None)?;
+            self.sql.exec(REBUILD_DAILY, None)?;
             Ok(())
         })?;
         http::json(200, &serde_json::json!({ "seeded": seed.count }))
@@ -464,6 +498,23 @@ impl FeedbackQuery {
             }
         }
         Ok(query)
+    }
+}
+
+/// A `YYYY-MM-DD` day from a query parameter.
+fn day(raw: &str) -> Result<String, Failure> {
+    let b = raw.as_bytes();
+    let digits = |r: core::ops::Range<usize>| raw.get(r).and_then(|d| d.parse::<u32>().ok());
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && digits(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && digits(8..10).is_some_and(|d| (1..=31).contains(&d));
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(Failure::InvalidQuery(format!("{raw:?} is not a day: use YYYY-MM-DD")))
     }
 }
 

@@ -1,4 +1,5 @@
-//! `GET /v1/sites/{site}/summary`: the owner's numbers (`Authorization: Bearer OWNER_KEY`).
+//! `GET /v1/sites/{site}/summary?from=&to=&page=`: the owner's numbers, per scale, per day and
+//! per page (`Authorization: Bearer OWNER_KEY`).
 
 use worker::{Env, Method, Request, Response};
 
@@ -9,5 +10,6 @@ use crate::site;
 pub async fn get(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
     let auth = req.headers().get("authorization")?.unwrap_or_default();
-    site::ask(env, &site, Method::Get, "/summary", &[("authorization", &auth)], None).await
+    let query = req.url()?.query().map(|q| format!("?{q}")).unwrap_or_default();
+    site::ask(env, &site, Method::Get, &format!("/summary{query}"), &[("authorization", &auth)], None).await
 }
