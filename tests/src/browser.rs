@@ -124,6 +124,27 @@ impl Browser {
         Ok(())
     }
 
+    /// The first element matching `css` in the page.
+    pub fn find(&self, css: &str) -> Result<Option<Element>> {
+        let found = self.session_call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))?;
+        Ok(found.get(0).and_then(|e| e[ELEMENT_KEY].as_str()).map(|id| Element(id.to_owned())))
+    }
+
+    /// Waits until `css` exists in the page.
+    pub fn wait_for_element(&self, css: &str, timeout: Duration) -> Result<Element> {
+        crate::wait_for(css, timeout, || self.find(css))
+    }
+
+    /// Resizes the window (e.g. to a phone's 390×844).
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.session_call("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(|_| ())
+    }
+
+    /// The text of an open `alert`/`confirm` dialog, if one is open.
+    pub fn dialog_text(&self) -> Option<String> {
+        self.session_call("GET", "/alert/text", None).ok().and_then(|v| v.as_str().map(str::to_owned))
+    }
+
     /// The first element matching `css` inside the open shadow root of the first `host`.
     pub fn find_in_shadow(&self, host: &str, css: &str) -> Result<Option<Element>> {
         let hosts = self.session_call("POST", "/elements", Some(json!({ "using": "css selector", "value": host })))?;

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod dashboard;
 pub mod export;
 pub mod feedback;
 pub mod sites;
@@ -30,6 +31,7 @@ pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
     match segments {
         ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] => Some("GET, HEAD"),
         ["v1", "sites"] => Some("POST"),
+        ["dashboard"] | ["dashboard", _] => Some("GET"),
         ["v1", "sites", _, "config"] => Some("GET, HEAD"),
         ["v1", "sites", _, "feedback"] => Some("GET, POST, OPTIONS"),
         ["v1", "sites", _, "feedback", _] => Some("DELETE"),
