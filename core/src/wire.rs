@@ -301,19 +301,72 @@ pub struct SiteSettings {
 impl NewSite {
     /// Applies the site rules.
     pub fn validate(&self) -> Result<SiteSettings, ValidationError> {
-        let mut origins = self.origins.iter().map(|o| Origin::parse(o)).collect::<Result<Vec<_>, _>>()?;
-        origins.sort();
-        origins.dedup();
-        if origins.is_empty() || origins.len() > MAX_ORIGINS {
-            return Err(ValidationError::InvalidOrigin(format!("{} origins (1 to {MAX_ORIGINS} allowed)", origins.len())));
-        }
         Ok(SiteSettings {
             id: self.id.as_deref().map(SiteId::parse).transpose()?,
             name: validate::text("name", &self.name)?,
-            origins,
+            origins: origins(&self.origins)?,
             widget: self.widget.validate()?,
         })
     }
+}
+
+/// Checks a site's allowed origins: 1 to `MAX_ORIGINS`, normalized, without repeats.
+fn origins(raw: &[String]) -> Result<Vec<Origin>, ValidationError> {
+    let mut origins = raw.iter().map(|o| Origin::parse(o)).collect::<Result<Vec<_>, _>>()?;
+    origins.sort();
+    origins.dedup();
+    if origins.is_empty() || origins.len() > MAX_ORIGINS {
+        return Err(ValidationError::InvalidOrigin(format!("{} origins (1 to {MAX_ORIGINS} allowed)", origins.len())));
+    }
+    Ok(origins)
+}
+
+/// The body of `PATCH /v1/sites/{site}` (owner): only the fields given change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SitePatch {
+    /// A new name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The new list of allowed origins (replaces the old one).
+    #[serde(default)]
+    pub origins: Option<Vec<String>>,
+    /// The new widget configuration (replaces the old one; omitted fields take defaults).
+    #[serde(default)]
+    pub widget: Option<WidgetConfig>,
+}
+
+impl SitePatch {
+    /// Applies the site rules to what is given; returns (name, origins, widget).
+    pub fn validate(&self) -> Result<(Option<String>, Option<Vec<Origin>>, Option<WidgetConfig>), ValidationError> {
+        Ok((
+            self.name.as_deref().map(|n| validate::text("name", n)).transpose()?,
+            self.origins.as_deref().map(origins).transpose()?,
+            self.widget.as_ref().map(WidgetConfig::validate).transpose()?,
+        ))
+    }
+}
+
+/// A site's settings as its owner reads them: `GET` and `PATCH /v1/sites/{site}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteView {
+    /// The site id.
+    pub site: String,
+    /// The name.
+    pub name: String,
+    /// Allowed origins.
+    pub origins: Vec<String>,
+    /// What the widget shows.
+    pub widget: WidgetConfig,
+    /// When it was created (ms since 1970).
+    pub created_at: i64,
+}
+
+/// The answer to `POST /v1/sites/{site}/keys`: the new owner key, shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerKey {
+    /// The new key; the old one stops working at once.
+    pub owner_key: String,
 }
 
 /// The answer to `POST /v1/sites`: the owner key is shown this once.

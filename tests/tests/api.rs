@@ -246,7 +246,7 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
         ("POST", "/v1/sites/demo/export.csv", 405, "method_not_allowed", Some("GET")),
 
         ("POST", "/v1/sites/demo/config", 405, "method_not_allowed", Some("GET, HEAD")),
-        ("GET", "/v1/sites", 405, "method_not_allowed", Some("POST")),
+        ("DELETE", "/v1/sites", 405, "method_not_allowed", Some("GET, POST")),
         ("GET", "/v1/sites/NOT%20A%20SITE/config", 404, "site_not_found", None),
     ] {
         let answer = api::request(method, &format!("{}{path}", f.edge.url), &[], None)?;

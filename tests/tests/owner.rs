@@ -194,3 +194,42 @@ fn the_summary_breaks_down_by_day_and_page_and_limits_to_a_range() -> Result<()>
     }
     Ok(())
 }
+
+#[test]
+fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> {
+    let o = Owner::new()?;
+    let site_url = format!("{}/v1/sites/demo", o.edge.url);
+    let auth = |key: &str| format!("Bearer {key}");
+    let patch = |key: &str, body: Value| api::request("PATCH", &site_url, &[("authorization", &auth(key)), ("content-type", "application/json")], Some(body.to_string().as_bytes()));
+
+    let settings = api::get(&site_url, &[("authorization", &auth(&o.key))])?;
+    ensure!(settings.status == 200 && settings.json()["origins"] == json!([ORIGIN]) && settings.json().get("owner_key_sha256").is_none(), "{settings:?}");
+    let changed = patch(&o.key, json!({ "name": "Docs (new)", "origins": ["https://new.example"], "widget": { "scale": "nps", "question": "Would you recommend us?" } }))?;
+    ensure!(changed.status == 200 && changed.json()["widget"]["scale"] == "nps" && changed.json()["name"] == "Docs (new)", "{changed:?}");
+    let config = api::get(&format!("{site_url}/config"), &[])?.json();
+    ensure!(config["widget"]["question"] == "Would you recommend us?", "{config}");
+    // The old origin is no longer allowed; the new one is.
+    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-00000000beef", "site": "demo", "scale": "nps", "value": 9, "page": "/", "locale": "en",
+        "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" }).to_string();
+    let from = |origin: &str| api::post(&format!("{site_url}/feedback"), &[("content-type", "application/json"), ("origin", origin)], body.as_bytes());
+    ensure!(from(ORIGIN)?.status == 403 && from("https://new.example")?.status == 201);
+
+    ensure!(patch(&o.key, json!({ "origins": ["not an origin"] }))?.error_code().as_deref() == Some("invalid_origin"));
+    ensure!(patch(&o.key, json!({ "colour": "red" }))?.error_code().as_deref() == Some("invalid_json"));
+    ensure!(patch("sk_wrong", json!({ "name": "x" }))?.status == 401);
+
+    let rotated = api::post(&format!("{site_url}/keys"), &[("authorization", &auth(&o.key))], b"")?;
+    let new_key = rotated.json()["owner_key"].as_str().unwrap_or_default().to_owned();
+    ensure!(rotated.status == 200 && new_key.starts_with("sk_") && new_key != o.key, "{rotated:?}");
+    ensure!(api::get(&format!("{site_url}/summary"), &[("authorization", &auth(&o.key))])?.status == 401, "the old key stops working");
+    ensure!(o.edge.summary("demo", &new_key)?["total"] == 1, "the new key works");
+
+    o.edge.create_site("blog", &[ORIGIN], json!({}))?;
+    let list = api::get(&format!("{}/v1/sites", o.edge.url), &[("authorization", &auth(&o.edge.admin_token))])?;
+    let listed = list.json();
+    let names: Vec<(&str, &str)> = listed["sites"].as_array().map(|s| s.iter().map(|e| (e["site"].as_str().unwrap_or(""), e["name"].as_str().unwrap_or(""))).collect()).unwrap_or_default();
+    println!("admin list: {names:?}");
+    ensure!(names == [("demo", "Docs (new)"), ("blog", "Test site blog")], "{list:?}");
+    ensure!(api::get(&format!("{}/v1/sites", o.edge.url), &[("authorization", "Bearer nope")])?.status == 401);
+    Ok(())
+}

@@ -1,10 +1,12 @@
 //! The sayso Worker: the router, and nothing else. Each route lives in `routes/`, the per-site
 //! storage in `site.rs`, and the HTTP plumbing in `http.rs`.
 
+mod directory;
 mod http;
 mod routes;
 mod site;
 
+pub use directory::SiteDirectory;
 pub use site::SiteObject;
 
 use worker::{event, Context, Env, Method, Request, Response};
@@ -20,9 +22,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         (Method::Get | Method::Head, ["v1", "embed.js"]) => routes::assets::embed(),
         (Method::Get | Method::Head, ["v1", "widget", file]) => routes::assets::file(file),
         (Method::Post, ["v1", "sites"]) => routes::sites::create(req, &env).await,
+        (Method::Get, ["v1", "sites"]) => routes::sites::list(&req, &env).await,
         (Method::Get, ["dashboard"]) => routes::dashboard::file(""),
         (Method::Get, ["dashboard", "view"]) => routes::dashboard::view(&req, &env).await,
         (Method::Get, ["dashboard", file]) => routes::dashboard::file(file),
+        (Method::Get, ["v1", "sites", site]) => routes::sites::owner(req, &env, site, Method::Get, "/settings").await,
+        (Method::Patch, ["v1", "sites", site]) => routes::sites::owner(req, &env, site, Method::Patch, "/settings").await,
+        (Method::Post, ["v1", "sites", site, "keys"]) => routes::sites::owner(req, &env, site, Method::Post, "/keys").await,
         (Method::Get | Method::Head, ["v1", "sites", site, "config"]) => routes::config::get(&req, &env, site).await,
         (Method::Post, ["v1", "sites", site, "feedback"]) => routes::submit::post(req, &env, site).await,
         (Method::Options, ["v1", "sites", site, "feedback"]) => routes::submit::preflight(req, &env, site).await,

@@ -7,7 +7,7 @@
 use std::cell::Cell;
 
 use sayso_core::{
-    Breakdown, FeedbackItem, FeedbackPage, PagePath, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
+    Breakdown, FeedbackItem, FeedbackPage, OwnerKey, PagePath, SitePatch, SiteView, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
     SubmitStatus, Tally, WidgetConfig,
 };
 use serde::{Deserialize, Serialize};
@@ -104,6 +104,9 @@ impl DurableObject for SiteObject {
             (Method::Post, "/submit") => self.submit(&mut req).await,
             (Method::Get, "/summary") => self.summary(&req),
             (Method::Get, "/feedback") => self.feedback(&req),
+            (Method::Get, "/settings") => self.owner(&req).map(|r| view_of(&r)).and_then(|v| http::json(200, &v)),
+            (Method::Patch, "/settings") => self.patch(&mut req).await,
+            (Method::Post, "/keys") => self.rotate_key(&req),
             (Method::Delete, path) if path.starts_with("/feedback/") => self.delete(&req, &path["/feedback/".len()..]),
             #[cfg(feature = "bench")]
             (Method::Post, "/bench-seed") => self.bench_seed(&mut req).await,
@@ -315,6 +318,47 @@ impl SiteObject {
         Ok(record)
     }
 
+    /// Writes the record back (inside the caller's transaction).
+    fn store(&self, record: &SiteRecord) -> Result<(), Failure> {
+        let text = serde_json::to_string(record).map_err(|e| Failure::Internal(e.to_string()))?;
+        self.sql.exec("UPDATE site SET record = ? WHERE one = 1", vec![text.into()])?;
+        Ok(())
+    }
+
+    /// Changes the name, origins or widget configuration; answers the new settings.
+    async fn patch(&self, req: &mut Request) -> Result<Response, Failure> {
+        self.owner(req)?;
+        let patch: SitePatch = http::parse_json(&req.bytes().await?)?;
+        let (name, origins, widget) = patch.validate()?;
+        let record = self.transaction(|| {
+            let mut record = self.record()?;
+            if let Some(name) = name {
+                record.name = name;
+            }
+            if let Some(origins) = origins {
+                record.origins = origins.iter().map(|o| o.as_str().to_owned()).collect();
+            }
+            if let Some(widget) = widget {
+                record.widget = widget;
+            }
+            self.store(&record)?;
+            Ok(record)
+        })?;
+        http::json(200, &view_of(&record))
+    }
+
+    /// Replaces the owner key; the old one stops working at once.
+    fn rotate_key(&self, req: &Request) -> Result<Response, Failure> {
+        self.owner(req)?;
+        let owner_key = new_owner_key()?;
+        self.transaction(|| {
+            let mut record = self.record()?;
+            record.owner_key_sha256 = http::sha256_hex(owner_key.as_bytes());
+            self.store(&record)
+        })?;
+        http::json(200, &OwnerKey { owner_key })
+    }
+
     /// A page of submissions, newest first. The cursor is the (received_at, id) of the last
     /// item shown, so submissions that arrive meanwhile never shift or repeat a later page.
     fn feedback(&self, req: &Request) -> Result<Response, Failure> {
@@ -499,6 +543,16 @@ impl FeedbackQuery {
         }
         Ok(query)
     }
+}
+
+/// A new owner key: `sk_` and 32 random bytes in base32.
+pub fn new_owner_key() -> Result<String, Failure> {
+    Ok(format!("sk_{}", http::random_token(32)?))
+}
+
+/// What the owner may read of the record (never the key's hash).
+fn view_of(record: &SiteRecord) -> SiteView {
+    SiteView { site: record.site.clone(), name: record.name.clone(), origins: record.origins.clone(), widget: record.widget.clone(), created_at: record.created_at }
 }
 
 /// A `YYYY-MM-DD` day from a query parameter.

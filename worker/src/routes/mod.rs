@@ -30,7 +30,9 @@ pub fn site_id(segment: &str) -> Result<SiteId, Failure> {
 pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
     match segments {
         ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] => Some("GET, HEAD"),
-        ["v1", "sites"] => Some("POST"),
+        ["v1", "sites"] => Some("GET, POST"),
+        ["v1", "sites", _] => Some("GET, PATCH"),
+        ["v1", "sites", _, "keys"] => Some("POST"),
         ["dashboard"] | ["dashboard", _] => Some("GET"),
         ["v1", "sites", _, "config"] => Some("GET, HEAD"),
         ["v1", "sites", _, "feedback"] => Some("GET, POST, OPTIONS"),
