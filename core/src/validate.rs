@@ -60,6 +60,9 @@ pub enum ValidationError {
     /// An allowed origin is not `http(s)://host[:port]`.
     #[error("{0:?} is not an origin: use scheme://host[:port] such as https://example.com")]
     InvalidOrigin(String),
+    /// A webhook URL is not an http(s) URL, or its filter fires on nothing.
+    #[error("the webhook needs an http(s) URL of at most 2048 characters, and comments: true or at_or_below: a rating")]
+    InvalidWebhook,
     /// An owner-configured text is empty or too long.
     #[error("{field} must be 1 to {TEXT_MAX_CHARS} characters")]
     InvalidText {
@@ -83,6 +86,7 @@ impl ValidationError {
             ValidationError::InvalidWidgetVersion => "invalid_widget_version",
             ValidationError::InvalidOrigin(_) => "invalid_origin",
             ValidationError::InvalidText { .. } => "invalid_text",
+            ValidationError::InvalidWebhook => "invalid_webhook",
         }
     }
 }

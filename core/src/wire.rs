@@ -321,6 +321,38 @@ fn origins(raw: &[String]) -> Result<Vec<Origin>, ValidationError> {
     Ok(origins)
 }
 
+/// Where a site's webhook posts, and for what: every comment, and/or ratings at or below a value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Receives a signed `POST` per matching submission; `""` in a PATCH removes the webhook.
+    pub url: String,
+    /// Fire for every submission with a comment.
+    #[serde(default)]
+    pub comments: bool,
+    /// Fire for every rating at or below this value.
+    #[serde(default)]
+    pub at_or_below: Option<i64>,
+}
+
+impl WebhookSettings {
+    /// Checks the URL and that the filter can fire.
+    pub fn validate(&self) -> Result<WebhookSettings, ValidationError> {
+        let url_ok = (self.url.starts_with("https://") || self.url.starts_with("http://"))
+            && self.url.len() <= 2048
+            && !self.url.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !url_ok || (!self.comments && self.at_or_below.is_none()) {
+            return Err(ValidationError::InvalidWebhook);
+        }
+        Ok(self.clone())
+    }
+
+    /// Whether a submission with this rating (and maybe a comment) is sent.
+    pub fn fires_for(&self, rating: Rating, has_comment: bool) -> bool {
+        (self.comments && has_comment) || self.at_or_below.is_some_and(|max| i64::from(rating.value()) <= max)
+    }
+}
+
 /// The body of `PATCH /v1/sites/{site}` (owner): only the fields given change.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -334,16 +366,32 @@ pub struct SitePatch {
     /// The new widget configuration (replaces the old one; omitted fields take defaults).
     #[serde(default)]
     pub widget: Option<WidgetConfig>,
+    /// The webhook (`url: ""` removes it).
+    #[serde(default)]
+    pub webhook: Option<WebhookSettings>,
+}
+
+/// A checked `SitePatch`; `webhook: Some(None)` removes the webhook.
+pub struct CheckedPatch {
+    /// A new name.
+    pub name: Option<String>,
+    /// New origins.
+    pub origins: Option<Vec<Origin>>,
+    /// New widget configuration.
+    pub widget: Option<WidgetConfig>,
+    /// A new webhook, or its removal.
+    pub webhook: Option<Option<WebhookSettings>>,
 }
 
 impl SitePatch {
-    /// Applies the site rules to what is given; returns (name, origins, widget).
-    pub fn validate(&self) -> Result<(Option<String>, Option<Vec<Origin>>, Option<WidgetConfig>), ValidationError> {
-        Ok((
-            self.name.as_deref().map(|n| validate::text("name", n)).transpose()?,
-            self.origins.as_deref().map(origins).transpose()?,
-            self.widget.as_ref().map(WidgetConfig::validate).transpose()?,
-        ))
+    /// Applies the site rules to what is given.
+    pub fn validate(&self) -> Result<CheckedPatch, ValidationError> {
+        Ok(CheckedPatch {
+            name: self.name.as_deref().map(|n| validate::text("name", n)).transpose()?,
+            origins: self.origins.as_deref().map(origins).transpose()?,
+            widget: self.widget.as_ref().map(WidgetConfig::validate).transpose()?,
+            webhook: self.webhook.as_ref().map(|w| if w.url.is_empty() { Ok(None) } else { w.validate().map(Some) }).transpose()?,
+        })
     }
 }
 
@@ -360,6 +408,12 @@ pub struct SiteView {
     pub widget: WidgetConfig,
     /// When it was created (ms since 1970).
     pub created_at: i64,
+    /// The webhook, if one is set.
+    #[serde(default)]
+    pub webhook: Option<WebhookSettings>,
+    /// The secret that signs webhook posts (`sayso-signature`), if a webhook is set.
+    #[serde(default)]
+    pub webhook_secret: Option<String>,
 }
 
 /// The answer to `POST /v1/sites/{site}/keys`: the new owner key, shown this once.

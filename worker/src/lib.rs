@@ -28,6 +28,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         (Method::Get, ["dashboard", file]) => routes::dashboard::file(file),
         (Method::Get, ["v1", "sites", site]) => routes::sites::owner(req, &env, site, Method::Get, "/settings").await,
         (Method::Patch, ["v1", "sites", site]) => routes::sites::owner(req, &env, site, Method::Patch, "/settings").await,
+        (Method::Get, ["v1", "sites", site, "webhook-deliveries"]) => routes::sites::owner(req, &env, site, Method::Get, "/webhook-deliveries").await,
         (Method::Post, ["v1", "sites", site, "keys"]) => routes::sites::owner(req, &env, site, Method::Post, "/keys").await,
         (Method::Get | Method::Head, ["v1", "sites", site, "config"]) => routes::config::get(&req, &env, site).await,
         (Method::Post, ["v1", "sites", site, "feedback"]) => routes::submit::post(req, &env, site).await,

@@ -7,7 +7,7 @@
 use std::cell::Cell;
 
 use sayso_core::{
-    Breakdown, FeedbackItem, FeedbackPage, OwnerKey, PagePath, SitePatch, SiteView, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
+    Breakdown, FeedbackItem, WebhookSettings, FeedbackPage, OwnerKey, PagePath, SitePatch, SiteView, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
     SubmitStatus, Tally, WidgetConfig,
 };
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,12 @@ pub struct SiteRecord {
     pub owner_key_sha256: String,
     /// When it was created (ms since 1970).
     pub created_at: i64,
+    /// Where matching submissions are posted.
+    #[serde(default)]
+    pub webhook: Option<WebhookSettings>,
+    /// The HMAC-SHA256 key that signs webhook posts.
+    #[serde(default)]
+    pub webhook_secret: Option<String>,
 }
 
 const SCHEMA: &str = "
@@ -69,6 +75,20 @@ CREATE TABLE IF NOT EXISTS daily (
   PRIMARY KEY (day, page, scale, value)
 );
 CREATE INDEX IF NOT EXISTS submission_newest ON submission (received_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+  event TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  outcome TEXT NOT NULL
+);
 ";
 
 #[wasm_bindgen]
@@ -85,15 +105,25 @@ extern "C" {
 #[durable_object]
 pub struct SiteObject {
     sql: SqlStorage,
+    /// For alarms (webhook deliveries).
+    alarms: worker::Storage,
     storage: Option<JsStorage>,
     schema_ready: Cell<bool>,
 }
 
 impl DurableObject for SiteObject {
     fn new(state: State, _env: Env) -> Self {
-        let sql = state.storage().sql();
+        let alarms = state.storage();
+        let sql = alarms.sql();
         let storage = state._inner().storage().ok().map(JsCast::unchecked_into);
-        Self { sql, storage, schema_ready: Cell::new(false) }
+        Self { sql, alarms, storage, schema_ready: Cell::new(false) }
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(failure) = self.deliver_webhooks().await {
+            worker::console_error!("webhook deliveries: {failure}");
+        }
+        Response::empty()
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -107,6 +137,7 @@ impl DurableObject for SiteObject {
             (Method::Get, "/settings") => self.owner(&req).map(|r| view_of(&r)).and_then(|v| http::json(200, &v)),
             (Method::Patch, "/settings") => self.patch(&mut req).await,
             (Method::Post, "/keys") => self.rotate_key(&req),
+            (Method::Get, "/webhook-deliveries") => self.deliveries(&req),
             (Method::Delete, path) if path.starts_with("/feedback/") => self.delete(&req, &path["/feedback/".len()..]),
             #[cfg(feature = "bench")]
             (Method::Post, "/bench-seed") => self.bench_seed(&mut req).await,
@@ -239,11 +270,18 @@ impl SiteObject {
     }
 
     async fn submit(&self, req: &mut Request) -> Result<Response, Failure> {
-        self.check_origin(req)?;
+        let record = self.check_origin(req)?;
         let wire: SubmissionWire = http::parse_json(&req.bytes().await?)?;
         let submission = wire.validate()?;
         let now = worker::Date::now().as_millis() as i64;
-        let status = self.transaction(|| self.upsert(&submission, now))?;
+        let status = self.transaction(|| {
+            let status = self.upsert(&submission, now)?;
+            if matches!(status, SubmitStatus::Created | SubmitStatus::Updated) {
+                self.enqueue_webhook(&record, &submission, now)?;
+            }
+            Ok(status)
+        })?;
+        self.schedule_deliveries(now).await?;
         let code = if status == SubmitStatus::Created { 201 } else { 200 };
         http::json(code, &SubmitOutcome { id: submission.id.as_str().to_owned(), status })
     }
@@ -329,17 +367,23 @@ impl SiteObject {
     async fn patch(&self, req: &mut Request) -> Result<Response, Failure> {
         self.owner(req)?;
         let patch: SitePatch = http::parse_json(&req.bytes().await?)?;
-        let (name, origins, widget) = patch.validate()?;
+        let patch = patch.validate()?;
+        let secret = http::random_token(32)?;
         let record = self.transaction(|| {
             let mut record = self.record()?;
-            if let Some(name) = name {
+            if let Some(name) = patch.name {
                 record.name = name;
             }
-            if let Some(origins) = origins {
+            if let Some(origins) = patch.origins {
                 record.origins = origins.iter().map(|o| o.as_str().to_owned()).collect();
             }
-            if let Some(widget) = widget {
+            if let Some(widget) = patch.widget {
                 record.widget = widget;
+            }
+            if let Some(webhook) = patch.webhook {
+                // A signing secret comes with the first webhook and stays while one is set.
+                record.webhook_secret = webhook.as_ref().map(|_| record.webhook_secret.clone().unwrap_or(secret));
+                record.webhook = webhook;
             }
             self.store(&record)?;
             Ok(record)
@@ -545,6 +589,132 @@ impl FeedbackQuery {
     }
 }
 
+/// Webhook deliveries stop after this many attempts (about 17 minutes of backoff in all).
+const WEBHOOK_MAX_ATTEMPTS: i64 = 10;
+
+#[derive(Deserialize)]
+struct OutboxRow {
+    event: String,
+    body: String,
+    attempts: i64,
+}
+
+#[derive(Deserialize)]
+struct NextAt {
+    next_at: Option<i64>,
+}
+
+/// One line of the webhook delivery log.
+#[derive(Serialize, Deserialize)]
+struct LogRow {
+    event: String,
+    at: i64,
+    attempt: i64,
+    status: i64,
+    outcome: String,
+}
+
+impl SiteObject {
+    /// Queues a webhook post for a submission that matches the site's filter (inside the
+    /// submission's transaction: the event is queued exactly when the submission is stored).
+    fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, now: i64) -> Result<(), Failure> {
+        let Some(hook) = &record.webhook else { return Ok(()) };
+        if !hook.fires_for(s.rating, s.comment.is_some()) {
+            return Ok(());
+        }
+        let item = FeedbackItem {
+            id: s.id.as_str().to_owned(),
+            scale: s.rating.scale().as_str().to_owned(),
+            value: i64::from(s.rating.value()),
+            comment: s.comment.as_ref().map(|c| c.as_str().to_owned()),
+            page: s.page.as_str().to_owned(),
+            locale: s.locale.as_str().to_owned(),
+            client_ts: s.client_ts,
+            received_at: now,
+            updated_at: now,
+            rev: s.rev,
+        };
+        // Slack and compatible chat tools show `text`.
+        let text = format!(
+            "{}/{} on {} for {}{}",
+            s.rating.value(),
+            s.rating.scale().highest(),
+            s.page.as_str(),
+            record.name,
+            s.comment.as_ref().map(|c| format!(": \u{201c}{}\u{201d}", c.as_str())).unwrap_or_default()
+        );
+        let event = format!("{}:{}", s.id.as_str(), s.rev);
+        let body = serde_json::json!({ "type": "feedback", "event": event, "site": record.site, "submission": item, "text": text }).to_string();
+        self.sql.exec("INSERT OR IGNORE INTO webhook_outbox (event, body, attempts, next_at) VALUES (?, ?, 0, ?)", vec![event.into(), body.into(), now.into()])?;
+        Ok(())
+    }
+
+    /// Sets the alarm for the earliest queued delivery, if any.
+    async fn schedule_deliveries(&self, now: i64) -> Result<(), Failure> {
+        let next: Vec<NextAt> = self.sql.exec("SELECT min(next_at) AS next_at FROM webhook_outbox", None)?.to_array()?;
+        if let Some(at) = next.first().and_then(|n| n.next_at) {
+            self.alarms.set_alarm((at - now).max(1)).await?;
+        }
+        Ok(())
+    }
+
+    /// The alarm: posts what is due, signed; retries failures with backoff; logs every attempt.
+    async fn deliver_webhooks(&self) -> Result<(), Failure> {
+        let record = self.record()?;
+        let now = worker::Date::now().as_millis() as i64;
+        let due: Vec<OutboxRow> = self.sql.exec("SELECT event, body, attempts FROM webhook_outbox WHERE next_at <= ? ORDER BY next_at LIMIT 20", vec![now.into()])?.to_array()?;
+        let (Some(hook), Some(secret)) = (&record.webhook, &record.webhook_secret) else {
+            self.sql.exec("DELETE FROM webhook_outbox", None)?;
+            return Ok(());
+        };
+        for row in due {
+            let attempt = row.attempts + 1;
+            let (status, outcome) = match post_signed(&hook.url, secret, &row.body, now / 1000).await {
+                Ok(status) if (200..300).contains(&status) => (status, "delivered"),
+                Ok(status) => (status, if attempt >= WEBHOOK_MAX_ATTEMPTS { "gave_up" } else { "retrying" }),
+                Err(_) => (0, if attempt >= WEBHOOK_MAX_ATTEMPTS { "gave_up" } else { "retrying" }),
+            };
+            if outcome == "retrying" {
+                let backoff = 1000_i64 << (attempt - 1).min(20);
+                self.sql.exec("UPDATE webhook_outbox SET attempts = ?, next_at = ? WHERE event = ?", vec![attempt.into(), (now + backoff.min(3_600_000)).into(), row.event.clone().into()])?;
+            } else {
+                self.sql.exec("DELETE FROM webhook_outbox WHERE event = ?", vec![row.event.clone().into()])?;
+            }
+            self.sql.exec(
+                "INSERT INTO webhook_log (event, at, attempt, status, outcome) VALUES (?, ?, ?, ?, ?)",
+                vec![row.event.into(), now.into(), attempt.into(), i64::from(status).into(), outcome.into()],
+            )?;
+        }
+        // Keep the last 1000 log lines.
+        self.sql.exec("DELETE FROM webhook_log WHERE seq <= (SELECT max(seq) - 1000 FROM webhook_log)", None)?;
+        self.schedule_deliveries(now).await
+    }
+
+    /// `GET …/webhook-deliveries`: the webhook and its last 100 delivery attempts, newest first.
+    fn deliveries(&self, req: &Request) -> Result<Response, Failure> {
+        let record = self.owner(req)?;
+        let log: Vec<LogRow> = self.sql.exec("SELECT event, at, attempt, status, outcome FROM webhook_log ORDER BY seq DESC LIMIT 100", None)?.to_array()?;
+        let pending: Vec<NextAt> = self.sql.exec("SELECT count(*) AS next_at FROM webhook_outbox", None)?.to_array()?;
+        http::json(200, &serde_json::json!({ "webhook": record.webhook, "pending": pending.first().and_then(|p| p.next_at).unwrap_or(0), "deliveries": log }))
+    }
+}
+
+/// POSTs a webhook body with `sayso-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
+async fn post_signed(url: &str, secret: &str, body: &str, unix_seconds: i64) -> Result<u16, Failure> {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| Failure::Internal(e.to_string()))?;
+    mac.update(format!("{unix_seconds}.{body}").as_bytes());
+    let signature: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let headers = worker::Headers::new();
+    headers.set("content-type", "application/json")?;
+    headers.set("user-agent", "sayso-webhook/1")?;
+    headers.set("sayso-signature", &format!("t={unix_seconds},v1={signature}"))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+    let response = worker::Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
+    Ok(response.status_code())
+}
+
 /// A new owner key: `sk_` and 32 random bytes in base32.
 pub fn new_owner_key() -> Result<String, Failure> {
     Ok(format!("sk_{}", http::random_token(32)?))
@@ -552,7 +722,15 @@ pub fn new_owner_key() -> Result<String, Failure> {
 
 /// What the owner may read of the record (never the key's hash).
 fn view_of(record: &SiteRecord) -> SiteView {
-    SiteView { site: record.site.clone(), name: record.name.clone(), origins: record.origins.clone(), widget: record.widget.clone(), created_at: record.created_at }
+    SiteView {
+        site: record.site.clone(),
+        name: record.name.clone(),
+        origins: record.origins.clone(),
+        widget: record.widget.clone(),
+        created_at: record.created_at,
+        webhook: record.webhook.clone(),
+        webhook_secret: record.webhook_secret.clone(),
+    }
 }
 
 /// A `YYYY-MM-DD` day from a query parameter.

@@ -33,6 +33,7 @@ pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["v1", "sites"] => Some("GET, POST"),
         ["v1", "sites", _] => Some("GET, PATCH"),
         ["v1", "sites", _, "keys"] => Some("POST"),
+        ["v1", "sites", _, "webhook-deliveries"] => Some("GET"),
         ["dashboard"] | ["dashboard", _] => Some("GET"),
         ["v1", "sites", _, "config"] => Some("GET, HEAD"),
         ["v1", "sites", _, "feedback"] => Some("GET, POST, OPTIONS"),

@@ -52,6 +52,8 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
         widget: settings.widget,
         owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
         created_at: worker::Date::now().as_millis() as i64,
+        webhook: None,
+        webhook_secret: None,
     };
     let text = serde_json::to_vec(&record).map_err(|e| Failure::Internal(e.to_string()))?;
     let answer = site::ask(env, &site, Method::Post, "/create", &[], Some(text)).await?;
