@@ -63,6 +63,9 @@ pub enum ValidationError {
     /// A webhook URL is not an http(s) URL, or its filter fires on nothing.
     #[error("the webhook needs an http(s) URL of at most 2048 characters, and comments: true or at_or_below: a rating")]
     InvalidWebhook,
+    /// A retention period outside 0–3650 days.
+    #[error("retention_days must be 1 to 3650, or 0 to keep feedback for ever")]
+    InvalidRetention,
     /// An owner-configured text is empty or too long.
     #[error("{field} must be 1 to {TEXT_MAX_CHARS} characters")]
     InvalidText {
@@ -87,6 +90,7 @@ impl ValidationError {
             ValidationError::InvalidOrigin(_) => "invalid_origin",
             ValidationError::InvalidText { .. } => "invalid_text",
             ValidationError::InvalidWebhook => "invalid_webhook",
+            ValidationError::InvalidRetention => "invalid_retention",
         }
     }
 }

@@ -369,6 +369,9 @@ pub struct SitePatch {
     /// The webhook (`url: ""` removes it).
     #[serde(default)]
     pub webhook: Option<WebhookSettings>,
+    /// Keep submissions this many days (1–3650); 0 keeps them for ever.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
 
 /// A checked `SitePatch`; `webhook: Some(None)` removes the webhook.
@@ -381,6 +384,8 @@ pub struct CheckedPatch {
     pub widget: Option<WidgetConfig>,
     /// A new webhook, or its removal.
     pub webhook: Option<Option<WebhookSettings>>,
+    /// A new retention period in days, or `Some(None)`: keep for ever.
+    pub retention_days: Option<Option<u32>>,
 }
 
 impl SitePatch {
@@ -391,6 +396,12 @@ impl SitePatch {
             origins: self.origins.as_deref().map(origins).transpose()?,
             widget: self.widget.as_ref().map(WidgetConfig::validate).transpose()?,
             webhook: self.webhook.as_ref().map(|w| if w.url.is_empty() { Ok(None) } else { w.validate().map(Some) }).transpose()?,
+            retention_days: match self.retention_days {
+                None => None,
+                Some(0) => Some(None),
+                Some(days @ 1..=3650) => Some(Some(days)),
+                Some(_) => return Err(ValidationError::InvalidRetention),
+            },
         })
     }
 }
@@ -414,6 +425,9 @@ pub struct SiteView {
     /// The secret that signs webhook posts (`sayso-signature`), if a webhook is set.
     #[serde(default)]
     pub webhook_secret: Option<String>,
+    /// Submissions older than this many days are deleted (and uncounted); `None`: kept for ever.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
 
 /// The answer to `POST /v1/sites/{site}/keys`: the new owner key, shown this once.

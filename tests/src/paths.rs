@@ -45,6 +45,11 @@ pub fn worker_entry() -> PathBuf {
     repo_root().join("worker/build/index.js")
 }
 
+/// The Worker built with the `bench` feature (bulk seeding), written by `cargo xtask test`.
+pub fn seeding_worker_entry() -> PathBuf {
+    repo_root().join("worker/build-bench/index.js")
+}
+
 /// The example pages.
 pub fn examples() -> PathBuf {
     repo_root().join("examples")

@@ -45,6 +45,9 @@ pub struct SiteRecord {
     /// The HMAC-SHA256 key that signs webhook posts.
     #[serde(default)]
     pub webhook_secret: Option<String>,
+    /// Days submissions are kept; `None`: for ever.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
 
 const SCHEMA: &str = "
@@ -120,6 +123,9 @@ impl DurableObject for SiteObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(failure) = self.enforce_retention() {
+            worker::console_error!("retention: {failure}");
+        }
         if let Err(failure) = self.deliver_webhooks().await {
             worker::console_error!("webhook deliveries: {failure}");
         }
@@ -380,6 +386,9 @@ impl SiteObject {
             if let Some(widget) = patch.widget {
                 record.widget = widget;
             }
+            if let Some(days) = patch.retention_days {
+                record.retention_days = days;
+            }
             if let Some(webhook) = patch.webhook {
                 // A signing secret comes with the first webhook and stays while one is set.
                 record.webhook_secret = webhook.as_ref().map(|_| record.webhook_secret.clone().unwrap_or(secret));
@@ -388,6 +397,10 @@ impl SiteObject {
             self.store(&record)?;
             Ok(record)
         })?;
+        if record.retention_days.is_some() {
+            // Enforce the new period now, then daily.
+            self.alarms.set_alarm(1).await?;
+        }
         http::json(200, &view_of(&record))
     }
 
@@ -511,10 +524,13 @@ impl SiteObject {
         struct Seed {
             from: i64,
             count: i64,
+            /// How long ago they "arrived" (for the retention test).
+            #[serde(default)]
+            days_ago: i64,
         }
         let seed: Seed = http::parse_json(&req.bytes().await?)?;
         self.record()?;
-        let now = worker::Date::now().as_millis() as i64;
+        let now = worker::Date::now().as_millis() as i64 - seed.days_ago * 86_400_000;
         self.transaction(|| {
             self.sql.exec(
                 "WITH RECURSIVE seq(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?2)
@@ -649,11 +665,33 @@ impl SiteObject {
         Ok(())
     }
 
-    /// Sets the alarm for the earliest queued delivery, if any.
+    /// Deletes submissions past the site's retention period and takes them out of the counts,
+    /// in one transaction, so the counts stay exactly those of the submissions kept.
+    fn enforce_retention(&self) -> Result<(), Failure> {
+        let Some(days) = self.record()?.retention_days else { return Ok(()) };
+        let cutoff = worker::Date::now().as_millis() as i64 - i64::from(days) * 86_400_000;
+        self.transaction(|| {
+            self.sql.exec(
+                "INSERT INTO daily (day, page, scale, value, ratings, comments)
+                 SELECT date(received_at / 1000, 'unixepoch'), page, scale, value, -count(*), -count(comment) FROM submission
+                 WHERE received_at < ?1 GROUP BY 1, 2, 3, 4
+                 ON CONFLICT (day, page, scale, value) DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments",
+                vec![cutoff.into()],
+            )?;
+            self.sql.exec("DELETE FROM submission WHERE received_at < ?", vec![cutoff.into()])?;
+            self.sql.exec("DELETE FROM daily WHERE ratings = 0 AND comments = 0", None)?;
+            Ok(())
+        })
+    }
+
+    /// Sets the alarm for the earliest queued delivery, or a day from now when a retention
+    /// period is set.
     async fn schedule_deliveries(&self, now: i64) -> Result<(), Failure> {
         let next: Vec<NextAt> = self.sql.exec("SELECT min(next_at) AS next_at FROM webhook_outbox", None)?.to_array()?;
-        if let Some(at) = next.first().and_then(|n| n.next_at) {
-            self.alarms.set_alarm((at - now).max(1)).await?;
+        let webhook = next.first().and_then(|n| n.next_at).map(|at| (at - now).max(1));
+        let retention = self.record()?.retention_days.map(|_| 86_400_000);
+        if let Some(delay) = webhook.into_iter().chain(retention).min() {
+            self.alarms.set_alarm(delay).await?;
         }
         Ok(())
     }
@@ -730,6 +768,7 @@ fn view_of(record: &SiteRecord) -> SiteView {
         created_at: record.created_at,
         webhook: record.webhook.clone(),
         webhook_secret: record.webhook_secret.clone(),
+        retention_days: record.retention_days,
     }
 }
 

@@ -143,19 +143,23 @@ pub fn worker(tools: &Tools) -> Result<()> {
         .env("PATH", paths::tool_path()))
 }
 
-/// Builds the Worker with the `bench` feature into `worker/build-bench/` (for `cargo xtask bench`).
+/// Builds the Worker with the `bench` feature (a bulk-seeding admin route, never deployed) into
+/// `worker/build-bench/`, for `cargo xtask bench` and the tests that need old data. Its own
+/// target dir keeps the two builds from recompiling each other.
 pub fn worker_bench(tools: &Tools) -> Result<PathBuf> {
     let root = paths::repo_root();
-    say("building the benchmark Worker (worker-build, release, --features bench)");
+    say("building the seeding Worker (worker-build, release, --features bench)");
+    let target = target_dir().join("bench");
     run(Command::new(&tools.worker_build)
-        .args(["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench"])
+        .args(["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench", "--target-dir"])
+        .arg(&target)
         .current_dir(root.join("worker"))
         .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
         .env("WASM_OPT_BIN", &tools.wasm_opt)
         .env("ESBUILD_BIN", &tools.esbuild)
         .env("RUSTFLAGS", wasm_rustflags()?)
         .env("PATH", paths::tool_path()))?;
-    Ok(root.join("worker/build-bench/index.js"))
+    Ok(paths::seeding_worker_entry())
 }
 
 /// Gzipped size at the best level, as a CDN would serve it.

@@ -18,6 +18,7 @@ pub fn run() -> Result<()> {
     let tools = tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     let widget = build::all(&tools)?;
+    build::worker_bench(&tools)?;
     let size_ok = size_report(&widget)?;
     say("running the tests: core (unit, property), tidy, end-to-end (wrangler dev + Chromium)");
     let (passed, failed) = cargo_test(&["test", "--no-fail-fast", "-p", "sayso-core", "-p", "sayso-tests"])?;

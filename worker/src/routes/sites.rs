@@ -54,6 +54,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
         created_at: worker::Date::now().as_millis() as i64,
         webhook: None,
         webhook_secret: None,
+        retention_days: None,
     };
     let text = serde_json::to_vec(&record).map_err(|e| Failure::Internal(e.to_string()))?;
     let answer = site::ask(env, &site, Method::Post, "/create", &[], Some(text)).await?;
