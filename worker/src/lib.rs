@@ -20,6 +20,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     let result = match (req.method(), segments.as_slice()) {
         (Method::Get | Method::Head, ["healthz"]) => routes::health(),
         (Method::Get | Method::Head, ["v1", "embed.js"]) => routes::assets::embed(),
+        (Method::Get, ["v1", "openapi.json"]) => routes::openapi(),
         (Method::Get | Method::Head, ["v1", "widget", file]) => routes::assets::file(file),
         (Method::Post, ["v1", "sites"]) => routes::sites::create(req, &env).await,
         (Method::Get, ["v1", "sites"]) => routes::sites::list(&req, &env).await,

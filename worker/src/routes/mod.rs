@@ -20,6 +20,14 @@ pub fn health() -> Result<Response, Failure> {
     Ok(Response::ok("ok")?)
 }
 
+/// `GET /v1/openapi.json`: the API contract (kept true by `tests/tests/openapi.rs`).
+pub fn openapi() -> Result<Response, Failure> {
+    let response = Response::ok(include_str!("../../openapi.json"))?;
+    response.headers().set("content-type", "application/json")?;
+    response.headers().set("cache-control", "public, max-age=300")?;
+    crate::http::allow_any_origin(response)
+}
+
 /// Parses the `{site}` path segment.
 pub fn site_id(segment: &str) -> Result<SiteId, Failure> {
     SiteId::parse(segment).map_err(|_| Failure::SiteNotFound)
@@ -30,6 +38,7 @@ pub fn site_id(segment: &str) -> Result<SiteId, Failure> {
 pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
     match segments {
         ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] => Some("GET, HEAD"),
+        ["v1", "openapi.json"] => Some("GET"),
         ["v1", "sites"] => Some("GET, POST"),
         ["v1", "sites", _] => Some("GET, PATCH"),
         ["v1", "sites", _, "keys"] => Some("POST"),

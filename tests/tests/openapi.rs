@@ -1,0 +1,195 @@
+//! The OpenAPI document served at `/v1/openapi.json` is true: every documented operation is
+//! called on the real Worker, and every answer's status is documented and its JSON body matches
+//! the documented schema.
+
+use std::collections::BTreeSet;
+
+use anyhow::{bail, ensure, Context, Result};
+use sayso_tests::api::{self, Answer};
+use sayso_tests::edge::{Edge, EdgeOptions};
+use serde_json::{json, Value};
+
+const ORIGIN: &str = "https://docs.example.com";
+
+/// Checks `value` against a JSON Schema subset: `$ref`, `oneOf`, `type` (one or several),
+/// `enum`, `properties`, `required`, `additionalProperties: false`, `items`.
+fn conforms(value: &Value, schema: &Value, doc: &Value, at: &str) -> Result<()> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return conforms(value, &doc["components"]["schemas"][name], doc, at);
+    }
+    if let Some(choices) = schema["oneOf"].as_array() {
+        ensure!(choices.iter().any(|c| conforms(value, c, doc, at).is_ok()), "{at}: {value} matches none of oneOf");
+        return Ok(());
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let is = |t: &str| match t {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "null" => value.is_null(),
+        _ => false,
+    };
+    ensure!(types.is_empty() || types.iter().any(|t| is(t)), "{at}: {value} is not {types:?}");
+    if let Some(allowed) = schema["enum"].as_array() {
+        ensure!(allowed.contains(value), "{at}: {value} not in {allowed:?}");
+    }
+    if let Some(object) = value.as_object() {
+        for key in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            ensure!(object.contains_key(key), "{at}: missing required {key:?}");
+        }
+        for (key, field) in object {
+            match schema["properties"].get(key) {
+                Some(field_schema) => conforms(field, field_schema, doc, &format!("{at}.{key}"))?,
+                None if schema["additionalProperties"] == false => bail!("{at}: undocumented field {key:?}"),
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(schema)) = (value.as_array(), schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            conforms(item, schema, doc, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+struct Contract {
+    doc: Value,
+    called: BTreeSet<(String, String)>,
+    answers: usize,
+}
+
+impl Contract {
+    /// Checks one real answer against the operation `method template`.
+    fn check(&mut self, method: &str, template: &str, answer: &Answer) -> Result<()> {
+        let operation = &self.doc["paths"][template][method.to_ascii_lowercase()];
+        ensure!(operation.is_object(), "{method} {template} is not documented");
+        let documented = &operation["responses"][answer.status.to_string()];
+        ensure!(documented.is_object(), "{method} {template} answered {} which is not documented: {}", answer.status, answer.body);
+        if let Some((media, content)) = documented["content"].as_object().and_then(|c| c.iter().next()) {
+            let actual = answer.header("content-type").unwrap_or_default();
+            ensure!(actual.starts_with(media.as_str()), "{method} {template}: content-type {actual} is not {media}");
+            if media == "application/json" {
+                conforms(&answer.json(), &content["schema"], &self.doc, &format!("{method} {template} {}", answer.status))?;
+            }
+        }
+        self.called.insert((method.to_ascii_lowercase(), template.to_owned()));
+        self.answers += 1;
+        Ok(())
+    }
+}
+
+#[test]
+fn every_documented_operation_answers_as_documented() -> Result<()> {
+    let edge = Edge::start(EdgeOptions::default())?;
+    let e = edge.url.clone();
+    let served = api::get(&format!("{e}/v1/openapi.json"), &[])?;
+    let mut c = Contract { doc: served.json(), called: BTreeSet::new(), answers: 0 };
+    ensure!(c.doc["openapi"] == "3.1.0", "an OpenAPI 3.1 document");
+    c.check("GET", "/v1/openapi.json", &served)?;
+    let admin = format!("Bearer {}", edge.admin_token);
+    let json_type = ("content-type", "application/json");
+
+    c.check("GET", "/healthz", &api::get(&format!("{e}/healthz"), &[])?)?;
+    let loader = api::get(&format!("{e}/v1/embed.js"), &[])?;
+    c.check("GET", "/v1/embed.js", &loader)?;
+    let glue = loader.body.match_indices("sayso-").filter_map(|(i, _)| loader.body[i..].split('"').next()).find(|n| n.ends_with(".js")).context("glue name")?.to_owned();
+    c.check("GET", "/v1/widget/{file}", &api::get(&format!("{e}/v1/widget/{glue}"), &[])?)?;
+    c.check("GET", "/v1/widget/{file}", &api::get(&format!("{e}/v1/widget/nope.js"), &[])?)?;
+
+    let new_site = json!({ "id": "demo", "name": "Docs", "origins": [ORIGIN], "widget": { "scale": "stars" } }).to_string();
+    let created = api::post(&format!("{e}/v1/sites"), &[("authorization", &admin), json_type], new_site.as_bytes())?;
+    c.check("POST", "/v1/sites", &created)?;
+    let key = created.json()["owner_key"].as_str().context("owner key")?.to_owned();
+    c.check("POST", "/v1/sites", &api::post(&format!("{e}/v1/sites"), &[("authorization", &admin), json_type], new_site.as_bytes())?)?;
+    c.check("POST", "/v1/sites", &api::post(&format!("{e}/v1/sites"), &[("authorization", "Bearer x"), json_type], new_site.as_bytes())?)?;
+    c.check("POST", "/v1/sites", &api::post(&format!("{e}/v1/sites"), &[("authorization", &admin), json_type], b"{\"name\":\"x\",\"origins\":[]}")?)?;
+    c.check("GET", "/v1/sites", &api::get(&format!("{e}/v1/sites"), &[("authorization", &admin)])?)?;
+    c.check("GET", "/v1/sites", &api::get(&format!("{e}/v1/sites"), &[])?)?;
+
+    let owner = format!("Bearer {key}");
+    let site = format!("{e}/v1/sites/demo");
+    let patch = |auth: &str, body: Value| api::request("PATCH", &site, &[("authorization", auth), json_type], Some(body.to_string().as_bytes()));
+    c.check("GET", "/v1/sites/{site}", &api::get(&site, &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}", &api::get(&site, &[("authorization", "Bearer x")])?)?;
+    c.check("GET", "/v1/sites/{site}", &api::get(&format!("{e}/v1/sites/nope"), &[("authorization", &owner)])?)?;
+    c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "webhook": { "url": "http://127.0.0.1:9/hook", "comments": true }, "retention_days": 365 }))?)?;
+    c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "origins": [] }))?)?;
+    c.check("PATCH", "/v1/sites/{site}", &patch("Bearer x", json!({}))?)?;
+
+    let config = api::get(&format!("{site}/config"), &[])?;
+    c.check("GET", "/v1/sites/{site}/config", &config)?;
+    let etag = config.header("etag").unwrap_or_default().to_owned();
+    c.check("GET", "/v1/sites/{site}/config", &api::get(&format!("{site}/config"), &[("if-none-match", &etag)])?)?;
+    c.check("GET", "/v1/sites/{site}/config", &api::get(&format!("{e}/v1/sites/nope/config"), &[])?)?;
+
+    let body = |value: i64, rev: u32| json!({ "id": "0190a6e2-7c1d-7abc-8def-0000000000c1", "site": "demo", "scale": "stars", "value": value, "comment": "Nice",
+        "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": rev }).to_string();
+    let post = |b: &str, ctype: &str, origin: &str| api::post(&format!("{site}/feedback"), &[("content-type", ctype), ("origin", origin)], b.as_bytes());
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/json", ORIGIN)?)?;
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "text/plain", ORIGIN)?)?;
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&body(5, 0), "application/json", ORIGIN)?)?;
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&body(9, 1), "application/json", ORIGIN)?)?;
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/json", "https://evil.example")?)?;
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/xml", ORIGIN)?)?;
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&" ".repeat(20_000), "application/json", ORIGIN)?)?;
+    let preflight = |origin: &str| api::request("OPTIONS", &format!("{site}/feedback"), &[("origin", origin), ("access-control-request-method", "POST")], None);
+    c.check("OPTIONS", "/v1/sites/{site}/feedback", &preflight(ORIGIN)?)?;
+    c.check("OPTIONS", "/v1/sites/{site}/feedback", &preflight("https://evil.example")?)?;
+    c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?limit=10"), &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?limit=0"), &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback"), &[])?)?;
+
+    for path in ["summary", "summary?from=2026-01-01&page=/docs"] {
+        c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/{path}"), &[("authorization", &owner)])?)?;
+    }
+    c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/summary?from=never"), &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/summary"), &[])?)?;
+    c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{e}/v1/sites/nope/summary"), &[("authorization", &owner)])?)?;
+    for format in ["csv", "ndjson"] {
+        let template = format!("/v1/sites/{{site}}/export.{format}");
+        c.check("GET", &template, &api::get(&format!("{site}/export.{format}"), &[("authorization", &owner)])?)?;
+        c.check("GET", &template, &api::get(&format!("{site}/export.{format}"), &[])?)?;
+    }
+    c.check("GET", "/v1/sites/{site}/webhook-deliveries", &api::get(&format!("{site}/webhook-deliveries"), &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}/webhook-deliveries", &api::get(&format!("{site}/webhook-deliveries"), &[])?)?;
+
+    let one = format!("{site}/feedback/0190a6e2-7c1d-7abc-8def-0000000000c1");
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}", &api::request("DELETE", &one, &[], None)?)?;
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}", &api::request("DELETE", &one, &[("authorization", &owner)], None)?)?;
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}", &api::request("DELETE", &one, &[("authorization", &owner)], None)?)?;
+
+    c.check("POST", "/v1/sites/{site}/keys", &api::post(&format!("{site}/keys"), &[("authorization", "Bearer x")], b"")?)?;
+    c.check("POST", "/v1/sites/{site}/keys", &api::post(&format!("{site}/keys"), &[("authorization", &owner)], b"")?)?;
+
+    let documented: BTreeSet<(String, String)> = c.doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| item.as_object().into_iter().flatten().filter(|(m, _)| *m != "parameters").map(move |(m, _)| (m.clone(), path.clone())))
+        .collect();
+    let untested: Vec<_> = documented.difference(&c.called).collect();
+    println!("{} answers from {} documented operations conform to the OpenAPI document", c.answers, documented.len());
+    ensure!(untested.is_empty(), "documented but never called: {untested:?}");
+    Ok(())
+}
+
+#[test]
+fn the_schema_check_rejects_wrong_types_missing_and_undocumented_fields() -> Result<()> {
+    let doc = json!({ "components": { "schemas": { "Item": { "type": "object", "properties": { "n": { "type": "integer" }, "s": { "type": ["string", "null"] } }, "required": ["n"], "additionalProperties": false } } } });
+    let item = json!({ "$ref": "#/components/schemas/Item" });
+    ensure!(conforms(&json!({ "n": 1, "s": null }), &item, &doc, "ok").is_ok());
+    ensure!(conforms(&json!({ "n": "1" }), &item, &doc, "type").is_err(), "a wrong type is caught");
+    ensure!(conforms(&json!({ "s": "x" }), &item, &doc, "required").is_err(), "a missing field is caught");
+    ensure!(conforms(&json!({ "n": 1, "extra": true }), &item, &doc, "extra").is_err(), "an undocumented field is caught");
+    ensure!(conforms(&json!([{ "n": 1.5 }]), &json!({ "type": "array", "items": item }), &doc, "items").is_err(), "array items are checked");
+    Ok(())
+}
