@@ -207,6 +207,9 @@ pub struct SubmitOutcome {
     pub id: String,
     /// What the edge did with it.
     pub status: SubmitStatus,
+    /// Lets the visitor delete their own submission: `DELETE …/feedback/{id}` with
+    /// `Authorization: Receipt <receipt>`. The same for every answer about this id.
+    pub receipt: String,
 }
 
 /// The fate of one send.

@@ -233,3 +233,26 @@ fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> 
     ensure!(api::get(&format!("{}/v1/sites", o.edge.url), &[("authorization", "Bearer nope")])?.status == 401);
     Ok(())
 }
+
+#[test]
+fn a_visitor_deletes_their_own_submission_with_its_receipt() -> Result<()> {
+    let o = Owner::new()?;
+    let send = |n: u32| -> Result<Value> {
+        let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": 2, "comment": "Oops, wrong button",
+            "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+        Ok(api::post(&format!("{}/v1/sites/demo/feedback", o.edge.url), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?.json())
+    };
+    let first = send(1)?;
+    let again = send(1)?;
+    let other = send(2)?;
+    let receipt = first["receipt"].as_str().context("a receipt")?.to_owned();
+    ensure!(again["receipt"] == first["receipt"] && other["receipt"] != first["receipt"], "one receipt per submission, the same on every answer");
+    let delete = |id: u32, token: &str| api::request("DELETE", &format!("{}/v1/sites/demo/feedback/0190a6e2-7c1d-7abc-8def-{id:012x}", o.edge.url), &[("authorization", &format!("Receipt {token}"))], None);
+    ensure!(delete(2, &receipt)?.status == 401, "a receipt deletes only its own submission");
+    ensure!(delete(1, "0000")?.status == 401);
+    ensure!(delete(1, &receipt)?.status == 204);
+    let summary = o.edge.summary("demo", &o.key)?;
+    println!("after the visitor's delete: total {}, comments {}", summary["total"], summary["comments"]);
+    ensure!(summary["total"] == 1 && summary["comments"] == 1, "{summary}");
+    Ok(())
+}

@@ -48,6 +48,9 @@ pub struct SiteRecord {
     /// Days submissions are kept; `None`: for ever.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// The key receipts are derived from (HMAC of the submission id); made on first use.
+    #[serde(default)]
+    pub receipt_key: Option<String>,
 }
 
 const SCHEMA: &str = "
@@ -276,7 +279,16 @@ impl SiteObject {
     }
 
     async fn submit(&self, req: &mut Request) -> Result<Response, Failure> {
-        let record = self.check_origin(req)?;
+        let mut record = self.check_origin(req)?;
+        if record.receipt_key.is_none() {
+            let key = http::random_token(32)?;
+            record = self.transaction(|| {
+                let mut fresh = self.record()?;
+                fresh.receipt_key.get_or_insert(key);
+                self.store(&fresh)?;
+                Ok(fresh)
+            })?;
+        }
         let wire: SubmissionWire = http::parse_json(&req.bytes().await?)?;
         let submission = wire.validate()?;
         let now = worker::Date::now().as_millis() as i64;
@@ -289,7 +301,8 @@ impl SiteObject {
         })?;
         self.schedule_deliveries(now).await?;
         let code = if status == SubmitStatus::Created { 201 } else { 200 };
-        http::json(code, &SubmitOutcome { id: submission.id.as_str().to_owned(), status })
+        let receipt = receipt(&record, submission.id.as_str())?;
+        http::json(code, &SubmitOutcome { id: submission.id.as_str().to_owned(), status, receipt })
     }
 
     /// Stores a submission by id and moves the counts: the heart of exactly-once.
@@ -462,9 +475,25 @@ impl SiteObject {
     }
 
     /// Deletes one submission and takes it out of the counts, in one transaction.
+    /// Deletes one submission: by the owner (`Bearer OWNER_KEY`) or by the visitor who sent it
+    /// (`Receipt RECEIPT`, as answered to the submission).
     fn delete(&self, req: &Request, id: &str) -> Result<Response, Failure> {
-        self.owner(req)?;
         let id = SubmissionId::parse(id).map_err(|_| Failure::FeedbackNotFound)?;
+        let by_receipt = req.headers().get("authorization")?.and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("receipt").then(|| token.trim().to_owned())
+        });
+        match by_receipt {
+            Some(token) => {
+                let expected = receipt(&self.record()?, id.as_str())?;
+                if !http::same_secret(&token, &http::sha256_hex(expected.as_bytes())) {
+                    return Err(Failure::Unauthorized);
+                }
+            }
+            None => {
+                self.owner(req)?;
+            }
+        }
         self.transaction(|| {
             let rows: Vec<SubmissionRow> = self
                 .sql
@@ -751,6 +780,15 @@ async fn post_signed(url: &str, secret: &str, body: &str, unix_seconds: i64) -> 
     init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
     let response = worker::Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
     Ok(response.status_code())
+}
+
+/// The receipt for a submission id: HMAC-SHA256 of the id under the site's receipt key.
+fn receipt(record: &SiteRecord, id: &str) -> Result<String, Failure> {
+    use hmac::{Hmac, Mac};
+    let key = record.receipt_key.as_deref().ok_or_else(|| Failure::Internal("no receipt key".into()))?;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).map_err(|e| Failure::Internal(e.to_string()))?;
+    mac.update(id.as_bytes());
+    Ok(mac.finalize().into_bytes().iter().take(20).map(|b| format!("{b:02x}")).collect())
 }
 
 /// A new owner key: `sk_` and 32 random bytes in base32.
