@@ -18,6 +18,6 @@ pub use aggregate::{Aggregate, Breakdown, Tally};
 pub use scale::{Rating, Scale};
 pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
 pub use wire::{
-    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, Score, Slice, Nps, ScaleSummary, CheckedPatch, SiteConfig, SiteCreated, SitePatch, WebhookSettings, SiteSettings, SiteView, OwnerKey, Submission,
+    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, Score, Slice, Nps, ScaleSummary, CheckedPatch, Limits, SiteConfig, SiteCreated, SitePatch, WebhookSettings, SiteSettings, SiteView, OwnerKey, Submission,
     SubmissionWire, SubmitOutcome, SubmitStatus, Summary, WidgetConfig,
 };

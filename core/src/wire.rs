@@ -286,6 +286,28 @@ pub struct NewSite {
     /// What the widget shows.
     #[serde(default)]
     pub widget: WidgetConfig,
+    /// How many new submissions a visitor and the whole site may send.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// Rate limits for new submissions (token buckets in the site's object); 0 turns one off.
+/// Resends and edits of a submission already stored are never limited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Per visitor (a daily-salted hash of IP and user agent), per minute, as a burst too.
+    pub visitor_per_minute: u32,
+    /// For the whole site, per minute.
+    pub site_per_minute: u32,
+    /// Skip the per-visitor hash when the browser sends `Sec-GPC: 1` or `DNT: 1`.
+    pub honor_gpc: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { visitor_per_minute: 10, site_per_minute: 600, honor_gpc: true }
+    }
 }
 
 /// A checked `NewSite`.
@@ -299,6 +321,8 @@ pub struct SiteSettings {
     pub origins: Vec<Origin>,
     /// Widget configuration.
     pub widget: WidgetConfig,
+    /// Rate limits.
+    pub limits: Limits,
 }
 
 impl NewSite {
@@ -309,6 +333,7 @@ impl NewSite {
             name: validate::text("name", &self.name)?,
             origins: origins(&self.origins)?,
             widget: self.widget.validate()?,
+            limits: self.limits,
         })
     }
 }
@@ -375,6 +400,9 @@ pub struct SitePatch {
     /// Keep submissions this many days (1–3650); 0 keeps them for ever.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// New rate limits.
+    #[serde(default)]
+    pub limits: Option<Limits>,
 }
 
 /// A checked `SitePatch`; `webhook: Some(None)` removes the webhook.
@@ -389,6 +417,8 @@ pub struct CheckedPatch {
     pub webhook: Option<Option<WebhookSettings>>,
     /// A new retention period in days, or `Some(None)`: keep for ever.
     pub retention_days: Option<Option<u32>>,
+    /// New rate limits.
+    pub limits: Option<Limits>,
 }
 
 impl SitePatch {
@@ -405,6 +435,7 @@ impl SitePatch {
                 Some(days @ 1..=3650) => Some(Some(days)),
                 Some(_) => return Err(ValidationError::InvalidRetention),
             },
+            limits: self.limits,
         })
     }
 }
@@ -431,6 +462,9 @@ pub struct SiteView {
     /// Submissions older than this many days are deleted (and uncounted); `None`: kept for ever.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// Rate limits.
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 /// The answer to `POST /v1/sites/{site}/keys`: the new owner key, shown this once.
@@ -677,7 +711,7 @@ mod tests {
 
     #[test]
     fn new_sites_are_checked_and_origins_deduplicated() {
-        let site = NewSite { id: None, name: "Docs".into(), origins: vec!["https://A.com".into(), "https://a.com".into()], widget: WidgetConfig::default() };
+        let site = NewSite { id: None, name: "Docs".into(), origins: vec!["https://A.com".into(), "https://a.com".into()], widget: WidgetConfig::default(), limits: Limits::default() };
         assert_eq!(site.validate().map(|s| s.origins.len()), Ok(1));
         let none = NewSite { origins: vec![], ..site.clone() };
         assert_eq!(none.validate().map_err(|e| e.code()), Err("invalid_origin"));

@@ -102,9 +102,15 @@ impl Edge {
         tail(&self.log)
     }
 
-    /// Creates a site through the admin API.
+    /// Creates a site through the admin API, with rate limits off: tests and benchmarks measure
+    /// behaviour, not the limiter (which has its own test).
     pub fn create_site(&self, id: &str, origins: &[&str], widget: Value) -> Result<SiteCreated> {
-        let body = json!({ "id": id, "name": format!("Test site {id}"), "origins": origins, "widget": widget });
+        self.create_site_limited(id, origins, widget, json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))
+    }
+
+    /// Creates a site with the given rate limits (`{}`: the defaults).
+    pub fn create_site_limited(&self, id: &str, origins: &[&str], widget: Value, limits: Value) -> Result<SiteCreated> {
+        let body = json!({ "id": id, "name": format!("Test site {id}"), "origins": origins, "widget": widget, "limits": limits });
         let answer = api::post(
             &format!("{}/v1/sites", self.url),
             &[("authorization", &format!("Bearer {}", self.admin_token)), ("content-type", "application/json")],

@@ -257,3 +257,44 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
     Ok(())
 }
 
+
+#[test]
+fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never() -> Result<()> {
+    let edge = Edge::start(EdgeOptions::default())?;
+    edge.create_site_limited("demo", &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 3, "site_per_minute": 5 }))?;
+    let url = format!("{}/v1/sites/demo/feedback", edge.url);
+    let send = |n: u32, agent: &str, extra: &[(&str, &str)]| {
+        let body = submission(&format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), 4).to_string();
+        let mut headers = vec![("content-type", "application/json"), ("origin", PAGE_ORIGIN), ("user-agent", agent)];
+        headers.extend_from_slice(extra);
+        api::post(&url, &headers, body.as_bytes())
+    };
+    let statuses = |range: std::ops::Range<u32>, agent: &str| -> Result<Vec<u16>> { range.map(|n| send(n, agent, &[]).map(|a| a.status)).collect() };
+    let a = statuses(0..4, "visitor-a")?;
+    let limited = send(9, "visitor-a", &[])?;
+    ensure!(a == [201, 201, 201, 429], "3 per minute for one visitor: {a:?}");
+    ensure!(limited.error_code().as_deref() == Some("rate_limited") && limited.header("retry-after").is_some_and(|s| s.parse::<u32>().is_ok_and(|s| s >= 1)), "{limited:?}");
+    ensure!(limited.header("access-control-expose-headers").is_some_and(|h| h.contains("Retry-After")), "the widget can read Retry-After");
+    // A resend of a stored submission is never limited (the outbox retries must get through).
+    ensure!(send(0, "visitor-a", &[])?.status == 200);
+    // Another visitor has their own bucket, until the site's 5 per minute run out.
+    let b = statuses(20..23, "visitor-b")?;
+    ensure!(b == [201, 201, 429], "the site's limit: {b:?}");
+    println!("visitor a: {a:?}; visitor b: {b:?} (site limit 5/min)");
+
+    // With Sec-GPC the visitor is not hashed at all: only the site's bucket applies.
+    edge.create_site_limited("private", &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 1, "site_per_minute": 0 }))?;
+    let private = |n: u32, gpc: bool| {
+        let mut body = submission(&format!("0190a6e2-7c1d-7abc-8def-{:012x}", 100 + n), 5);
+        body["site"] = json!("private");
+        let mut headers = vec![("content-type", "application/json"), ("origin", PAGE_ORIGIN), ("user-agent", "same")];
+        if gpc {
+            headers.push(("sec-gpc", "1"));
+        }
+        api::post(&format!("{}/v1/sites/private/feedback", edge.url), &headers, body.to_string().as_bytes()).map(|a| a.status)
+    };
+    let gpc = [private(0, true)?, private(1, true)?, private(2, true)?];
+    ensure!(gpc == [201, 201, 201], "no per-visitor hash under Sec-GPC: {gpc:?}");
+    ensure!([private(3, false)?, private(4, false)?] == [201, 429], "without it, 1 per minute");
+    Ok(())
+}

@@ -59,6 +59,9 @@ pub enum Failure {
     /// The Worker has no `ADMIN_TOKEN` secret, so admin routes are off.
     #[error("admin routes are off: set the ADMIN_TOKEN secret")]
     AdminDisabled,
+    /// A rate limit is exhausted; try again after this many seconds.
+    #[error("too many submissions: try again in {0} s")]
+    RateLimited(u32),
     /// Same id and revision as a stored submission but different content.
     #[error("this submission id and revision were already used for different content")]
     EditConflict,
@@ -100,6 +103,7 @@ impl Failure {
             Failure::Unauthorized => (401, "unauthorized"),
             Failure::AdminDisabled => (503, "admin_disabled"),
             Failure::EditConflict => (409, "edit_conflict"),
+            Failure::RateLimited(_) => (429, "rate_limited"),
             Failure::EditWindowClosed => (409, "edit_window_closed"),
             Failure::WidgetMissing => (503, "widget_missing"),
             Failure::Internal(_) => (500, "internal"),
@@ -123,6 +127,7 @@ pub fn error_response(failure: &Failure) -> worker::Result<Response> {
     match failure {
         Failure::MethodNotAllowed(allowed) => response.headers().set("allow", allowed)?,
         Failure::Unauthorized => response.headers().set("www-authenticate", "Bearer")?,
+        Failure::RateLimited(seconds) => response.headers().set("retry-after", &seconds.to_string())?,
         _ => {}
     }
     Ok(response)

@@ -7,7 +7,7 @@
 use std::cell::Cell;
 
 use sayso_core::{
-    Breakdown, FeedbackItem, WebhookSettings, FeedbackPage, OwnerKey, PagePath, SitePatch, SiteView, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
+    Breakdown, FeedbackItem, Limits, WebhookSettings, FeedbackPage, OwnerKey, PagePath, SitePatch, SiteView, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
     SubmitStatus, Tally, WidgetConfig,
 };
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,10 @@ pub const EDIT_WINDOW_MS: i64 = 30 * 60 * 1000;
 
 /// The internal header carrying the origin the Worker checked the request came from.
 pub const ORIGIN_HEADER: &str = "x-sayso-origin";
+/// The internal header carrying the visitor's IP and user agent, to be hashed, never stored.
+pub const VISITOR_HEADER: &str = "x-sayso-visitor";
+/// The internal header saying the browser sent `Sec-GPC: 1` or `DNT: 1`.
+pub const OPT_OUT_HEADER: &str = "x-sayso-opt-out";
 
 /// A site as its object stores it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -51,6 +55,9 @@ pub struct SiteRecord {
     /// The key receipts are derived from (HMAC of the submission id); made on first use.
     #[serde(default)]
     pub receipt_key: Option<String>,
+    /// Rate limits.
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 const SCHEMA: &str = "
@@ -81,6 +88,15 @@ CREATE TABLE IF NOT EXISTS daily (
   PRIMARY KEY (day, page, scale, value)
 );
 CREATE INDEX IF NOT EXISTS submission_newest ON submission (received_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS bucket (
+  key TEXT PRIMARY KEY,
+  tokens REAL NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS salt (
+  day TEXT PRIMARY KEY,
+  salt TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS webhook_outbox (
   event TEXT PRIMARY KEY,
   body TEXT NOT NULL,
@@ -289,11 +305,23 @@ impl SiteObject {
                 Ok(fresh)
             })?;
         }
+        let visitor = req.headers().get(VISITOR_HEADER)?.unwrap_or_default();
+        let opted_out = req.headers().get(OPT_OUT_HEADER)?.as_deref() == Some("1");
         let wire: SubmissionWire = http::parse_json(&req.bytes().await?)?;
         let submission = wire.validate()?;
         let now = worker::Date::now().as_millis() as i64;
         let status = self.transaction(|| {
             let status = self.upsert(&submission, now)?;
+            if status == SubmitStatus::Created {
+                // Only new submissions spend tokens: resends and edits are never limited, so
+                // the outbox's retries cannot lock a visitor out. A refusal rolls the insert back.
+                let limits = record.limits;
+                self.spend("site", limits.site_per_minute, now)?;
+                if !(limits.honor_gpc && opted_out) {
+                    let hash = self.visitor_hash(&record.site, &visitor, now)?;
+                    self.spend(&format!("v:{hash}"), limits.visitor_per_minute, now)?;
+                }
+            }
             if matches!(status, SubmitStatus::Created | SubmitStatus::Updated) {
                 self.enqueue_webhook(&record, &submission, now)?;
             }
@@ -398,6 +426,9 @@ impl SiteObject {
             }
             if let Some(widget) = patch.widget {
                 record.widget = widget;
+            }
+            if let Some(limits) = patch.limits {
+                record.limits = limits;
             }
             if let Some(days) = patch.retention_days {
                 record.retention_days = days;
@@ -634,6 +665,57 @@ impl FeedbackQuery {
     }
 }
 
+#[derive(Deserialize)]
+struct BucketRow {
+    tokens: f64,
+    at: i64,
+}
+
+#[derive(Deserialize)]
+struct SaltRow {
+    salt: String,
+}
+
+impl SiteObject {
+    /// Takes one token from a bucket of `per_minute` capacity refilled at `per_minute` a minute;
+    /// `RateLimited` with the wait if it is empty. 0 means unlimited.
+    fn spend(&self, key: &str, per_minute: u32, now: i64) -> Result<(), Failure> {
+        if per_minute == 0 {
+            return Ok(());
+        }
+        let capacity = f64::from(per_minute);
+        let rows: Vec<BucketRow> = self.sql.exec("SELECT tokens, at FROM bucket WHERE key = ?", vec![key.into()])?.to_array()?;
+        let tokens = rows.first().map_or(capacity, |b| (b.tokens + (now - b.at).max(0) as f64 * capacity / 60_000.0).min(capacity));
+        if tokens < 1.0 {
+            let wait = ((1.0 - tokens) * 60.0 / capacity).ceil().max(1.0) as u32;
+            return Err(Failure::RateLimited(wait));
+        }
+        self.sql.exec(
+            "INSERT INTO bucket (key, tokens, at) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
+            vec![key.into(), (tokens - 1.0).into(), now.into()],
+        )?;
+        Ok(())
+    }
+
+    /// SHA-256 of today's salt, the site, and the visitor's IP and user agent. The salt is made
+    /// at random each UTC day and yesterday's is deleted (with the buckets keyed by it), so a
+    /// hash cannot be linked across days or reversed into an IP.
+    fn visitor_hash(&self, site: &str, visitor: &str, now: i64) -> Result<String, Failure> {
+        let rows: Vec<SaltRow> = self.sql.exec("SELECT salt FROM salt WHERE day = date(? / 1000, 'unixepoch')", vec![now.into()])?.to_array()?;
+        let salt = match rows.into_iter().next() {
+            Some(row) => row.salt,
+            None => {
+                let salt = http::random_token(32)?;
+                self.sql.exec("DELETE FROM salt", None)?;
+                self.sql.exec("DELETE FROM bucket WHERE key LIKE 'v:%'", None)?;
+                self.sql.exec("INSERT INTO salt (day, salt) VALUES (date(? / 1000, 'unixepoch'), ?)", vec![now.into(), salt.clone().into()])?;
+                salt
+            }
+        };
+        Ok(http::sha256_hex(format!("{salt}\n{site}\n{visitor}").as_bytes()))
+    }
+}
+
 /// Webhook deliveries stop after this many attempts (about 17 minutes of backoff in all).
 const WEBHOOK_MAX_ATTEMPTS: i64 = 10;
 
@@ -807,6 +889,7 @@ fn view_of(record: &SiteRecord) -> SiteView {
         webhook: record.webhook.clone(),
         webhook_secret: record.webhook_secret.clone(),
         retention_days: record.retention_days,
+        limits: record.limits,
     }
 }
 

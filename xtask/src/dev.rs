@@ -69,7 +69,7 @@ fn seed_demo(edge: &Edge, pages: &str, key_file: &Path) -> Result<SiteCreated> {
     }
     let localhost = pages.replace("127.0.0.1", "localhost");
     say("creating the demo site");
-    let demo = match edge.create_site(SNIPPET_SITE, &[pages, &localhost], json!({ "scale": "stars" })) {
+    let demo = match edge.create_site_limited(SNIPPET_SITE, &[pages, &localhost], json!({ "scale": "stars" }), json!({})) {
         Ok(demo) => demo,
         Err(e) => {
             let exists = api::get(&format!("{}/v1/sites/{SNIPPET_SITE}/config", edge.url), &[]).is_ok_and(|a| a.status == 200);

@@ -56,6 +56,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
         webhook_secret: None,
         retention_days: None,
         receipt_key: Some(http::random_token(32)?),
+        limits: settings.limits,
     };
     let text = serde_json::to_vec(&record).map_err(|e| Failure::Internal(e.to_string()))?;
     let answer = site::ask(env, &site, Method::Post, "/create", &[], Some(text)).await?;

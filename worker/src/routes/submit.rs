@@ -5,7 +5,7 @@ use sayso_core::{Origin, SubmissionWire};
 use worker::{Env, Method, Request, Response};
 
 use crate::http::{self, Failure};
-use crate::site::{self, ORIGIN_HEADER};
+use crate::site::{self, OPT_OUT_HEADER, ORIGIN_HEADER, VISITOR_HEADER};
 
 /// Checks origin, size, type and every submission rule, then hands it to the site's object.
 ///
@@ -29,7 +29,14 @@ async fn submit(req: &mut Request, env: &Env, site: &str, origin: &Origin) -> Re
     if submission.site != site {
         return Err(Failure::SiteMismatch);
     }
-    site::ask(env, &site, Method::Post, "/submit", &[(ORIGIN_HEADER, origin.as_str())], Some(body)).await
+    // The visitor's IP and user agent go to the object only to be hashed with today's salt for
+    // the rate limit; neither is stored or logged. `Sec-GPC`/`DNT` travel so the site can honour them.
+    let headers = req.headers();
+    let ip = headers.get("cf-connecting-ip")?.unwrap_or_default();
+    let agent = headers.get("user-agent")?.unwrap_or_default();
+    let opted_out = headers.get("sec-gpc")?.is_some_and(|v| v.trim() == "1") || headers.get("dnt")?.is_some_and(|v| v.trim() == "1");
+    let internal = [(ORIGIN_HEADER, origin.as_str()), (VISITOR_HEADER, &format!("{}:{ip} {agent}", ip.len())), (OPT_OUT_HEADER, if opted_out { "1" } else { "0" })];
+    site::ask(env, &site, Method::Post, "/submit", &internal, Some(body)).await
 }
 
 /// `OPTIONS`: lets a page of an allowed origin send JSON.
