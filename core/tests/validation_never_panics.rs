@@ -1,10 +1,16 @@
 //! Property tests: validation never panics, whatever arrives, and accepted input round-trips.
+//! This is the Worker's parse-and-validate path (serde_json into the wire types, then the
+//! rules). `cargo xtask fuzz` runs it with `SAYSO_FUZZ_CASES` (default there: 100,000 each).
 
 use proptest::prelude::*;
-use sayso_core::{NewSite, SubmissionWire};
+use sayso_core::{NewSite, SitePatch, SubmissionWire};
+
+fn cases() -> u32 {
+    std::env::var("SAYSO_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+}
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn arbitrary_bytes_never_panic_the_parser(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
@@ -13,6 +19,22 @@ proptest! {
         }
         if let Ok(site) = serde_json::from_slice::<NewSite>(&bytes) {
             let _ = site.validate();
+        }
+        if let Ok(patch) = serde_json::from_slice::<SitePatch>(&bytes) {
+            let _ = patch.validate();
+        }
+    }
+
+    #[test]
+    fn json_shaped_input_never_panics_and_every_refusal_has_a_code(
+        fields in prop::collection::vec(("id|site|scale|value|comment|page|locale|client_ts|widget_version|rev|x", any_json()), 0..12),
+    ) {
+        let object: serde_json::Map<String, serde_json::Value> = fields.into_iter().collect();
+        let text = serde_json::Value::Object(object).to_string();
+        if let Ok(wire) = serde_json::from_str::<SubmissionWire>(&text) {
+            if let Err(e) = wire.validate() {
+                prop_assert!(!e.code().is_empty() && !e.to_string().is_empty());
+            }
         }
     }
 
@@ -30,4 +52,18 @@ proptest! {
             prop_assert_eq!(back.validate(), Ok(submission));
         }
     }
+}
+
+/// Any JSON value, nested a little.
+fn any_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<u64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)),
+        ".{0,40}".prop_map(serde_json::Value::from),
+        "[a-z0-9-]{3,12}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(2, 8, 4, |inner| prop::collection::vec(inner, 0..4).prop_map(serde_json::Value::from))
 }

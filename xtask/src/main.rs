@@ -4,12 +4,14 @@
 //! - `cargo xtask dev`   build, run the Worker locally, seed a demo site, serve the examples
 //! - `cargo xtask test`  every test, from unit to browser, and the widget's size budget
 //! - `cargo xtask bench` sayso's figures side by side, written to BENCHMARKS.md
+//! - `cargo xtask fuzz`  property-fuzz the parse-and-validate path with many inputs
 //! - `cargo xtask site`  create, list and configure sites on a local or deployed Worker
 //! - `cargo xtask build` build the widget and the Worker (what `wrangler deploy` runs)
 
 mod bench;
 mod build;
 mod dev;
+mod fuzz;
 mod site;
 mod test;
 mod tools;
@@ -25,9 +27,10 @@ fn main() {
         Some("test") => test::run(),
         Some("bench") => bench::run(),
         Some("site") => site::run(&args[1..]),
+        Some("fuzz") => fuzz::run_fuzz(args.get(1).map(String::as_str)),
         Some("build") => tools::ensure_build_tools().and_then(|t| build::all(&t)).map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | bench | site | build>\n\n  dev    build everything, run the Worker locally with a demo site and serve examples/\n  test   run every test, unit to browser, and check the widget's size budget\n  site   create | list | config sites (cargo xtask site, for details)\n  bench  measure weight, host-page cost, the edge under load, reads at scale, cold start\n  build  build the widget and the Worker (wrangler's build command)");
+            eprintln!("usage: cargo xtask <dev | test | bench | fuzz | site | build>\n\n  dev    build everything, run the Worker locally with a demo site and serve examples/\n  test   run every test, unit to browser, and check the widget's size budget\n  site   create | list | config sites (cargo xtask site, for details)\n  fuzz   property-fuzz parsing and validation (cargo xtask fuzz [CASES], default 100000)\n  bench  measure weight, host-page cost, the edge under load, reads at scale, cold start\n  build  build the widget and the Worker (wrangler's build command)");
             std::process::exit(2);
         }
     };
