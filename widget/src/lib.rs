@@ -33,7 +33,6 @@ use core::cell::RefCell;
 use sayso_core::{Comment, Locale, PagePath, Rating, Scale, SiteId, Submission, SubmissionId, WidgetConfig};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, HtmlElement, ShadowRoot};
 
 use outbox::Outbox;
@@ -48,29 +47,35 @@ pub fn mount(host: HtmlElement, edge: String, site: String) -> Result<(), JsValu
     let root = view::attach(&host)?;
     // Created first, so what an earlier page left waiting goes out even if the config cannot load.
     let outbox = Outbox::for_site(&edge, site.as_str());
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = start(host, root, edge, site, outbox).await {
+    let url = cat(&[edge.as_str(), "/v1/sites/", site.as_str(), "/config"]);
+    let start = move |config: WidgetConfig| {
+        if let Err(e) = start(host, root, site, outbox, config) {
             web_sys::console::warn_2(&"sayso: the feedback widget could not start:".into(), &e);
+        }
+    };
+    outbox::settle(window()?.fetch_with_str_and_init(&url, &web_sys::RequestInit::new()), move |fetched, response| {
+        // Offline or the edge unreachable: the visitor can still rate; the outbox keeps it.
+        if !fetched {
+            return start(WidgetConfig::default());
+        }
+        let response: web_sys::Response = response.unchecked_into();
+        if !response.ok() {
+            // No such site, or the edge refuses: show nothing rather than a dead widget.
+            web_sys::console::warn_2(&"sayso: no widget configuration, HTTP".into(), &response.status().into());
+            return;
+        }
+        match response.json() {
+            Ok(json) => outbox::settle(json, move |parsed, json| {
+                let widget = js_sys::Reflect::get(&json, &"widget".into()).unwrap_or_default();
+                start(if parsed { widget_config(&widget) } else { WidgetConfig::default() })
+            }),
+            Err(_) => start(WidgetConfig::default()),
         }
     });
     Ok(())
 }
 
-async fn start(host: HtmlElement, root: ShadowRoot, edge: String, site: SiteId, outbox: Rc<Outbox>) -> Result<(), JsValue> {
-    let url = cat(&[edge.as_str(), "/v1/sites/", site.as_str(), "/config"]);
-    let mut config = match JsFuture::from(window()?.fetch_with_str_and_init(&url, &web_sys::RequestInit::new())).await {
-        Ok(response) => {
-            let response: web_sys::Response = response.dyn_into()?;
-            if !response.ok() {
-                // No such site, or the edge refuses: show nothing rather than a dead widget.
-                return Err(JsValue::from(response.status()));
-            }
-            let json = JsFuture::from(response.json()?).await?;
-            widget_config(&js_sys::Reflect::get(&json, &"widget".into())?)
-        }
-        // Offline or the edge unreachable: the visitor can still rate; the outbox keeps it.
-        Err(_) => WidgetConfig::default(),
-    };
+fn start(host: HtmlElement, root: ShadowRoot, site: SiteId, outbox: Rc<Outbox>, mut config: WidgetConfig) -> Result<(), JsValue> {
     // The page may override the site's settings per element.
     if let Some(scale) = host.get_attribute("scale").as_deref().and_then(Scale::parse) {
         config.scale = scale;

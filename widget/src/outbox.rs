@@ -18,7 +18,6 @@ use crate::cat;
 use sayso_core::Submission;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response, Storage};
 
 /// The most submissions one site's outbox keeps; past it the oldest are dropped.
@@ -119,36 +118,43 @@ impl Outbox {
 
     /// Delivers waiting submissions one at a time, oldest first, until one fails.
     fn flush(self: &Rc<Self>) {
-        if self.flushing.replace(true) {
-            return;
+        if !self.flushing.replace(true) {
+            Rc::clone(self).send_next();
         }
-        let this = Rc::clone(self);
-        wasm_bindgen_futures::spawn_local(async move {
-            while let Some(entry) = this.load().into_iter().next() {
-                match post(&this.url, &entry.1).await {
-                    Ok(response) if response.ok() => {
-                        this.failures.set(0);
-                        this.remove(&entry);
-                    }
-                    Ok(response) if response.status() != 429 && (400..500).contains(&response.status()) => {
-                        // Refused for good (invalid, not allowed): retrying cannot help. The
-                        // response body names the reason; the browser's network panel shows it.
-                        web_sys::console::warn_2(&"sayso: the edge refused this feedback, HTTP".into(), &response.status().into());
-                        this.remove(&entry);
-                    }
-                    Ok(response) => {
-                        // Retry-After in seconds (integer parsing: float parsing costs the widget KBs).
-                        let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|s| s.trim().parse::<u32>().ok());
-                        this.retry_later(retry_after.map(|s| f64::from(s) * 1000.0));
-                        break;
-                    }
-                    Err(_) => {
-                        this.retry_later(None);
-                        break;
-                    }
-                }
+    }
+
+    fn send_next(self: Rc<Self>) {
+        let Some(entry) = self.load().into_iter().next() else {
+            self.flushing.set(false);
+            return;
+        };
+        let sent = match post(&self.url, &entry.1) {
+            Ok(promise) => promise,
+            Err(_) => {
+                self.flushing.set(false);
+                return self.retry_later(None);
             }
-            this.flushing.set(false);
+        };
+        settle(sent, move |answered, response| {
+            let response: Response = response.unchecked_into();
+            let status = if answered { response.status() } else { 0 };
+            if (200..300).contains(&status) {
+                self.failures.set(0);
+                self.remove(&entry);
+                return self.send_next();
+            }
+            if status != 429 && (400..500).contains(&status) {
+                // Refused for good (invalid, not allowed): retrying cannot help. The response
+                // body names the reason; the browser's network panel shows it.
+                web_sys::console::warn_2(&"sayso: the edge refused this feedback, HTTP".into(), &status.into());
+                self.remove(&entry);
+                return self.send_next();
+            }
+            // A network error, 5xx or 429. Retry-After in whole seconds (integer parsing: float
+            // parsing costs the widget kilobytes).
+            let retry_after = if answered { response.headers().get("retry-after").ok().flatten().and_then(|s| s.trim().parse::<u32>().ok()) } else { None };
+            self.flushing.set(false);
+            self.retry_later(retry_after.map(|s| f64::from(s) * 1000.0));
         });
     }
 
@@ -237,11 +243,20 @@ fn drop_entries(entries: &mut Vec<Entry>, id: &str, body: Option<&str>) {
 /// POSTs one submission. The body is a string, so the browser sends it as `text/plain`: a
 /// "simple" request that needs no CORS preflight, one round trip instead of two. `keepalive`
 /// lets it finish even if the visitor leaves the page at once.
-async fn post(url: &str, body: &str) -> Result<Response, JsValue> {
+fn post(url: &str, body: &str) -> Result<js_sys::Promise, JsValue> {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(body));
     js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE)?;
     let window = web_sys::window().ok_or("no window")?;
-    JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()
+    Ok(window.fetch_with_str_and_init(url, &init))
+}
+
+/// Calls `then(true, value)` or `then(false, error)` once `promise` settles. One Rust closure
+/// serves both outcomes (bound to `true` and `false`); exactly one runs, which frees it. This
+/// replaces an async runtime, which would cost the widget about a kilobyte and a half.
+pub fn settle(promise: js_sys::Promise, then: impl FnOnce(bool, JsValue) + 'static) {
+    let callback: js_sys::Function = Closure::once_into_js(move |fulfilled: JsValue, value: JsValue| then(fulfilled.is_truthy(), value)).unchecked_into();
+    let then_fn: js_sys::Function = js_sys::Reflect::get(&promise, &"then".into()).unwrap_or_default().unchecked_into();
+    let _ = then_fn.call2(&promise, &callback.bind1(&JsValue::NULL, &JsValue::TRUE), &callback.bind1(&JsValue::NULL, &JsValue::FALSE));
 }
