@@ -167,8 +167,9 @@ impl SiteId {
     }
 }
 
-/// A visitor's comment: control characters removed, trimmed, never empty, at most
-/// `COMMENT_MAX_CHARS` characters.
+/// A visitor's comment: control characters and bidirectional overrides removed, trimmed, never
+/// empty, at most `COMMENT_MAX_CHARS` characters. (Unicode NFC is applied before, with the
+/// platform's normalizer: see `SubmissionWire::normalize`.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Comment(String);
@@ -178,7 +179,7 @@ impl Comment {
     pub fn parse(raw: &str) -> Result<Option<Comment>, ValidationError> {
         let cleaned: String = raw
             .chars()
-            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+            .filter(|c| (!c.is_control() || *c == '\n' || *c == '\t') && !is_bidi_override(*c))
             .collect();
         let trimmed = cleaned.trim();
         if trimmed.is_empty() {
@@ -194,6 +195,12 @@ impl Comment {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) can make stored text
+/// display differently from what was typed ("Trojan Source"); marks (U+200E/F) stay.
+fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The path of the page a submission came from: no query string and no fragment, because
@@ -383,6 +390,7 @@ mod tests {
         assert_eq!(Comment::parse(" nice\u{1b}[31m \n page ").map(|c| c.map(|c| c.0)), Ok(Some("nice[31m \n page".to_owned())));
         assert!(Comment::parse(&"é".repeat(COMMENT_MAX_CHARS)).is_ok());
         assert_eq!(Comment::parse(&"é".repeat(COMMENT_MAX_CHARS + 1)), Err(ValidationError::CommentTooLong));
+        assert_eq!(Comment::parse("\u{202e}gnp.exe\u{202c} \u{2066}x\u{2069} \u{200f}ok").map(|c| c.map(|c| c.0)), Ok(Some("gnp.exe x \u{200f}ok".to_owned())));
     }
 
     #[test]

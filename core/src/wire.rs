@@ -68,6 +68,15 @@ pub struct Submission {
 }
 
 impl SubmissionWire {
+    /// Brings the comment to Unicode NFC with the platform's normalizer (browsers and the
+    /// Workers runtime both have `String.prototype.normalize`, so neither ships Unicode tables);
+    /// the widget does it before sending and the edge again before `validate`.
+    pub fn normalize(&mut self, nfc: impl Fn(&str) -> String) {
+        if let Some(comment) = &self.comment {
+            self.comment = Some(nfc(comment));
+        }
+    }
+
     /// Applies every submission rule; the first broken one is the error.
     pub fn validate(&self) -> Result<Submission, ValidationError> {
         let scale = Scale::parse(&self.scale).ok_or_else(|| ValidationError::UnknownScale(self.scale.chars().take(20).collect()))?;

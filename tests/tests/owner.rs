@@ -256,3 +256,19 @@ fn a_visitor_deletes_their_own_submission_with_its_receipt() -> Result<()> {
     ensure!(summary["total"] == 1 && summary["comments"] == 1, "{summary}");
     Ok(())
 }
+
+#[test]
+fn comments_are_stored_in_nfc_without_bidi_overrides() -> Result<()> {
+    let o = Owner::new()?;
+    // "Cafe" + combining acute (NFD), and a right-to-left override that would flip the text.
+    o.submit(1, 4, Some("Cafe\u{301} \u{202e}txt.exe\u{202c} ok"), "/")?;
+    let stored = o.list("")?["items"][0]["comment"].as_str().unwrap_or_default().to_owned();
+    println!("stored comment: {stored:?}");
+    ensure!(stored == "Caf\u{e9} txt.exe ok", "NFC and no overrides: {stored:?}");
+    // Sending the same text again (in NFD) is recognised as the same submission.
+    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-000000000001", "site": "demo", "scale": "stars", "value": 4, "comment": "Cafe\u{301} \u{202e}txt.exe\u{202c} ok",
+        "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+    let again = api::post(&format!("{}/v1/sites/demo/feedback", o.edge.url), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?;
+    ensure!(again.json()["status"] == "duplicate", "{again:?}");
+    Ok(())
+}

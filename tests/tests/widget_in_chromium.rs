@@ -70,16 +70,19 @@ fn changing_the_rating_keeps_the_typed_comment_and_still_counts_once() -> Result
     let (edge, pages, key, browser) = setup(json!({ "scale": "stars" }))?;
     browser.goto(&format!("{}/basic/", pages.url))?;
     browser.click(&browser.wait_in_shadow(HOST, "button[data-value=\"2\"]", UI_TIMEOUT)?)?;
-    browser.type_text(&browser.wait_in_shadow(HOST, "#comment", UI_TIMEOUT)?, "Actually it was fine")?;
+    // Typed decomposed (e + combining acute): stored composed, as the edge would store it anyway.
+    browser.type_text(&browser.wait_in_shadow(HOST, "#comment", UI_TIMEOUT)?, "Actually it was fine, cafe\u{301}")?;
     browser.click(&browser.wait_in_shadow(HOST, "button[data-value=\"5\"]", UI_TIMEOUT)?)?;
     let comment = browser.wait_in_shadow(HOST, "#comment", UI_TIMEOUT)?;
     let kept = browser.execute("return arguments[0].value", vec![comment.as_arg()])?;
     let kept = kept.as_str().unwrap_or_default().to_owned();
-    ensure!(kept == "Actually it was fine", "the typed comment survives choosing another rating: {kept:?}");
+    ensure!(kept == "Actually it was fine, cafe\u{301}", "the typed comment survives choosing another rating: {kept:?}");
     browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"send\"]", UI_TIMEOUT)?)?;
     let summary = summary_when(&edge, &key, |s| s["comments"] == 1)?;
     let histogram: Vec<u64> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
     println!("2★ then 5★ with a comment: {histogram:?}, total {}", summary["total"]);
+    let stored = sayso_tests::api::get(&format!("{}/v1/sites/demo/feedback", edge.url), &[("authorization", &format!("Bearer {key}"))])?.json();
+    ensure!(stored["items"][0]["comment"] == "Actually it was fine, caf\u{e9}", "NFC by the widget: {stored}");
     ensure!(summary["total"] == 1 && histogram == [0, 0, 0, 0, 1], "one rating, moved to 5: {summary}");
     // Focus lands on the thank-you message, not the top of the page.
     let focused = browser.execute("return document.querySelector('sayso-feedback').shadowRoot.activeElement?.className", vec![])?;

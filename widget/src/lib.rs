@@ -197,6 +197,8 @@ impl Widget {
     /// The comment travels as the next revision of the same submission.
     fn send_comment(&self) -> Result<(), JsValue> {
         let text = view::comment_text(&self.root).unwrap_or_default();
+        // NFC by the browser (the same rule the edge applies), so what is stored is what was typed.
+        let text: String = js_sys::JsString::from(text.as_str()).normalize("NFC").into();
         let comment = Comment::parse(&text).map_err(invalid)?;
         let mut state = self.state.borrow_mut();
         if let Some(previous) = state.submission.take() {

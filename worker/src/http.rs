@@ -172,6 +172,11 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Fail
     serde_json::from_slice(body).map_err(|e| Failure::BadJson(e.to_string()))
 }
 
+/// Unicode NFC by the runtime's `String.prototype.normalize`.
+pub fn nfc(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFC").into()
+}
+
 /// The origin of the page that made a request: `Origin`, or else the origin of `Referer`.
 pub fn request_origin(req: &Request) -> Result<Origin, Failure> {
     let headers = req.headers();

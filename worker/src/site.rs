@@ -307,7 +307,8 @@ impl SiteObject {
         }
         let visitor = req.headers().get(VISITOR_HEADER)?.unwrap_or_default();
         let opted_out = req.headers().get(OPT_OUT_HEADER)?.as_deref() == Some("1");
-        let wire: SubmissionWire = http::parse_json(&req.bytes().await?)?;
+        let mut wire: SubmissionWire = http::parse_json(&req.bytes().await?)?;
+        wire.normalize(http::nfc);
         let submission = wire.validate()?;
         let now = worker::Date::now().as_millis() as i64;
         let status = self.transaction(|| {

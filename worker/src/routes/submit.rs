@@ -25,7 +25,9 @@ pub async fn post(mut req: Request, env: &Env, site: &str) -> Result<Response, F
 async fn submit(req: &mut Request, env: &Env, site: &str, origin: &Origin) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
     let body = http::read_body(req, &["application/json", "text/plain"], "application/json").await?;
-    let submission = http::parse_json::<SubmissionWire>(&body)?.validate()?;
+    let mut wire = http::parse_json::<SubmissionWire>(&body)?;
+    wire.normalize(http::nfc);
+    let submission = wire.validate()?;
     if submission.site != site {
         return Err(Failure::SiteMismatch);
     }
