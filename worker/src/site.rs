@@ -7,8 +7,8 @@
 use std::cell::Cell;
 
 use sayso_core::{
-    Breakdown, FeedbackItem, Limits, WebhookSettings, FeedbackPage, OwnerKey, PagePath, SitePatch, SiteView, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
-    SubmitStatus, Tally, WidgetConfig,
+    Breakdown, FeedbackItem, FeedbackPage, OwnerKey, PagePath, SitePatch, SiteView, Rating, Scale, SiteConfig, SiteId, Submission, SubmissionId, SubmissionWire, SubmitOutcome,
+    SubmitStatus, Tally,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -31,33 +31,14 @@ pub const OPT_OUT_HEADER: &str = "x-sayso-opt-out";
 /// A site as its object stores it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SiteRecord {
-    /// The site id.
-    pub site: String,
-    /// A name for people.
-    pub name: String,
-    /// Origins allowed to send feedback.
-    pub origins: Vec<String>,
-    /// What the widget shows.
-    pub widget: WidgetConfig,
+    /// Everything the owner may read (and change with `PATCH`).
+    #[serde(flatten)]
+    pub settings: SiteView,
     /// SHA-256 (hex) of the owner key; the key itself is never stored.
     pub owner_key_sha256: String,
-    /// When it was created (ms since 1970).
-    pub created_at: i64,
-    /// Where matching submissions are posted.
-    #[serde(default)]
-    pub webhook: Option<WebhookSettings>,
-    /// The HMAC-SHA256 key that signs webhook posts.
-    #[serde(default)]
-    pub webhook_secret: Option<String>,
-    /// Days submissions are kept; `None`: for ever.
-    #[serde(default)]
-    pub retention_days: Option<u32>,
     /// The key receipts are derived from (HMAC of the submission id); made on first use.
     #[serde(default)]
     pub receipt_key: Option<String>,
-    /// Rate limits.
-    #[serde(default)]
-    pub limits: Limits,
 }
 
 const SCHEMA: &str = "
@@ -276,18 +257,18 @@ impl SiteObject {
             self.sql.exec("INSERT INTO site (one, record) VALUES (1, ?)", vec![text.into()])?;
             Ok(())
         })?;
-        http::json(201, &serde_json::json!({ "site": record.site }))
+        http::json(201, &serde_json::json!({ "site": record.settings.site }))
     }
 
     fn config(&self) -> Result<Response, Failure> {
         let record = self.record()?;
-        http::json(200, &SiteConfig { site: record.site, widget: record.widget })
+        http::json(200, &SiteConfig { site: record.settings.site, widget: record.settings.widget })
     }
 
     fn check_origin(&self, req: &Request) -> Result<SiteRecord, Failure> {
         let record = self.record()?;
         let origin = req.headers().get(ORIGIN_HEADER)?.ok_or(Failure::OriginRequired)?;
-        if record.origins.iter().any(|allowed| *allowed == origin) {
+        if record.settings.origins.iter().any(|allowed| *allowed == origin) {
             Ok(record)
         } else {
             Err(Failure::OriginNotAllowed)
@@ -316,10 +297,10 @@ impl SiteObject {
             if status == SubmitStatus::Created {
                 // Only new submissions spend tokens: resends and edits are never limited, so
                 // the outbox's retries cannot lock a visitor out. A refusal rolls the insert back.
-                let limits = record.limits;
+                let limits = record.settings.limits;
                 self.spend("site", limits.site_per_minute, now)?;
                 if !(limits.honor_gpc && opted_out) {
-                    let hash = self.visitor_hash(&record.site, &visitor, now)?;
+                    let hash = self.visitor_hash(&record.settings.site, &visitor, now)?;
                     self.spend(&format!("v:{hash}"), limits.visitor_per_minute, now)?;
                 }
             }
@@ -420,29 +401,29 @@ impl SiteObject {
         let record = self.transaction(|| {
             let mut record = self.record()?;
             if let Some(name) = patch.name {
-                record.name = name;
+                record.settings.name = name;
             }
             if let Some(origins) = patch.origins {
-                record.origins = origins.iter().map(|o| o.as_str().to_owned()).collect();
+                record.settings.origins = origins.iter().map(|o| o.as_str().to_owned()).collect();
             }
             if let Some(widget) = patch.widget {
-                record.widget = widget;
+                record.settings.widget = widget;
             }
             if let Some(limits) = patch.limits {
-                record.limits = limits;
+                record.settings.limits = limits;
             }
             if let Some(days) = patch.retention_days {
-                record.retention_days = days;
+                record.settings.retention_days = days;
             }
             if let Some(webhook) = patch.webhook {
                 // A signing secret comes with the first webhook and stays while one is set.
-                record.webhook_secret = webhook.as_ref().map(|_| record.webhook_secret.clone().unwrap_or(secret));
-                record.webhook = webhook;
+                record.settings.webhook_secret = webhook.as_ref().map(|_| record.settings.webhook_secret.clone().unwrap_or(secret));
+                record.settings.webhook = webhook;
             }
             self.store(&record)?;
             Ok(record)
         })?;
-        if record.retention_days.is_some() {
+        if record.settings.retention_days.is_some() {
             // Enforce the new period now, then daily.
             self.alarms.set_alarm(1).await?;
         }
@@ -572,7 +553,7 @@ impl SiteObject {
             };
             breakdown.add(&row.day, &row.page, rating, Tally { ratings, comments });
         }
-        http::json(200, &breakdown.summary(&record.site, from.as_deref(), to.as_deref(), page.as_deref()))
+        http::json(200, &breakdown.summary(&record.settings.site, from.as_deref(), to.as_deref(), page.as_deref()))
     }
 }
 
@@ -746,7 +727,7 @@ impl SiteObject {
     /// Queues a webhook post for a submission that matches the site's filter (inside the
     /// submission's transaction: the event is queued exactly when the submission is stored).
     fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, now: i64) -> Result<(), Failure> {
-        let Some(hook) = &record.webhook else { return Ok(()) };
+        let Some(hook) = &record.settings.webhook else { return Ok(()) };
         if !hook.fires_for(s.rating, s.comment.is_some()) {
             return Ok(());
         }
@@ -768,11 +749,11 @@ impl SiteObject {
             s.rating.value(),
             s.rating.scale().highest(),
             s.page.as_str(),
-            record.name,
+            record.settings.name,
             s.comment.as_ref().map(|c| format!(": \u{201c}{}\u{201d}", c.as_str())).unwrap_or_default()
         );
         let event = format!("{}:{}", s.id.as_str(), s.rev);
-        let body = serde_json::json!({ "type": "feedback", "event": event, "site": record.site, "submission": item, "text": text }).to_string();
+        let body = serde_json::json!({ "type": "feedback", "event": event, "site": record.settings.site, "submission": item, "text": text }).to_string();
         self.sql.exec("INSERT OR IGNORE INTO webhook_outbox (event, body, attempts, next_at) VALUES (?, ?, 0, ?)", vec![event.into(), body.into(), now.into()])?;
         Ok(())
     }
@@ -780,7 +761,7 @@ impl SiteObject {
     /// Deletes submissions past the site's retention period and takes them out of the counts,
     /// in one transaction, so the counts stay exactly those of the submissions kept.
     fn enforce_retention(&self) -> Result<(), Failure> {
-        let Some(days) = self.record()?.retention_days else { return Ok(()) };
+        let Some(days) = self.record()?.settings.retention_days else { return Ok(()) };
         let cutoff = worker::Date::now().as_millis() as i64 - i64::from(days) * 86_400_000;
         self.transaction(|| {
             self.sql.exec(
@@ -801,7 +782,7 @@ impl SiteObject {
     async fn schedule_deliveries(&self, now: i64) -> Result<(), Failure> {
         let next: Vec<NextAt> = self.sql.exec("SELECT min(next_at) AS next_at FROM webhook_outbox", None)?.to_array()?;
         let webhook = next.first().and_then(|n| n.next_at).map(|at| (at - now).max(1));
-        let retention = self.record()?.retention_days.map(|_| 86_400_000);
+        let retention = self.record()?.settings.retention_days.map(|_| 86_400_000);
         if let Some(delay) = webhook.into_iter().chain(retention).min() {
             self.alarms.set_alarm(delay).await?;
         }
@@ -813,7 +794,7 @@ impl SiteObject {
         let record = self.record()?;
         let now = worker::Date::now().as_millis() as i64;
         let due: Vec<OutboxRow> = self.sql.exec("SELECT event, body, attempts FROM webhook_outbox WHERE next_at <= ? ORDER BY next_at LIMIT 20", vec![now.into()])?.to_array()?;
-        let (Some(hook), Some(secret)) = (&record.webhook, &record.webhook_secret) else {
+        let (Some(hook), Some(secret)) = (&record.settings.webhook, &record.settings.webhook_secret) else {
             self.sql.exec("DELETE FROM webhook_outbox", None)?;
             return Ok(());
         };
@@ -845,7 +826,7 @@ impl SiteObject {
         let record = self.owner(req)?;
         let log: Vec<LogRow> = self.sql.exec("SELECT event, at, attempt, status, outcome FROM webhook_log ORDER BY seq DESC LIMIT 100", None)?.to_array()?;
         let pending: Vec<NextAt> = self.sql.exec("SELECT count(*) AS next_at FROM webhook_outbox", None)?.to_array()?;
-        http::json(200, &serde_json::json!({ "webhook": record.webhook, "pending": pending.first().and_then(|p| p.next_at).unwrap_or(0), "deliveries": log }))
+        http::json(200, &serde_json::json!({ "webhook": record.settings.webhook, "pending": pending.first().and_then(|p| p.next_at).unwrap_or(0), "deliveries": log }))
     }
 }
 
@@ -881,17 +862,7 @@ pub fn new_owner_key() -> Result<String, Failure> {
 
 /// What the owner may read of the record (never the key's hash).
 fn view_of(record: &SiteRecord) -> SiteView {
-    SiteView {
-        site: record.site.clone(),
-        name: record.name.clone(),
-        origins: record.origins.clone(),
-        widget: record.widget.clone(),
-        created_at: record.created_at,
-        webhook: record.webhook.clone(),
-        webhook_secret: record.webhook_secret.clone(),
-        retention_days: record.retention_days,
-        limits: record.limits,
-    }
+    record.settings.clone()
 }
 
 /// A `YYYY-MM-DD` day from a query parameter.

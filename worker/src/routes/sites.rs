@@ -1,6 +1,6 @@
 //! `POST /v1/sites` (admin): creates a site and answers its owner key, once.
 
-use sayso_core::{NewSite, SiteCreated, SiteId};
+use sayso_core::{NewSite, SiteCreated, SiteId, SiteView};
 use worker::{Env, Method, Request, Response};
 
 use crate::directory;
@@ -46,17 +46,19 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
     };
     let owner_key = site::new_owner_key()?;
     let record = SiteRecord {
-        site: site.as_str().to_owned(),
-        name: settings.name,
-        origins: settings.origins.iter().map(|o| o.as_str().to_owned()).collect(),
-        widget: settings.widget,
+        settings: SiteView {
+            site: site.as_str().to_owned(),
+            name: settings.name,
+            origins: settings.origins.iter().map(|o| o.as_str().to_owned()).collect(),
+            widget: settings.widget,
+            created_at: worker::Date::now().as_millis() as i64,
+            webhook: None,
+            webhook_secret: None,
+            retention_days: None,
+            limits: settings.limits,
+        },
         owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
-        created_at: worker::Date::now().as_millis() as i64,
-        webhook: None,
-        webhook_secret: None,
-        retention_days: None,
         receipt_key: Some(http::random_token(32)?),
-        limits: settings.limits,
     };
     let text = serde_json::to_vec(&record).map_err(|e| Failure::Internal(e.to_string()))?;
     let answer = site::ask(env, &site, Method::Post, "/create", &[], Some(text)).await?;
@@ -65,9 +67,9 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
     }
     // Listed after the object holds the site: a crash in between leaves a site the directory
     // misses (it reappears on its next PATCH), never a listed site that does not exist.
-    if let Err(e) = directory::put(env, &directory::Entry { site: record.site.clone(), name: record.name.clone(), created_at: record.created_at }).await {
+    if let Err(e) = directory::put(env, &directory::Entry { site: record.settings.site.clone(), name: record.settings.name.clone(), created_at: record.settings.created_at }).await {
         // The site exists and its key must reach the caller: a missing list entry is the lesser harm.
-        worker::console_error!("site {} created but not listed: {e}", record.site);
+        worker::console_error!("site {} created but not listed: {e}", record.settings.site);
     }
     let edge = req.url()?.origin().ascii_serialization();
     let snippet = format!(r#"<script async src="{edge}/v1/embed.js" data-site="{}"></script>"#, site.as_str());
