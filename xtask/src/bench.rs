@@ -137,16 +137,17 @@ fn host_page(edge: &Edge, out: &mut String) -> Result<()> {
     edge.create_site("bench", &[&pages.url], json!({ "scale": "stars" }))?;
     let browser = Browser::start()?;
     let run = |page: &str, widget: bool| -> Result<Load> {
-        browser.goto(&format!("{}/bench/{page}", pages.url))?;
+        browser.goto(&format!("{}/{page}", pages.url))?;
         let m = browser.execute_async(MEASURE, vec![json!(widget)])?;
         Ok(Load { load_ms: m["load"].as_f64().unwrap_or(f64::NAN), ready_ms: m["ready"].as_f64(), long_tasks: m["long"].as_u64().unwrap_or(0) as usize })
     };
     // The first load fills the browser cache; the figures are for the 20 after it.
-    let first = run("index.html", true)?;
+    // The example page as a site owner pastes the snippet, and the same page without it.
+    let first = run("basic/", true)?;
     let (mut base, mut with) = (Vec::new(), Vec::new());
     for _ in 0..LOADS {
-        base.push(run("baseline.html", false)?);
-        with.push(run("index.html", true)?);
+        base.push(run("bench/baseline.html", false)?);
+        with.push(run("basic/", true)?);
     }
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
