@@ -292,7 +292,7 @@ impl SiteObject {
         wire.normalize(http::nfc);
         let submission = wire.validate()?;
         let now = worker::Date::now().as_millis() as i64;
-        let status = self.transaction(|| {
+        let (status, queued) = self.transaction(|| {
             let status = self.upsert(&submission, now)?;
             if status == SubmitStatus::Created {
                 // Only new submissions spend tokens: resends and edits are never limited, so
@@ -304,12 +304,12 @@ impl SiteObject {
                     self.spend(&format!("v:{hash}"), limits.visitor_per_minute, now)?;
                 }
             }
-            if matches!(status, SubmitStatus::Created | SubmitStatus::Updated) {
-                self.enqueue_webhook(&record, &submission, now)?;
-            }
-            Ok(status)
+            let queued = matches!(status, SubmitStatus::Created | SubmitStatus::Updated) && self.enqueue_webhook(&record, &submission, now)?;
+            Ok((status, queued))
         })?;
-        self.schedule_deliveries(now).await?;
+        if queued {
+            self.schedule_deliveries(&record, now).await?;
+        }
         let code = if status == SubmitStatus::Created { 201 } else { 200 };
         let receipt = receipt(&record, submission.id.as_str())?;
         http::json(code, &SubmitOutcome { id: submission.id.as_str().to_owned(), status, receipt })
@@ -726,10 +726,11 @@ struct LogRow {
 impl SiteObject {
     /// Queues a webhook post for a submission that matches the site's filter (inside the
     /// submission's transaction: the event is queued exactly when the submission is stored).
-    fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, now: i64) -> Result<(), Failure> {
-        let Some(hook) = &record.settings.webhook else { return Ok(()) };
+    /// Returns whether it queued one.
+    fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, now: i64) -> Result<bool, Failure> {
+        let Some(hook) = &record.settings.webhook else { return Ok(false) };
         if !hook.fires_for(s.rating, s.comment.is_some()) {
-            return Ok(());
+            return Ok(false);
         }
         let item = FeedbackItem {
             id: s.id.as_str().to_owned(),
@@ -755,7 +756,7 @@ impl SiteObject {
         let event = format!("{}:{}", s.id.as_str(), s.rev);
         let body = serde_json::json!({ "type": "feedback", "event": event, "site": record.settings.site, "submission": item, "text": text }).to_string();
         self.sql.exec("INSERT OR IGNORE INTO webhook_outbox (event, body, attempts, next_at) VALUES (?, ?, 0, ?)", vec![event.into(), body.into(), now.into()])?;
-        Ok(())
+        Ok(true)
     }
 
     /// Deletes submissions past the site's retention period and takes them out of the counts,
@@ -779,10 +780,10 @@ impl SiteObject {
 
     /// Sets the alarm for the earliest queued delivery, or a day from now when a retention
     /// period is set.
-    async fn schedule_deliveries(&self, now: i64) -> Result<(), Failure> {
+    async fn schedule_deliveries(&self, record: &SiteRecord, now: i64) -> Result<(), Failure> {
         let next: Vec<NextAt> = self.sql.exec("SELECT min(next_at) AS next_at FROM webhook_outbox", None)?.to_array()?;
         let webhook = next.first().and_then(|n| n.next_at).map(|at| (at - now).max(1));
-        let retention = self.record()?.settings.retention_days.map(|_| 86_400_000);
+        let retention = record.settings.retention_days.map(|_| 86_400_000);
         if let Some(delay) = webhook.into_iter().chain(retention).min() {
             self.alarms.set_alarm(delay).await?;
         }
@@ -818,7 +819,7 @@ impl SiteObject {
         }
         // Keep the last 1000 log lines.
         self.sql.exec("DELETE FROM webhook_log WHERE seq <= (SELECT max(seq) - 1000 FROM webhook_log)", None)?;
-        self.schedule_deliveries(now).await
+        self.schedule_deliveries(&record, now).await
     }
 
     /// `GET …/webhook-deliveries`: the webhook and its last 100 delivery attempts, newest first.
