@@ -797,7 +797,8 @@ impl SiteObject {
         let due: Vec<OutboxRow> = self.sql.exec("SELECT event, body, attempts FROM webhook_outbox WHERE next_at <= ? ORDER BY next_at LIMIT 20", vec![now.into()])?.to_array()?;
         let (Some(hook), Some(secret)) = (&record.settings.webhook, &record.settings.webhook_secret) else {
             self.sql.exec("DELETE FROM webhook_outbox", None)?;
-            return Ok(());
+            // Still re-arm: a retention period needs tomorrow's run even without a webhook.
+            return self.schedule_deliveries(&record, now).await;
         };
         for row in due {
             let attempt = row.attempts + 1;
