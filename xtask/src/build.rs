@@ -66,7 +66,8 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
         .current_dir(&root))?;
     let raw = target_dir().join("wasm32-unknown-unknown/release/sayso_widget.wasm");
     let loader_source = std::fs::read_to_string(root.join("widget/js/loader.js"))?;
-    let stamp_input = [std::fs::read(&raw)?, loader_source.as_bytes().to_vec()].concat();
+    // This file is part of the stamp: a change to the pipeline rebuilds the widget.
+    let stamp_input = [std::fs::read(&raw)?, loader_source.as_bytes().to_vec(), include_bytes!("build.rs").to_vec()].concat();
     let stamp = sha256_hex(&stamp_input);
     let dist = root.join("widget/dist");
     let stamp_file = target_dir().join("widget-stamp");
@@ -79,14 +80,24 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     let _ = std::fs::remove_dir_all(&work);
     run(Command::new(&tools.wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&work).arg(&raw))?;
     let optimized = work.join("opt.wasm");
-    run(Command::new(&tools.wasm_opt)
-        .args(["-Oz", "--strip-producers", "--strip-target-features"])
+    // `--minify-imports-and-exports-and-modules` renames the ~90 hashed names wasm-bindgen gives its imports
+    // (`__wbg_setAttribute_f75317b2b5cabfb4`) to one or two letters; they appear in both the
+    // wasm and the glue, and random hex barely compresses: -1.9 KB gzipped. wasm-opt prints the
+    // mapping, which `rename_in_glue` applies to the glue.
+    let output = Command::new(&tools.wasm_opt)
+        .args(["-Oz", "--strip-producers", "--strip-target-features", "--minify-imports-and-exports-and-modules"])
         .args(WASM_FEATURES)
         .arg(work.join("sayso_widget_bg.wasm"))
         .arg("-o")
         .arg(&optimized)
-        .env("PATH", paths::tool_path()))?;
-    let glue = esbuild_minify(tools, &work.join("sayso_widget.js"))?;
+        .env("PATH", paths::tool_path())
+        .output()
+        .context("running wasm-opt")?;
+    anyhow::ensure!(output.status.success(), "wasm-opt failed: {}", String::from_utf8_lossy(&output.stderr));
+    let glue_file = work.join("sayso_widget.js");
+    let glue = rename_in_glue(&std::fs::read_to_string(&glue_file)?, &output.stdout)?;
+    std::fs::write(&glue_file, glue)?;
+    let glue = esbuild_minify(tools, &glue_file)?;
     let wasm = std::fs::read(&optimized)?;
     let glue_name = format!("sayso-{}.js", &sha256_hex(&glue)[..12]);
     let wasm_name = format!("sayso-{}.wasm", &sha256_hex(&wasm)[..12]);
@@ -117,6 +128,55 @@ fn read_dist(dist: &Path) -> Result<WidgetFiles> {
     });
     anyhow::ensure!(files.len() == 3, "widget/dist should hold 3 files");
     Ok(WidgetFiles { files })
+}
+
+/// Applies wasm-opt's import/export renaming to wasm-bindgen's glue: imports are the keys of
+/// the glue's import object (`name: function`), exports are read as `wasm.name`.
+fn rename_in_glue(glue: &str, mapping: &[u8]) -> Result<String> {
+    let mapping: serde_json::Value = serde_json::from_slice(mapping).context("reading wasm-opt's name mapping")?;
+    let pairs = |key: &str, from: usize, to: usize| -> Vec<(String, String)> {
+        mapping[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|row| Some((row.get(from)?.as_str()?.to_owned(), row.get(to)?.as_str()?.to_owned())))
+            .collect()
+    };
+    let mut out = glue.to_owned();
+    // wasm-bindgen imports from one module; wasm-opt (binaryen 132, pinned) names it `a`.
+    let imports = pairs("imports", 0, 1);
+    anyhow::ensure!(imports.iter().all(|(module, _)| *module == imports[0].0), "the widget imports from more than one module");
+    if let Some((module, _)) = imports.first() {
+        let from = format!("\"{module}\": import0");
+        anyhow::ensure!(out.contains(&from), "the glue does not name the import module {module}");
+        out = out.replace(&from, "\"a\": import0");
+    }
+    for (old, new) in pairs("imports", 1, 2) {
+        let (from, to) = (format!("{old}: function"), format!("{new}: function"));
+        // Every import must be found, or the module would fail to instantiate.
+        anyhow::ensure!(out.contains(&from), "the glue does not define the import {old}");
+        out = out.replace(&from, &to);
+    }
+    for (old, new) in pairs("exports", 0, 1) {
+        // `wasm.name` followed by a non-word character, so `wasm.a` never matches `wasm.ab`.
+        let mut next = String::with_capacity(out.len());
+        let from = format!("wasm.{old}");
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(&from) {
+            let after = &rest[at + from.len()..];
+            next.push_str(&rest[..at]);
+            if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                next.push_str(&from);
+            } else {
+                next.push_str("wasm.");
+                next.push_str(&new);
+            }
+            rest = after;
+        }
+        next.push_str(rest);
+        out = next;
+    }
+    Ok(out)
 }
 
 fn esbuild_minify(tools: &Tools, file: &Path) -> Result<Vec<u8>> {
