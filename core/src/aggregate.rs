@@ -76,12 +76,13 @@ impl Aggregate {
         });
         let share = |lo: u8| round1(histogram.iter().filter(|b| b.value >= lo).map(|b| b.count).sum::<u64>() as f64 * 100.0 / count as f64);
         let mean = round2(sum as f64 / count as f64);
+        let csat = matches!(scale, Scale::Stars | Scale::Emoji | Scale::Csat).then(|| share(4));
         let score = match scale {
-            Scale::Stars => mean,
+            Scale::Stars | Scale::Emoji => mean,
             Scale::Thumbs => share(1),
             Scale::Nps => nps.map_or(0.0, |n| n.score),
+            Scale::Csat => csat.unwrap_or(0.0),
         };
-        let csat = (scale == Scale::Stars).then(|| share(4));
         Some(ScaleSummary { scale, count, comments, mean, score, csat, histogram, nps })
     }
 

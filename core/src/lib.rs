@@ -9,13 +9,17 @@
 extern crate alloc;
 
 pub mod aggregate;
+pub mod config;
 pub mod export;
+pub mod i18n;
 pub mod scale;
+pub mod strings;
 pub mod validate;
 pub mod wire;
 
 pub use aggregate::{Aggregate, Breakdown, Tally};
-pub use scale::{Rating, Scale};
+pub use config::{Placement, Position, ResolvedWidget, Theme, Triggers};
+pub use scale::{Rating, Scale, Sentiment};
 pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
 pub use wire::{
     ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, Score, Slice, Nps, ScaleSummary, CheckedPatch, Limits, SiteConfig, SiteCreated, SitePatch, WebhookSettings, SiteSettings, SiteView, OwnerKey, Submission,

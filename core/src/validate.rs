@@ -32,7 +32,7 @@ pub enum ValidationError {
     #[error("the site id must be 3 to 40 characters of a-z, 0-9 and '-'")]
     InvalidSite,
     /// The scale name is not one sayso knows.
-    #[error("unknown scale {0:?}: use thumbs, stars or nps")]
+    #[error("unknown scale {0:?}: use thumbs, stars, emoji, nps or csat")]
     UnknownScale(String),
     /// The rating does not fit its scale.
     #[error("{value} is not a valid {scale} rating: use {} to {}", .scale.lowest(), .scale.highest())]
@@ -72,6 +72,17 @@ pub enum ValidationError {
         /// Which setting.
         field: &'static str,
     },
+    /// A widget setting (language, string key, pattern, theme, trigger) is not one sayso knows.
+    #[error("widget setting {field}: {reason}")]
+    InvalidWidgetSetting {
+        /// Which setting.
+        field: &'static str,
+        /// What is wrong and what is allowed.
+        reason: &'static str,
+    },
+    /// A comment was sent sooner after the widget showed than a person can type.
+    #[error("the comment came too quickly after the widget was shown; please try again")]
+    TooFast,
 }
 
 impl ValidationError {
@@ -91,6 +102,8 @@ impl ValidationError {
             ValidationError::InvalidText { .. } => "invalid_text",
             ValidationError::InvalidWebhook => "invalid_webhook",
             ValidationError::InvalidRetention => "invalid_retention",
+            ValidationError::InvalidWidgetSetting { .. } => "invalid_widget_setting",
+            ValidationError::TooFast => "too_fast",
         }
     }
 }

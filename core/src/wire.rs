@@ -10,6 +10,8 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::config::WidgetConfig;
+use crate::config::ResolvedWidget;
 use crate::scale::{Rating, Scale};
 use crate::validate::{self, Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
 
@@ -42,6 +44,14 @@ pub struct SubmissionWire {
     /// Edit revision: 0 for the first send, +1 for each change of the same submission.
     #[serde(default)]
     pub rev: u32,
+    /// A honeypot: a field people never see. Anything in it marks the sender as a bot, and the
+    /// edge answers as if it stored the submission, but does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trap: Option<String>,
+    /// Milliseconds from the comment box appearing to the comment being sent; a comment sent
+    /// sooner than the site's `limits.min_comment_ms` is refused (`too_fast`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dwell_ms: Option<u32>,
 }
 
 /// A checked submission.
@@ -65,6 +75,10 @@ pub struct Submission {
     pub widget_version: String,
     /// Edit revision.
     pub rev: u32,
+    /// The honeypot's content, if a bot filled it.
+    pub trap: Option<String>,
+    /// Time spent on the comment (ms), if the sender measured it.
+    pub dwell_ms: Option<u32>,
 }
 
 impl SubmissionWire {
@@ -93,6 +107,8 @@ impl SubmissionWire {
             client_ts: validate::client_timestamp(self.client_ts)?,
             widget_version: validate::widget_version(&self.widget_version)?,
             rev: self.rev,
+            trap: self.trap.clone().filter(|t| !t.is_empty()),
+            dwell_ms: self.dwell_ms,
         })
     }
 }
@@ -103,12 +119,12 @@ impl SubmissionWire {
     pub fn to_json(&self) -> String {
         let texts = [&self.id, &self.site, &self.scale].map(String::as_str);
         let rest = [&self.page, &self.locale, &self.widget_version].map(String::as_str);
-        write_json(texts, self.value, self.comment.as_deref(), rest, self.client_ts, self.rev)
+        write_json(texts, self.value, self.comment.as_deref(), rest, self.client_ts, self.rev, (self.trap.as_deref(), self.dwell_ms))
     }
 }
 
 /// The one JSON writer behind `SubmissionWire::to_json` and `Submission::to_json`.
-fn write_json(id_site_scale: [&str; 3], value: i64, comment: Option<&str>, page_locale_version: [&str; 3], client_ts: i64, rev: u32) -> String {
+fn write_json(id_site_scale: [&str; 3], value: i64, comment: Option<&str>, page_locale_version: [&str; 3], client_ts: i64, rev: u32, trap_dwell: (Option<&str>, Option<u32>)) -> String {
     let [id, site, scale] = id_site_scale;
     let [page, locale, widget_version] = page_locale_version;
     let mut out = String::with_capacity(256);
@@ -134,6 +150,14 @@ fn write_json(id_site_scale: [&str; 3], value: i64, comment: Option<&str>, page_
     push_json_str(&mut out, widget_version);
     out.push_str(",\"rev\":");
     push_int(&mut out, i64::from(rev));
+    if let Some(trap) = trap_dwell.0 {
+        out.push_str(",\"trap\":");
+        push_json_str(&mut out, trap);
+    }
+    if let Some(dwell) = trap_dwell.1 {
+        out.push_str(",\"dwell_ms\":");
+        push_int(&mut out, i64::from(dwell));
+    }
     out.push('}');
     out
 }
@@ -189,7 +213,21 @@ impl Submission {
     pub fn to_json(&self) -> String {
         let texts = [self.id.as_str(), self.site.as_str(), self.rating.scale().as_str()];
         let rest = [self.page.as_str(), self.locale.as_str(), self.widget_version.as_str()];
-        write_json(texts, i64::from(self.rating.value()), self.comment.as_ref().map(Comment::as_str), rest, self.client_ts, self.rev)
+        write_json(texts, i64::from(self.rating.value()), self.comment.as_ref().map(Comment::as_str), rest, self.client_ts, self.rev, (self.trap.as_deref(), self.dwell_ms))
+    }
+
+    /// Whether a bot filled the honeypot.
+    pub fn is_trapped(&self) -> bool {
+        self.trap.is_some()
+    }
+
+    /// The spam rule for comments: one sent sooner than `limits.min_comment_ms` after its box
+    /// appeared (or without saying when) was not typed by a person.
+    pub fn check_pace(&self, limits: &Limits) -> Result<(), ValidationError> {
+        if self.comment.is_some() && self.dwell_ms.unwrap_or(0) < limits.min_comment_ms {
+            return Err(ValidationError::TooFast);
+        }
+        Ok(())
     }
 
     /// The wire form; `to_wire().validate()` gives back the same submission.
@@ -205,6 +243,8 @@ impl Submission {
             client_ts: self.client_ts,
             widget_version: self.widget_version.clone(),
             rev: self.rev,
+            trap: self.trap.clone(),
+            dwell_ms: self.dwell_ms,
         }
     }
 }
@@ -235,50 +275,13 @@ pub enum SubmitStatus {
     Superseded,
 }
 
-/// What the widget shows; set by the site owner.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct WidgetConfig {
-    /// The rating scale.
-    pub scale: Scale,
-    /// The question above the scale.
-    pub question: String,
-    /// The prompt of the optional comment step.
-    pub follow_up: String,
-    /// Shown after the visitor is done.
-    pub thank_you: String,
-}
-
-impl Default for WidgetConfig {
-    fn default() -> Self {
-        WidgetConfig {
-            scale: Scale::Stars,
-            question: "How would you rate this page?".to_owned(),
-            follow_up: "Anything we could do better? (optional)".to_owned(),
-            thank_you: "Thank you for your feedback!".to_owned(),
-        }
-    }
-}
-
-impl WidgetConfig {
-    /// Checks and trims every text.
-    pub fn validate(&self) -> Result<WidgetConfig, ValidationError> {
-        Ok(WidgetConfig {
-            scale: self.scale,
-            question: validate::text("question", &self.question)?,
-            follow_up: validate::text("follow_up", &self.follow_up)?,
-            thank_you: validate::text("thank_you", &self.thank_you)?,
-        })
-    }
-}
-
 /// A site's public configuration: `GET /v1/sites/{site}/config`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteConfig {
     /// The site id.
     pub site: String,
-    /// What the widget shows.
-    pub widget: WidgetConfig,
+    /// What the widget shows, in the visitor's language.
+    pub widget: ResolvedWidget,
 }
 
 /// The body of `POST /v1/sites` (admin).
@@ -311,11 +314,14 @@ pub struct Limits {
     pub site_per_minute: u32,
     /// Skip the per-visitor hash when the browser sends `Sec-GPC: 1` or `DNT: 1`.
     pub honor_gpc: bool,
+    /// A comment must come at least this many ms after its box appeared (people read and
+    /// type; bots post at once). 0 turns the check off.
+    pub min_comment_ms: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { visitor_per_minute: 10, site_per_minute: 600, honor_gpc: true }
+        Limits { visitor_per_minute: 10, site_per_minute: 600, honor_gpc: true, min_comment_ms: 1500 }
     }
 }
 
@@ -541,7 +547,7 @@ pub struct Score {
     pub scale: Scale,
     /// Ratings on it.
     pub count: u64,
-    /// Mean stars, % thumbs up, or NPS.
+    /// Mean stars or faces, % thumbs up, NPS, or CSAT %.
     pub score: f64,
 }
 
@@ -556,9 +562,10 @@ pub struct ScaleSummary {
     pub comments: u64,
     /// Mean value (for thumbs: the share of thumbs up).
     pub mean: f64,
-    /// The one number to show: mean stars (1–5), % thumbs up (0–100), or NPS (-100–100).
+    /// The one number to show: mean stars or faces (1–5), % thumbs up (0–100), NPS (-100–100),
+    /// or for `csat` the CSAT % (share of 4 and 5).
     pub score: f64,
-    /// Stars only: % of ratings that are 4 or 5 (customer satisfaction).
+    /// Five-point scales (stars, emoji, csat): % of ratings that are 4 or 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csat: Option<f64>,
     /// Count per value, every value of the scale, lowest first.
@@ -663,6 +670,8 @@ mod tests {
             client_ts: 1_763_900_000_000,
             widget_version: "0.1.0".into(),
             rev: 0,
+            trap: None,
+            dwell_ms: Some(4200),
         }
     }
 
@@ -679,6 +688,9 @@ mod tests {
     #[test]
     fn hand_written_json_equals_serde_json() {
         let mut w = wire();
+        assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
+        w.trap = Some("http://spam".into());
+        w.dwell_ms = None;
         assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
         w.comment = Some("quote \" backslash \\ newline \n tab \t bell \u{7} nul \u{0} é 😀 \u{1f}".into());
         w.value = -42;
@@ -724,8 +736,25 @@ mod tests {
         assert_eq!(site.validate().map(|s| s.origins.len()), Ok(1));
         let none = NewSite { origins: vec![], ..site.clone() };
         assert_eq!(none.validate().map_err(|e| e.code()), Err("invalid_origin"));
-        let blank = NewSite { widget: WidgetConfig { question: " ".into(), ..WidgetConfig::default() }, ..site };
+        let blank = NewSite { widget: WidgetConfig { question: Some(" ".into()), ..WidgetConfig::default() }, ..site };
         assert_eq!(blank.validate().map_err(|e| e.code()), Err("invalid_text"));
+    }
+
+    #[test]
+    fn honeypots_and_hasty_comments_are_caught() {
+        let limits = Limits::default();
+        let typed = wire().validate().expect("valid");
+        assert!(!typed.is_trapped());
+        assert_eq!(typed.check_pace(&limits), Ok(()));
+        let hasty = SubmissionWire { dwell_ms: Some(200), ..wire() }.validate().expect("valid");
+        assert_eq!(hasty.check_pace(&limits), Err(ValidationError::TooFast));
+        let unsaid = SubmissionWire { dwell_ms: None, ..wire() }.validate().expect("valid");
+        assert_eq!(unsaid.check_pace(&limits), Err(ValidationError::TooFast));
+        assert_eq!(unsaid.check_pace(&Limits { min_comment_ms: 0, ..limits }), Ok(()));
+        let rating_only = SubmissionWire { comment: None, dwell_ms: None, ..wire() }.validate().expect("valid");
+        assert_eq!(rating_only.check_pace(&limits), Ok(()));
+        assert!(SubmissionWire { trap: Some("x".into()), ..wire() }.validate().expect("valid").is_trapped());
+        assert!(!SubmissionWire { trap: Some(String::new()), ..wire() }.validate().expect("valid").is_trapped());
     }
 
     #[test]

@@ -40,11 +40,12 @@ proptest! {
 
     #[test]
     fn arbitrary_fields_never_panic_and_valid_ones_round_trip(
-        id in ".{0,40}", site in "[a-z0-9-]{0,45}|.{0,10}", scale in "thumbs|stars|nps|.{0,8}",
+        id in ".{0,40}", site in "[a-z0-9-]{0,45}|.{0,10}", scale in "thumbs|stars|emoji|nps|csat|.{0,8}",
         value in any::<i64>(), comment in proptest::option::of(".{0,2100}"), page in "/?.{0,600}",
         locale in "[a-zA-Z-]{0,40}|.{0,5}", client_ts in any::<i64>(), widget_version in ".{0,40}", rev in any::<u32>(),
+        trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()),
     ) {
-        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev };
+        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev, trap, dwell_ms };
         prop_assert_eq!(wire.to_json(), serde_json::to_string(&wire).expect("serializes"));
         if let Ok(submission) = wire.validate() {
             let json = serde_json::to_vec(&submission.to_wire()).expect("a valid submission serializes");

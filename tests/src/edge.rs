@@ -105,7 +105,7 @@ impl Edge {
     /// Creates a site through the admin API, with rate limits off: tests and benchmarks measure
     /// behaviour, not the limiter (which has its own test).
     pub fn create_site(&self, id: &str, origins: &[&str], widget: Value) -> Result<SiteCreated> {
-        self.create_site_limited(id, origins, widget, json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))
+        self.create_site_limited(id, origins, widget, json!({ "visitor_per_minute": 0, "site_per_minute": 0, "min_comment_ms": 0 }))
     }
 
     /// Creates a site with the given rate limits (`{}`: the defaults).

@@ -32,12 +32,18 @@ fn outbox_len(browser: &Browser) -> Result<u64> {
     Ok(n.as_u64().unwrap_or(u64::MAX))
 }
 
-/// What a single-page app does on navigation: a new path, and the widget rendered afresh.
+/// What a single-page app does on navigation: a new path, and an inline widget rendered afresh.
 const NEXT_PAGE: &str = "history.pushState({}, '', arguments[0]);
     const old = document.querySelector('sayso-feedback');
     const el = document.createElement('sayso-feedback');
-    el.setAttribute('floating', '');
     old.replaceWith(el);";
+
+/// Opens the snippet's floating widget (a tab until clicked) and waits for its scale.
+fn open_tab(browser: &Browser) -> Result<()> {
+    browser.click(&browser.wait_in_shadow(HOST, ".tab", UI)?)?;
+    browser.wait_in_shadow(HOST, "button[data-value]", UI)?;
+    Ok(())
+}
 
 /// Rates `value` on the current widget, waiting for it to render first.
 fn rate(browser: &Browser, value: u8) -> Result<()> {
@@ -51,7 +57,7 @@ fn browser_on_example(widget: Value) -> Result<(Edge, ExampleSite, String, Brows
     let key = edge.create_site("demo", &[&pages.url], widget)?.owner_key;
     let browser = Browser::start()?;
     browser.goto(&format!("{}/basic/", pages.url))?;
-    browser.wait_in_shadow(HOST, "button[data-value]", UI)?;
+    open_tab(&browser)?;
     Ok((edge, pages, key, browser))
 }
 
@@ -208,7 +214,7 @@ fn the_outbox_survives_reloads_while_the_edge_is_down_and_never_exceeds_its_cap(
     // A new page load while the edge is still down: the widget comes from the browser's cache,
     // tries again, fails again, and keeps the entry.
     browser.goto(&page)?;
-    browser.wait_in_shadow(HOST, "button[data-value]", UI)?;
+    open_tab(&browser)?;
     ensure!(outbox_len(&browser)? == 1, "still waiting after a reload");
 
     // 105 more ratings on 105 pages while the edge is down: the outbox keeps the newest 100.

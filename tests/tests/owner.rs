@@ -207,7 +207,7 @@ fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> 
     let changed = patch(&o.key, json!({ "name": "Docs (new)", "origins": ["https://new.example"], "widget": { "scale": "nps", "question": "Would you recommend us?" } }))?;
     ensure!(changed.status == 200 && changed.json()["widget"]["scale"] == "nps" && changed.json()["name"] == "Docs (new)", "{changed:?}");
     let config = api::get(&format!("{site_url}/config"), &[])?.json();
-    ensure!(config["widget"]["question"] == "Would you recommend us?", "{config}");
+    ensure!(config["widget"]["strings"]["q_nps"] == "Would you recommend us?", "{config}");
     // The old origin is no longer allowed; the new one is.
     let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-00000000beef", "site": "demo", "scale": "nps", "value": 9, "page": "/", "locale": "en",
         "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" }).to_string();

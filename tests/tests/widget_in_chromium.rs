@@ -22,6 +22,14 @@ fn setup(widget: Value) -> Result<(Edge, ExampleSite, String, Browser)> {
     Ok((edge, pages, created.owner_key, browser))
 }
 
+/// The one-line snippet gives a floating tab; a click opens the widget.
+fn open_tab(browser: &Browser) -> Result<()> {
+    let tab = browser.wait_in_shadow(HOST, ".tab", UI_TIMEOUT)?;
+    ensure!(browser.attribute(&tab, "aria-expanded")?.as_deref() == Some("false"), "the tab says it is closed");
+    browser.click(&tab)?;
+    Ok(())
+}
+
 /// Polls the summary until `done` holds (delivery is asynchronous), then returns it.
 fn summary_when(edge: &Edge, key: &str, done: impl Fn(&Value) -> bool) -> Result<Value> {
     wait_for("the summary to show the submission", Duration::from_secs(20), || {
@@ -34,6 +42,7 @@ fn summary_when(edge: &Edge, key: &str, done: impl Fn(&Value) -> bool) -> Result
 fn a_star_rating_and_comment_from_the_example_page_reach_the_summary() -> Result<()> {
     let (edge, pages, key, browser) = setup(json!({ "scale": "stars", "question": "How are the docs?" }))?;
     browser.goto(&format!("{}/basic/", pages.url))?;
+    open_tab(&browser)?;
 
     let question = browser.wait_in_shadow(HOST, ".question", UI_TIMEOUT)?;
     ensure!(browser.text(&question)? == "How are the docs?", "the site's question is shown");
@@ -51,8 +60,10 @@ fn a_star_rating_and_comment_from_the_example_page_reach_the_summary() -> Result
     browser.type_text(&comment, "Clear and helpful, thanks!")?;
     browser.screenshot(&paths::artifacts().join("widget-comment.png"))?;
     browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"send\"]", UI_TIMEOUT)?)?;
-    let thanks = browser.wait_in_shadow(HOST, ".thanks[role=\"status\"]", UI_TIMEOUT)?;
-    ensure!(browser.text(&thanks)?.contains("Thank you"), "the thank-you state is announced");
+    let thanks = browser.wait_in_shadow(HOST, ".thanks", UI_TIMEOUT)?;
+    ensure!(browser.text(&thanks)?.contains("Thank you"), "the thank-you state is shown");
+    let live = browser.execute("const r = document.querySelector('sayso-feedback').shadowRoot.querySelector('[aria-live=polite]'); return r && r.textContent", vec![])?;
+    ensure!(live.as_str().is_some_and(|t| t.contains("Thank you")), "and announced in a live region: {live}");
     browser.screenshot(&paths::artifacts().join("widget-thanks.png"))?;
 
     // The comment updated the same submission: still one rating, now with one comment.
@@ -69,6 +80,7 @@ fn a_star_rating_and_comment_from_the_example_page_reach_the_summary() -> Result
 fn changing_the_rating_keeps_the_typed_comment_and_still_counts_once() -> Result<()> {
     let (edge, pages, key, browser) = setup(json!({ "scale": "stars" }))?;
     browser.goto(&format!("{}/basic/", pages.url))?;
+    open_tab(&browser)?;
     browser.click(&browser.wait_in_shadow(HOST, "button[data-value=\"2\"]", UI_TIMEOUT)?)?;
     // Typed decomposed (e + combining acute): stored composed, as the edge would store it anyway.
     browser.type_text(&browser.wait_in_shadow(HOST, "#comment", UI_TIMEOUT)?, "Actually it was fine, cafe\u{301}")?;
@@ -94,6 +106,7 @@ fn changing_the_rating_keeps_the_typed_comment_and_still_counts_once() -> Result
 fn a_double_click_on_a_rating_counts_once() -> Result<()> {
     let (edge, pages, key, browser) = setup(json!({ "scale": "nps" }))?;
     browser.goto(&format!("{}/basic/", pages.url))?;
+    open_tab(&browser)?;
     let nine = browser.wait_in_shadow(HOST, "button[data-value=\"9\"]", UI_TIMEOUT)?;
     browser.double_click(&nine)?;
     summary_when(&edge, &key, |s| s["total"] == 1)?;
@@ -110,6 +123,7 @@ fn a_double_click_on_a_rating_counts_once() -> Result<()> {
 fn the_thumbs_scale_and_a_skipped_comment() -> Result<()> {
     let (edge, pages, key, browser) = setup(json!({ "scale": "thumbs", "thank_you": "Cheers!" }))?;
     browser.goto(&format!("{}/basic/", pages.url))?;
+    open_tab(&browser)?;
     browser.click(&browser.wait_in_shadow(HOST, "button[data-value=\"0\"]", UI_TIMEOUT)?)?;
     browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"skip\"]", UI_TIMEOUT)?)?;
     let thanks = browser.wait_in_shadow(HOST, ".thanks", UI_TIMEOUT)?;

@@ -1,14 +1,15 @@
 // sayso loader: the script the snippet points at. It must stay tiny and never block the page:
-// it registers <sayso-feedback>, and only when the page is idle does it fetch the widget's
-// glue and wasm (content-hashed, cached for a year). `cargo xtask build` fills in the names.
-((doc, script) => {
+// it registers <sayso-feedback>, and only when the page is idle (or, for an element placed in
+// the page, when it comes near the viewport) does it fetch the widget's glue and wasm
+// (content-hashed, cached for a year). `cargo xtask build` fills in the names.
+((doc, script, win) => {
   if (!script || customElements.get("sayso-feedback")) return;
-  const edge = new URL(script.src).origin;
-  const site = script.dataset.site;
   if (typeof WebAssembly != "object") {
     console.warn("sayso: this browser cannot run WebAssembly, so the feedback widget is off.");
     return;
   }
+  const edge = new URL(script.src).origin;
+  const site = script.dataset.site || "";
   let widget;
   const load = () =>
     (widget ||= import(edge + "/v1/widget/__GLUE__").then(async (m) => {
@@ -16,28 +17,49 @@
       return m;
     }));
   // Idle, but within 2 s even on a busy page (setTimeout reads the object as 0 ms).
-  const idle = (fn) => (window.requestIdleCallback || setTimeout)(fn, { timeout: 2000 });
+  const idle = (fn) => (win.requestIdleCallback || setTimeout)(fn, { timeout: 2000 });
+  // Single-page apps: history navigation becomes one event the widgets follow.
+  for (const name of ["pushState", "replaceState"]) {
+    const original = history[name];
+    history[name] = function () {
+      const result = original.apply(this, arguments);
+      win.dispatchEvent(new Event("sayso:navigate"));
+      return result;
+    };
+  }
   customElements.define(
     "sayso-feedback",
     class extends HTMLElement {
       connectedCallback() {
-        if (this.started) return;
-        this.started = 1;
-        idle(() =>
+        if (this.s) return;
+        const start = (this.s = () => {
+          this.s = () => {};
           load()
-            .then((m) => m.mount(this, edge, site || ""))
-            .catch((e) => console.warn("sayso: the feedback widget could not load:", e))
-        );
+            .then((m) => m.mount(this, edge, site))
+            .catch((e) => console.warn("sayso: the feedback widget could not load:", e));
+        });
+        if (this.hasAttribute("floating") || this.hasAttribute("auto") || !win.IntersectionObserver) return idle(start);
+        const seen = new IntersectionObserver((entries) => {
+          if (entries.some((e) => e.isIntersecting)) seen.disconnect(), start();
+        }, { rootMargin: "200px" });
+        seen.observe(this);
+      }
+      // The page's own code may open the widget: `document.querySelector('sayso-feedback').open()`.
+      open() {
+        this.o = 1;
+        this.dispatchEvent(new Event("sayso:open"));
+        this.s && this.s();
       }
     }
   );
-  // The one-line snippet alone gives a floating widget; pages may place their own elements.
+  // The one-line snippet alone gives a widget of its own (floating, popover or none, as the
+  // site's config says); pages may place their own elements instead.
   const place = () => {
     if (!doc.querySelector("sayso-feedback")) {
       const el = doc.createElement("sayso-feedback");
-      el.setAttribute("floating", "");
+      el.setAttribute("auto", "");
       doc.body.append(el);
     }
   };
   doc.readyState == "loading" ? doc.addEventListener("DOMContentLoaded", place) : place();
-})(document, document.currentScript);
+})(document, document.currentScript, window);

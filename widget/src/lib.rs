@@ -9,6 +9,7 @@
 extern crate alloc;
 
 mod outbox;
+mod settings;
 mod view;
 
 #[cfg(all(target_arch = "wasm32", not(test)))]
@@ -30,13 +31,17 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::RefCell;
 
-use sayso_core::{Comment, Locale, PagePath, Rating, Scale, SiteId, Submission, SubmissionId, WidgetConfig};
+use sayso_core::config::page_wanted;
+use sayso_core::{Comment, Locale, PagePath, Rating, SiteId, Submission, SubmissionId};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, HtmlElement, ShadowRoot};
+use web_sys::{Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
 
-use outbox::Outbox;
-use view::Step;
+use outbox::{listen_forever, Outbox};
+use settings::{Mode, Settings};
+
+/// How long the "Undo" button stays after sending (ms).
+const UNDO_MS: i32 = 10_000;
 
 /// Renders the widget into `host` (a `<sayso-feedback>` element) for `site`, talking to `edge`.
 /// Returns at once; the config is fetched in the background.
@@ -47,16 +52,19 @@ pub fn mount(host: HtmlElement, edge: String, site: String) -> Result<(), JsValu
     let root = view::attach(&host)?;
     // Created first, so what an earlier page left waiting goes out even if the config cannot load.
     let outbox = Outbox::for_site(&edge, site.as_str());
-    let url = cat(&[edge.as_str(), "/v1/sites/", site.as_str(), "/config"]);
-    let start = move |config: WidgetConfig| {
-        if let Err(e) = start(host, root, site, outbox, config) {
+    let locale = locale_of(&host);
+    let url = cat(&[edge.as_str(), "/v1/sites/", site.as_str(), "/config?lang=", locale.as_str()]);
+    let start = move |widget: JsValue| {
+        let settings = Settings::read(&host, &widget);
+        if let Err(e) = start(host, root, site, outbox, locale, settings) {
             web_sys::console::warn_2(&"sayso: the feedback widget could not start:".into(), &e);
         }
     };
-    outbox::settle(window()?.fetch_with_str_and_init(&url, &web_sys::RequestInit::new()), move |fetched, response| {
-        // Offline or the edge unreachable: the visitor can still rate; the outbox keeps it.
+    outbox::settle(window()?.fetch_with_str(&url), move |fetched, response| {
+        // Offline or the edge unreachable: the visitor can still rate, in English; the outbox
+        // keeps the rating.
         if !fetched {
-            return start(WidgetConfig::default());
+            return start(JsValue::UNDEFINED);
         }
         let response: web_sys::Response = response.unchecked_into();
         if !response.ok() {
@@ -66,154 +74,363 @@ pub fn mount(host: HtmlElement, edge: String, site: String) -> Result<(), JsValu
         }
         match response.json() {
             Ok(json) => outbox::settle(json, move |parsed, json| {
-                let widget = js_sys::Reflect::get(&json, &"widget".into()).unwrap_or_default();
-                start(if parsed { widget_config(&widget) } else { WidgetConfig::default() })
+                start(if parsed { get(&json, "widget") } else { JsValue::UNDEFINED })
             }),
-            Err(_) => start(WidgetConfig::default()),
+            Err(_) => start(JsValue::UNDEFINED),
         }
     });
     Ok(())
 }
 
-fn start(host: HtmlElement, root: ShadowRoot, site: SiteId, outbox: Rc<Outbox>, mut config: WidgetConfig) -> Result<(), JsValue> {
-    // The page may override the site's settings per element.
-    if let Some(scale) = host.get_attribute("scale").as_deref().and_then(Scale::parse) {
-        config.scale = scale;
+fn start(host: HtmlElement, root: ShadowRoot, site: SiteId, outbox: Rc<Outbox>, locale: Locale, settings: Settings) -> Result<(), JsValue> {
+    if settings.mode == Mode::Off {
+        return Ok(());
     }
-    if let Some(question) = host.get_attribute("question").filter(|q| !q.trim().is_empty()) {
-        config.question = question;
+    let widget = Rc::new(Widget { host, root, site, locale, outbox, settings, state: RefCell::new(State::default()) });
+    widget.host.set_attribute("data-mode", widget.settings.mode_name())?;
+    widget.host.set_attribute("data-pos", widget.settings.position)?;
+    let w = Rc::clone(&widget);
+    listen_forever(&widget.root, "click", move |event| w.report(w.on_click(&event)));
+    let w = Rc::clone(&widget);
+    listen_forever(&widget.root, "keydown", move |event| w.report(w.on_key(&event)));
+    let w = Rc::clone(&widget);
+    // `element.open()` (the loader's method) asks for this event.
+    listen_forever(&widget.host, "sayso:open", move |_| w.report(w.open(true)));
+    let window = window()?;
+    for navigation in ["sayso:navigate", "popstate"] {
+        let w = Rc::clone(&widget);
+        listen_forever(&window, navigation, move |_| w.report(w.navigated()));
     }
-    let widget = Rc::new(Widget {
-        root,
-        config,
-        locale: locale_of(&host),
-        outbox,
-        site,
-        state: RefCell::new(State::default()),
-    });
-    let handler = Rc::clone(&widget);
-    outbox::listen_forever(&widget.root, "click", move |event| {
-        if let Err(e) = handler.on_click(&event) {
-            web_sys::console::warn_2(&"sayso:".into(), &e);
-        }
-    });
-    widget.render()
-}
-
-/// Reads `GET …/config`'s `widget` object (parsed by the browser's `JSON.parse`, so the widget
-/// ships no JSON parser); a missing or odd field keeps its default.
-fn widget_config(json: &JsValue) -> WidgetConfig {
-    let text = |name: &str| js_sys::Reflect::get(json, &name.into()).ok().and_then(|v| v.as_string());
-    let defaults = WidgetConfig::default();
-    WidgetConfig {
-        scale: text("scale").as_deref().and_then(Scale::parse).unwrap_or(defaults.scale),
-        question: text("question").unwrap_or(defaults.question),
-        follow_up: text("follow_up").unwrap_or(defaults.follow_up),
-        thank_you: text("thank_you").unwrap_or(defaults.thank_you),
+    view::theme(&widget.root, &widget.settings)?;
+    widget.state.borrow_mut().page = path();
+    let asked = settings::get_bool(&widget.host, "o");
+    widget.navigated_to(true)?;
+    if widget.settings.mode == Mode::Popover {
+        settings::arm_triggers(&widget);
     }
+    if asked {
+        widget.open(true)?;
+    }
+    Ok(())
 }
 
 /// One widget on the page.
-struct Widget {
+pub(crate) struct Widget {
+    host: HtmlElement,
     root: ShadowRoot,
-    config: WidgetConfig,
     site: SiteId,
     locale: Locale,
     outbox: Rc<Outbox>,
-    state: RefCell<State>,
+    pub(crate) settings: Settings,
+    pub(crate) state: RefCell<State>,
+}
+
+/// What the widget shows.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Step {
+    /// The question and the scale.
+    #[default]
+    Rate,
+    /// The scale with the chosen value, and the optional comment.
+    Comment,
+    /// Sent; "Undo" while `undo` is on.
+    Thanks,
+    /// The visitor took it back.
+    Undone,
+    /// Taking it back failed (offline, say).
+    UndoFailed,
 }
 
 /// Where the visitor is.
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
+    /// The page this state belongs to; a navigation to another page starts afresh.
+    page: String,
     /// The submission so far; its id stays the same through every edit.
     submission: Option<Submission>,
-    /// Whether the visitor is done (sent or skipped the comment).
-    done: bool,
+    pub(crate) step: Step,
+    /// Floating and popover widgets: whether the panel is open (inline ones always are).
+    pub(crate) open: bool,
+    /// Whether the snippet's widget belongs on this page (URL patterns, sampling).
+    pub(crate) wanted: bool,
+    /// When the comment box appeared (ms), for the spam rule's `dwell_ms`.
+    comment_shown_at: f64,
+    /// Whether "Undo" is still offered.
+    pub(crate) undo: bool,
+    /// Whether a popover trigger already fired on this page.
+    prompted: bool,
+    /// Bumped by every navigation: a timer armed on an earlier page finds it changed.
+    pub(crate) generation: u32,
 }
 
 impl Widget {
-    fn render(&self) -> Result<(), JsValue> {
-        let state = self.state.borrow();
-        let step = if state.done {
-            Step::Thanks
-        } else if let Some(s) = &state.submission {
-            Step::Comment(s.rating.value())
-        } else {
-            Step::Rate
-        };
-        view::render(&self.root, &self.config, step)
+    fn report(&self, result: Result<(), JsValue>) {
+        if let Err(e) = result {
+            web_sys::console::warn_2(&"sayso:".into(), &e);
+        }
     }
 
-    fn on_click(&self, event: &Event) -> Result<(), JsValue> {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-            return Ok(());
-        };
-        let Some(button) = target.closest("button")? else {
-            return Ok(());
-        };
-        if let Some(value) = button.get_attribute("data-value").and_then(|v| v.parse::<i64>().ok()) {
-            if !self.rate(value)? {
-                // The same rating again (a double click): nothing to send or redraw.
+    pub(crate) fn render(&self) -> Result<(), JsValue> {
+        let state = self.state.borrow();
+        view::render(self, &state)
+    }
+
+    pub(crate) fn scale(&self) -> sayso_core::Scale {
+        self.settings.scale
+    }
+
+    /// The rating chosen so far.
+    pub(crate) fn chosen(&self) -> Option<Rating> {
+        self.state.borrow().submission.as_ref().map(|s| s.rating)
+    }
+
+    /// Opens a floating or popover panel (`by_request`: the page or the visitor asked, rather
+    /// than a trigger, so snoozing and page patterns do not apply).
+    pub(crate) fn open(&self, by_request: bool) -> Result<(), JsValue> {
+        {
+            let mut state = self.state.borrow_mut();
+            if !by_request && (!state.wanted || state.prompted || settings::snoozed(self)) {
                 return Ok(());
             }
-        } else if let Some(action) = button.get_attribute("data-action") {
-            match action.as_str() {
-                "send" => self.send_comment()?,
-                "skip" => self.state.borrow_mut().done = true,
-                _ => return Ok(()),
+            state.prompted |= !by_request;
+            if (state.open && !by_request) || !self.host.is_connected() {
+                return Ok(());
             }
+            state.open = true;
+        }
+        self.render()?;
+        view::focus_scale(&self.root, self.chosen())?;
+        self.host.scroll_into_view_with_bool(false);
+        self.emit("sayso:opened", JsValue::UNDEFINED)
+    }
+
+    fn close(&self) -> Result<(), JsValue> {
+        self.state.borrow_mut().open = false;
+        if self.settings.mode == Mode::Popover {
+            settings::snooze(self);
+        }
+        self.render()?;
+        view::focus_tab(&self.root)
+    }
+
+    /// History navigation in a single-page app: a new page starts afresh.
+    fn navigated(self: &Rc<Self>) -> Result<(), JsValue> {
+        let now = path();
+        if self.state.borrow().page == now || !self.host.is_connected() {
+            return Ok(());
+        }
+        self.state.borrow_mut().page = now;
+        self.navigated_to(false)
+    }
+
+    fn navigated_to(self: &Rc<Self>, first: bool) -> Result<(), JsValue> {
+        {
+            let mut state = self.state.borrow_mut();
+            let page = state.page.clone();
+            state.submission = None;
+            state.step = Step::Rate;
+            state.undo = false;
+            state.prompted = false;
+            state.generation = state.generation.wrapping_add(1);
+            state.wanted = !self.settings.auto || (page_wanted(&self.settings.triggers, &page) && settings::sampled_in(self));
+            state.open = self.settings.mode == Mode::Inline || (state.open && self.settings.mode == Mode::Floating);
+        }
+        if !first && self.settings.mode == Mode::Popover {
+            settings::rearm(self);
         }
         self.render()
     }
 
-    /// The rating is sent the moment it is clicked; clicking it again sends nothing new.
-    /// Returns whether anything changed.
-    fn rate(&self, value: i64) -> Result<bool, JsValue> {
-        let rating = Rating::new(self.config.scale, value).map_err(invalid)?;
-        let mut state = self.state.borrow_mut();
-        let (submission, changed) = match state.submission.take() {
-            Some(previous) if previous.rating == rating => (previous, false),
-            Some(previous) => (Submission { rating, rev: previous.rev + 1, ..previous }, true),
-            None => (Submission {
-                id: new_id()?,
-                site: self.site.clone(),
-                rating,
-                comment: None,
-                page: PagePath::from_location(&window()?.location().pathname()?),
-                locale: self.locale.clone(),
-                client_ts: js_sys::Date::now() as i64,
-                widget_version: env!("CARGO_PKG_VERSION").to_owned(),
-                rev: 0,
-            }, true),
-        };
-        if changed {
-            self.outbox.send(&submission);
+    fn on_click(self: &Rc<Self>, event: &Event) -> Result<(), JsValue> {
+        let Some(button) = target_button(event)? else { return Ok(()) };
+        if let Some(value) = button.get_attribute("data-value").and_then(|v| v.parse::<i64>().ok()) {
+            return self.rate(value);
         }
-        state.submission = Some(submission);
-        Ok(changed)
+        match button.get_attribute("data-action").as_deref() {
+            Some("send") => self.send_comment(),
+            Some("skip") => self.finish(),
+            Some("undo") => self.undo(),
+            Some("close") => self.close(),
+            Some("tab") => {
+                if self.state.borrow().open {
+                    self.close()
+                } else {
+                    self.open(true)
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Arrow keys move between the values of the scale (a radio group with a roving tab
+    /// stop); Space and Enter choose; Escape closes a floating or popover panel.
+    fn on_key(&self, event: &Event) -> Result<(), JsValue> {
+        let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return Ok(()) };
+        let key = event.key();
+        if key == "Escape" && self.settings.mode != Mode::Inline && self.state.borrow().open {
+            return self.close();
+        }
+        let rtl = self.settings.dir == "rtl";
+        let step: i32 = match key.as_str() {
+            "ArrowRight" if rtl => -1,
+            "ArrowLeft" if rtl => 1,
+            "ArrowRight" | "ArrowDown" => 1,
+            "ArrowLeft" | "ArrowUp" => -1,
+            "Home" => -100,
+            "End" => 100,
+            _ => return Ok(()),
+        };
+        let Some(button) = target_button(event)? else { return Ok(()) };
+        if button.get_attribute("role").as_deref() != Some("radio") {
+            return Ok(());
+        }
+        event.prevent_default();
+        view::move_focus(&self.root, &button, step)
+    }
+
+    /// The rating is sent the moment it is chosen; choosing it again sends nothing new.
+    fn rate(self: &Rc<Self>, value: i64) -> Result<(), JsValue> {
+        let rating = Rating::new(self.scale(), value).map_err(invalid)?;
+        let submission = {
+            let mut state = self.state.borrow_mut();
+            let submission = match state.submission.take() {
+                Some(previous) if previous.rating == rating => {
+                    state.submission = Some(previous);
+                    return Ok(());
+                }
+                Some(previous) => Submission { rating, rev: previous.rev + 1, ..previous },
+                None => Submission {
+                    id: new_id()?,
+                    site: self.site.clone(),
+                    rating,
+                    comment: None,
+                    page: PagePath::from_location(&path()),
+                    locale: self.locale.clone(),
+                    client_ts: js_sys::Date::now() as i64,
+                    widget_version: env!("CARGO_PKG_VERSION").to_owned(),
+                    rev: 0,
+                    trap: None,
+                    dwell_ms: None,
+                },
+            };
+            if state.step == Step::Rate {
+                state.step = Step::Comment;
+                state.comment_shown_at = js_sys::Date::now();
+            }
+            state.submission = Some(submission.clone());
+            submission
+        };
+        self.outbox.send(&submission);
+        self.submitted(&submission)?;
+        self.render()
     }
 
     /// The comment travels as the next revision of the same submission.
-    fn send_comment(&self) -> Result<(), JsValue> {
+    fn send_comment(self: &Rc<Self>) -> Result<(), JsValue> {
         let text = view::comment_text(&self.root).unwrap_or_default();
         // NFC by the browser (the same rule the edge applies), so what is stored is what was typed.
         let text: String = js_sys::JsString::from(text.as_str()).normalize("NFC").into();
         let comment = Comment::parse(&text).map_err(invalid)?;
-        let mut state = self.state.borrow_mut();
-        if let Some(previous) = state.submission.take() {
-            let submission = if comment.is_some() && comment != previous.comment {
-                let next = Submission { comment, rev: previous.rev + 1, ..previous };
-                self.outbox.send(&next);
-                next
-            } else {
-                previous
-            };
-            state.submission = Some(submission);
+        let sent = {
+            let mut state = self.state.borrow_mut();
+            let dwell = (js_sys::Date::now() - state.comment_shown_at).max(0.0) as u32;
+            let trap = view::trap_text(&self.root).filter(|t| !t.is_empty());
+            match state.submission.take() {
+                Some(previous) if comment.is_some() && comment != previous.comment => {
+                    let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, ..previous };
+                    state.submission = Some(next.clone());
+                    Some(next)
+                }
+                other => {
+                    state.submission = other;
+                    None
+                }
+            }
+        };
+        if let Some(next) = sent {
+            self.outbox.send(&next);
+            self.submitted(&next)?;
         }
-        state.done = true;
+        self.finish()
+    }
+
+    /// Thanks, with "Undo" for a while.
+    fn finish(self: &Rc<Self>) -> Result<(), JsValue> {
+        let generation = {
+            let mut state = self.state.borrow_mut();
+            state.step = Step::Thanks;
+            state.undo = true;
+            state.generation
+        };
+        if self.settings.mode == Mode::Popover {
+            settings::snooze(self);
+        }
+        self.render()?;
+        let w = Rc::clone(self);
+        settings::after(UNDO_MS, move || {
+            let mut state = w.state.borrow_mut();
+            if state.generation == generation && state.step == Step::Thanks && state.undo {
+                state.undo = false;
+                drop(state);
+                w.report(w.render());
+            }
+        });
         Ok(())
     }
+
+    /// Takes the submission back: still waiting, it never leaves; sent, the edge deletes it
+    /// with the receipt it answered and corrects the counts.
+    fn undo(self: &Rc<Self>) -> Result<(), JsValue> {
+        let Some(id) = self.state.borrow().submission.as_ref().map(|s| s.id.as_str().to_owned()) else { return Ok(()) };
+        let w = Rc::clone(self);
+        self.outbox.undo(&id, move |undone| {
+            {
+                let mut state = w.state.borrow_mut();
+                state.undo = false;
+                state.step = if undone { Step::Undone } else { Step::UndoFailed };
+                if undone {
+                    state.submission = None;
+                }
+            }
+            w.report(w.render());
+        });
+        Ok(())
+    }
+
+    /// `sayso:submitted` on the element, for the page's own code (analytics, say).
+    fn submitted(&self, submission: &Submission) -> Result<(), JsValue> {
+        let detail = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| js_sys::Reflect::set(&detail, &k.into(), &v);
+        set("id", submission.id.as_str().into())?;
+        set("scale", self.scale().as_str().into())?;
+        set("value", submission.rating.value().into())?;
+        set("comment", submission.comment.as_ref().map(|c| JsValue::from_str(c.as_str())).unwrap_or(JsValue::NULL))?;
+        self.emit("sayso:submitted", detail.into())
+    }
+
+    fn emit(&self, name: &str, detail: JsValue) -> Result<(), JsValue> {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        let event = web_sys::CustomEvent::new_with_event_init_dict(name, &init)?;
+        self.host.dispatch_event(&event)?;
+        Ok(())
+    }
+
+    pub(crate) fn root(&self) -> &ShadowRoot {
+        &self.root
+    }
+
+    pub(crate) fn site(&self) -> &str {
+        self.site.as_str()
+    }
+}
+
+/// The `<button>` an event came from, if any.
+fn target_button(event: &Event) -> Result<Option<Element>, JsValue> {
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return Ok(None) };
+    target.closest("button")
 }
 
 /// What the widget reports for input its own controls should never produce (the error codes'
@@ -231,8 +448,18 @@ pub(crate) fn cat(parts: &[&str]) -> String {
     out
 }
 
-fn window() -> Result<web_sys::Window, JsValue> {
+/// Reads a property of a JS object (`undefined` when absent).
+pub(crate) fn get(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap_or_default()
+}
+
+pub(crate) fn window() -> Result<web_sys::Window, JsValue> {
     web_sys::window().ok_or_else(|| JsValue::from_str("no window"))
+}
+
+/// The current page's path (it changes without a reload in single-page apps).
+fn path() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
 }
 
 /// A UUIDv7 from the clock and the browser's CSPRNG.
@@ -242,7 +469,8 @@ fn new_id() -> Result<SubmissionId, JsValue> {
     Ok(SubmissionId::v7(js_sys::Date::now() as u64, random))
 }
 
-/// The element's language, else the nearest `lang` around it, else the browser's, else `en`.
+/// The element's language, else the nearest `lang` around it (the page's `<html lang>`), else
+/// the browser's, else `en`.
 fn locale_of(host: &HtmlElement) -> Locale {
     let from_page = host.closest("[lang]").ok().flatten().and_then(|e| e.get_attribute("lang"));
     let from_browser = web_sys::window().and_then(|w| w.navigator().language());

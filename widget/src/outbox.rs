@@ -9,6 +9,7 @@
 //! whatever order its copies arrive in.
 
 use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -30,6 +31,9 @@ const BACKOFF_MAX_MS: f64 = 60_000.0;
 /// A waiting submission: its id and the JSON body to send.
 type Entry = (String, String);
 
+/// What to tell the widget once an undo is done (`true`: the submission is gone).
+type Undone = Box<dyn FnOnce(bool)>;
+
 /// One site's outbox (one per page, shared by every widget of the site).
 pub struct Outbox {
     url: String,
@@ -40,6 +44,12 @@ pub struct Outbox {
     retry_scheduled: Cell<bool>,
     failures: Cell<u32>,
     warned_cap: Cell<bool>,
+    /// The receipt the edge answered for each submission this page sent (for undo).
+    receipts: RefCell<Vec<Entry>>,
+    /// The submission on its way to the edge right now.
+    in_flight: RefCell<Option<String>>,
+    /// Undos waiting for their submission's answer (and receipt).
+    undos: RefCell<Vec<(String, Undone)>>,
 }
 
 /// Every outbox on the page, one per site.
@@ -54,7 +64,13 @@ static OUTBOXES: Registry = Registry(RefCell::new(Vec::new()));
 /// Adds an event listener for the rest of the page's life (the closure is never freed: the
 /// widget and its outbox live as long as the page).
 pub fn listen_forever(target: &web_sys::EventTarget, event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
-    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    listen_boxed(target, event, Box::new(handler));
+}
+
+/// One closure type for every listener: each distinct closure type handed to wasm-bindgen
+/// brings its own glue (several hundred bytes), a boxed one brings it once.
+fn listen_boxed(target: &web_sys::EventTarget, event: &str, handler: Box<dyn FnMut(web_sys::Event)>) {
+    let closure = Closure::wrap(handler);
     let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
     closure.forget();
 }
@@ -75,6 +91,9 @@ impl Outbox {
             retry_scheduled: Cell::new(false),
             failures: Cell::new(0),
             warned_cap: Cell::new(false),
+            receipts: RefCell::default(),
+            in_flight: RefCell::default(),
+            undos: RefCell::default(),
         });
         OUTBOXES.0.borrow_mut().push(Rc::clone(&outbox));
         outbox.listen();
@@ -128,6 +147,7 @@ impl Outbox {
             self.flushing.set(false);
             return;
         };
+        *self.in_flight.borrow_mut() = Some(entry.0.clone());
         let sent = match post(&self.url, &entry.1) {
             Ok(promise) => promise,
             Err(_) => {
@@ -136,13 +156,17 @@ impl Outbox {
             }
         };
         settle(sent, move |answered, response| {
+            self.in_flight.borrow_mut().take();
             let response: Response = response.unchecked_into();
             let status = if answered { response.status() } else { 0 };
             if (200..300).contains(&status) {
                 self.failures.set(0);
                 self.remove(&entry);
+                self.keep_receipt(entry.0.clone(), &response);
                 return self.send_next();
             }
+            // Not stored: an undo waiting for this answer has nothing left to take back.
+            self.finish_undos(&entry.0, None);
             if status != 429 && (400..500).contains(&status) {
                 // Refused for good (invalid, not allowed): retrying cannot help. The response
                 // body names the reason; the browser's network panel shows it.
@@ -158,6 +182,61 @@ impl Outbox {
         });
     }
 
+    /// Reads the receipt from a 2xx answer (in the background) for a later undo.
+    fn keep_receipt(self: &Rc<Self>, id: String, response: &Response) {
+        let Ok(json) = response.json() else { return };
+        let this = Rc::clone(self);
+        settle(json, move |parsed, body| {
+            let receipt = if parsed { crate::get(&body, "receipt").as_string() } else { None };
+            if let Some(receipt) = &receipt {
+                this.receipts.borrow_mut().push((id.clone(), receipt.clone()));
+            }
+            this.finish_undos(&id, receipt);
+        });
+    }
+
+    /// Takes a submission back: waiting ones are dropped; one the edge has stored is deleted
+    /// with its receipt (at once, or when the answer in flight brings the receipt).
+    pub fn undo(self: &Rc<Self>, id: &str, then: impl FnOnce(bool) + 'static) {
+        let mut entries = self.load();
+        drop_entries(&mut entries, id, None);
+        self.save(&entries);
+        let receipt = self.receipts.borrow().iter().find(|(sent, _)| sent == id).map(|(_, r)| r.clone());
+        if receipt.is_some() || self.in_flight.borrow().as_deref() == Some(id) {
+            self.undos.borrow_mut().push((id.to_owned(), Box::new(then)));
+            if receipt.is_some() {
+                self.finish_undos(id, receipt);
+            }
+        } else {
+            // It never left this page.
+            then(true);
+        }
+    }
+
+    /// Runs the undos waiting for `id`: with a receipt, a `DELETE`; without, nothing is stored.
+    fn finish_undos(&self, id: &str, receipt: Option<String>) {
+        let waiting: Vec<(String, Undone)> = {
+            let mut undos = self.undos.borrow_mut();
+            let (mine, rest) = core::mem::take(&mut *undos).into_iter().partition(|(waiting, _)| waiting == id);
+            *undos = rest;
+            mine
+        };
+        for (_, then) in waiting {
+            let Some(receipt) = &receipt else {
+                then(true);
+                continue;
+            };
+            match delete(&cat(&[&self.url, "/", id]), receipt) {
+                Ok(promise) => settle(promise, move |answered, response| {
+                    let status = if answered { response.unchecked_into::<Response>().status() } else { 0 };
+                    // 404: already gone (deleted before, or by retention).
+                    then((200..300).contains(&status) || status == 404);
+                }),
+                Err(_) => then(false),
+            }
+        }
+    }
+
     /// Schedules the next attempt: `Retry-After` if the edge said, else backoff with jitter.
     fn retry_later(self: &Rc<Self>, after_ms: Option<f64>) {
         let failures = self.failures.get().saturating_add(1);
@@ -168,13 +247,10 @@ impl Outbox {
         let backoff = (BACKOFF_BASE_MS * f64::from(1u32 << failures.min(16).saturating_sub(1))).min(BACKOFF_MAX_MS);
         let delay = after_ms.unwrap_or(backoff * (0.5 + js_sys::Math::random())).clamp(0.0, 3_600_000.0);
         let this = Rc::clone(self);
-        let retry = Closure::once_into_js(move || {
+        crate::settings::after(delay as i32, move || {
             this.retry_scheduled.set(false);
             this.flush();
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), delay as i32);
-        }
     }
 
     /// The page is going away: hand everything still waiting to the browser. Entries stay in
@@ -252,10 +328,27 @@ fn post(url: &str, body: &str) -> Result<js_sys::Promise, JsValue> {
     Ok(window.fetch_with_str_and_init(url, &init))
 }
 
+/// `DELETE`s a stored submission with its receipt: a request with `Authorization`, so the
+/// browser asks first (the edge answers the preflight for the site's origins).
+fn delete(url: &str, receipt: &str) -> Result<js_sys::Promise, JsValue> {
+    let init = RequestInit::new();
+    init.set_method("DELETE");
+    let headers = js_sys::Object::new();
+    js_sys::Reflect::set(&headers, &"authorization".into(), &cat(&["Receipt ", receipt]).into())?;
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or("no window")?;
+    Ok(window.fetch_with_str_and_init(url, &init))
+}
+
 /// Calls `then(true, value)` or `then(false, error)` once `promise` settles. One Rust closure
 /// serves both outcomes (bound to `true` and `false`); exactly one runs, which frees it. This
 /// replaces an async runtime, which would cost the widget about a kilobyte and a half.
 pub fn settle(promise: js_sys::Promise, then: impl FnOnce(bool, JsValue) + 'static) {
+    settle_boxed(promise, Box::new(then));
+}
+
+/// See `listen_boxed`: one closure type for every promise.
+fn settle_boxed(promise: js_sys::Promise, then: Box<dyn FnOnce(bool, JsValue)>) {
     let callback: js_sys::Function = Closure::once_into_js(move |fulfilled: JsValue, value: JsValue| then(fulfilled.is_truthy(), value)).unchecked_into();
     let then_fn: js_sys::Function = js_sys::Reflect::get(&promise, &"then".into()).unwrap_or_default().unchecked_into();
     let _ = then_fn.call2(&promise, &callback.bind1(&JsValue::NULL, &JsValue::TRUE), &callback.bind1(&JsValue::NULL, &JsValue::FALSE));

@@ -1,121 +1,307 @@
 //! DOM building inside the Shadow DOM: elements, text and attributes only — never `innerHTML`
-//! with data — and styles through a constructable stylesheet, so the host page's CSS and ours
+//! with data — and styles through constructable stylesheets, so the host page's CSS and ours
 //! never touch.
 
-use alloc::borrow::ToOwned;
 use alloc::string::String;
-use alloc::vec;
-use alloc::vec::Vec;
 
-use crate::cat;
-use sayso_core::{Scale, WidgetConfig};
+use crate::settings::{Mode, Settings};
+use crate::{cat, State, Step, Widget};
+use sayso_core::config::with_number;
+use sayso_core::i18n::{key, question_key};
+use sayso_core::scale::EMOJI_FACES;
+use sayso_core::{Rating, Scale, Sentiment};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
-
-/// What the widget shows.
-#[derive(Clone, Copy)]
-pub enum Step {
-    /// The question and the scale.
-    Rate,
-    /// The scale with the chosen value, and the optional comment.
-    Comment(u8),
-    /// Done.
-    Thanks,
-}
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 const CSS: &str = include_str!("widget.css");
 
-/// Attaches the shadow root with the widget's stylesheet.
+/// Attaches the shadow root with the widget's stylesheet, a live region that announces the
+/// thank-you, and the box every render fills.
 pub fn attach(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
-    let sheet = CssStyleSheet::new()?;
-    sheet.replace_sync(CSS)?;
-    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    let base = sheet(CSS)?;
+    root.set_adopted_style_sheets(&js_sys::Array::of1(&base));
+    let doc = document(&root)?;
+    let live = doc.create_element("div")?;
+    live.set_attribute("class", "sr")?;
+    live.set_attribute("aria-live", "polite")?;
+    let content = doc.create_element("div")?;
+    content.set_attribute("id", "w")?;
+    root.replace_children_with_node_2(&live, &content);
     Ok(root)
 }
 
-/// Replaces the widget's content with `step`.
-pub fn render(root: &ShadowRoot, config: &WidgetConfig, step: Step) -> Result<(), JsValue> {
-    let doc = root.owner_document().ok_or("no document")?;
-    let panel = doc.create_element("div")?;
-    panel.set_attribute("class", "panel")?;
-    panel.set_attribute("part", "panel")?;
-    let selected = match step {
-        Step::Thanks => {
-            child(&doc, &panel, "p", &[("class", "thanks"), ("role", "status"), ("tabindex", "-1")], Some(&config.thank_you))?;
-            None
+fn sheet(css: &str) -> Result<CssStyleSheet, JsValue> {
+    let sheet = CssStyleSheet::new()?;
+    sheet.replace_sync(css)?;
+    Ok(sheet)
+}
+
+fn document(root: &ShadowRoot) -> Result<Document, JsValue> {
+    root.owner_document().ok_or_else(|| "no document".into())
+}
+
+/// The site's colours and radius, as a second constructable sheet; CSS custom properties the
+/// page sets on the element (`--sayso-accent`, `--sayso-radius`) still win.
+pub fn theme(root: &ShadowRoot, settings: &Settings) -> Result<(), JsValue> {
+    let mut css = String::from(":host{");
+    if let Some(accent) = settings.accent.as_deref().filter(|a| a.bytes().all(|b| b == b'#' || b.is_ascii_hexdigit())) {
+        css.push_str(&cat(&["--a:var(--sayso-accent,", accent, ");"]));
+    }
+    if let Some(radius) = settings.radius {
+        css.push_str(&cat(&["--r:var(--sayso-radius,", &number(i64::from(radius.min(24))), "px);"]));
+    }
+    css.push('}');
+    let sheets = root.adopted_style_sheets();
+    let own = sheet(&css)?;
+    sheets.push(&own);
+    root.set_adopted_style_sheets(&sheets);
+    Ok(())
+}
+
+/// Builds DOM from a list of steps in one call: the Rust side writes the view as a string of
+/// tokens (`<tag`, `@name=value`, `"text`, `>`), the few lines of JS below turn it into
+/// elements with `createElement`, `setAttribute` and `textContent` — never HTML parsing. One
+/// import instead of a web-sys call per element and attribute: -4 KB gzipped.
+#[wasm_bindgen(inline_js = "export function build(box, view) {
+  const doc = box.ownerDocument, stack = [doc.createDocumentFragment()];
+  for (const token of view.split('\\x1f')) {
+    const top = stack[stack.length - 1], kind = token[0], rest = token.slice(1);
+    if (kind == '<') stack.push(top.appendChild(doc.createElement(rest)));
+    else if (kind == '@') { const eq = rest.indexOf('='); top.setAttribute(rest.slice(0, eq), rest.slice(eq + 1)); }
+    else if (kind == '\"') top.textContent = rest;
+    else if (kind == '>') stack.pop();
+  }
+  box.replaceChildren(stack[0]);
+}")]
+extern "C" {
+    fn build(container: &Element, view: &str);
+}
+
+/// A view being written for `build`.
+struct View(String);
+
+impl View {
+    fn token(&mut self, kind: char, text: &str) {
+        if !self.0.is_empty() {
+            self.0.push('\u{1f}');
         }
-        Step::Rate => {
-            child(&doc, &panel, "p", &[("id", "question"), ("class", "question")], Some(&config.question))?;
-            scale(&doc, &panel, config.scale, None)?;
-            None
+        self.0.push(kind);
+        self.0.push_str(text);
+    }
+
+    /// Opens a child element of the current one; `close` ends it.
+    fn open(&mut self, tag: &str, attrs: &[(&str, &str)]) -> &mut Self {
+        self.token('<', tag);
+        for (name, value) in attrs {
+            self.token('@', name);
+            self.0.push('=');
+            self.0.push_str(value);
         }
-        Step::Comment(value) => {
-            child(&doc, &panel, "p", &[("id", "question"), ("class", "question")], Some(&config.question))?;
-            scale(&doc, &panel, config.scale, Some(value))?;
-            child(&doc, &panel, "label", &[("for", "comment"), ("class", "follow-up")], Some(&config.follow_up))?;
-            let max = number(sayso_core::validate::COMMENT_MAX_CHARS as i64);
-            child(&doc, &panel, "textarea", &[("id", "comment"), ("maxlength", &max), ("rows", "3")], None)?;
-            let row = child(&doc, &panel, "div", &[("class", "row")], None)?;
-            child(&doc, &row, "button", &[("type", "button"), ("data-action", "skip")], Some("No thanks"))?;
-            child(&doc, &row, "button", &[("type", "button"), ("data-action", "send"), ("class", "primary")], Some("Send"))?;
-            Some(value)
+        self
+    }
+
+    fn text(&mut self, text: &str) -> &mut Self {
+        self.token('"', text);
+        self
+    }
+
+    fn close(&mut self) -> &mut Self {
+        self.token('>', "");
+        self
+    }
+
+    /// An element with attributes and text, closed.
+    fn leaf(&mut self, tag: &str, attrs: &[(&str, &str)], text: &str) -> &mut Self {
+        self.open(tag, attrs);
+        if !text.is_empty() {
+            self.text(text);
         }
-    };
+        self.close()
+    }
+}
+
+/// Replaces the widget's content with what `state` calls for.
+pub fn render(w: &Widget, state: &State) -> Result<(), JsValue> {
+    let root = w.root();
+    let s = &w.settings;
+    let content = root.get_element_by_id("w").ok_or("no content box")?;
     // Whatever the visitor typed survives a re-render (say, choosing another rating).
     let typed = comment_text(root);
-    root.replace_children_with_node_1(&panel);
+    let mut view = View(String::new());
+    if s.mode == Mode::Inline || state.wanted {
+        if state.open {
+            panel(&mut view, w, state);
+        }
+        if s.mode == Mode::Floating {
+            let expanded = if state.open { "true" } else { "false" };
+            view.leaf("button", &[("type", "button"), ("class", "tab"), ("data-action", "tab"), ("aria-expanded", expanded), ("lang", &s.lang), ("dir", &s.dir)], s.text(key::TAB));
+        }
+    }
+    build(&content, &view.0);
     if let (Some(text), Some(area)) = (typed, textarea(root)) {
         area.set_value(&text);
     }
-    if let Step::Thanks = step {
-        // The focused button is gone: move focus to the message so keyboard and screen-reader
-        // users land on it rather than at the top of the page.
-        if let Some(thanks) = root.query_selector(".thanks")? {
-            thanks.unchecked_into::<HtmlElement>().focus()?;
-        }
+    let message = match state.step {
+        Step::Thanks => Some(key::THANK_YOU),
+        Step::Undone => Some(key::UNDONE),
+        Step::UndoFailed => Some(key::UNDO_FAILED),
+        _ => None,
+    };
+    if let Some(live) = root.query_selector(".sr")? {
+        // The live region announces the outcome; focus moves to it too, since the button
+        // that had focus is gone.
+        live.set_text_content(message.map(|k| s.text(k)));
     }
-    if let Some(value) = selected {
-        // Keep keyboard focus where the visitor left it: on the value they chose.
-        if let Some(button) = root.query_selector(&cat(&["[data-value=\"", &number(i64::from(value)), "\"]"]))? {
-            button.unchecked_into::<HtmlElement>().focus()?;
-        }
+    if message.is_some() && state.open {
+        focus(root, ".thanks")?;
+    } else if state.step == Step::Comment {
+        focus_scale(root, w.chosen())?;
     }
     Ok(())
 }
 
-/// The buttons of a scale; `selected` is pressed (and, for stars, every star up to it is lit).
-fn scale(doc: &Document, panel: &Element, scale: Scale, selected: Option<u8>) -> Result<(), JsValue> {
-    let class = cat(&["scale ", scale.as_str()]);
-    let group = child(doc, panel, "div", &[("class", &class), ("role", "group"), ("aria-labelledby", "question")], None)?;
-    let values: Vec<u8> = match scale {
-        // Thumbs up first: the positive answer is the common one.
-        Scale::Thumbs => vec![1, 0],
-        _ => scale.values().collect(),
-    };
-    for value in values {
-        let digits = number(i64::from(value));
-        let (face, label) = match scale {
-            Scale::Thumbs if value == 1 => ("\u{1F44D}".to_owned(), "Yes, thumbs up".to_owned()),
-            Scale::Thumbs => ("\u{1F44E}".to_owned(), "No, thumbs down".to_owned()),
-            Scale::Stars => ("\u{2605}".to_owned(), cat(&[digits.as_str(), " of 5 stars"])),
-            Scale::Nps => (digits.clone(), cat(&[digits.as_str(), " out of 10"])),
-        };
-        let pressed = if selected == Some(value) { "true" } else { "false" };
-        let attrs = [("type", "button"), ("data-value", &digits), ("aria-pressed", pressed), ("aria-label", &label)];
-        let button = child(doc, &group, "button", &attrs, Some(&face))?;
-        if scale == Scale::Stars && selected.is_some_and(|s| value <= s) {
-            button.class_list().add_1("lit")?;
+fn panel(view: &mut View, w: &Widget, state: &State) {
+    let s = &w.settings;
+    let panel = [("class", "panel"), ("part", "panel"), ("lang", &s.lang), ("dir", &s.dir)];
+    if s.mode == Mode::Inline {
+        view.open("div", &panel);
+    } else {
+        // Floating and popover panels are non-modal dialogs named by their question.
+        view.open("div", &panel).open("div", &[("class", "x"), ("role", "dialog"), ("aria-labelledby", "q")]);
+        view.leaf("button", &[("type", "button"), ("class", "close"), ("data-action", "close"), ("aria-label", s.text(key::CLOSE))], "\u{d7}");
+    }
+    match state.step {
+        Step::Rate | Step::Comment => {
+            view.leaf("p", &[("id", "q"), ("class", "question")], s.text(question_key(s.scale)));
+            let chosen = w.chosen();
+            scale(view, s, chosen);
+            if let (Step::Comment, Some(rating)) = (state.step, chosen) {
+                let prompt = if rating.sentiment() == Sentiment::Unhappy { key::FOLLOW_UP_LOW } else { key::FOLLOW_UP };
+                view.leaf("label", &[("for", "comment"), ("class", "follow-up")], s.text(prompt));
+                let max = number(sayso_core::validate::COMMENT_MAX_CHARS as i64);
+                view.leaf("textarea", &[("id", "comment"), ("maxlength", &max), ("rows", "3")], "");
+                // The honeypot: off-screen, out of the tab order and hidden from assistive
+                // technology, so only a bot fills it.
+                view.open("div", &[("class", "hp"), ("aria-hidden", "true")])
+                    .leaf("input", &[("id", "hp"), ("name", "website"), ("tabindex", "-1"), ("autocomplete", "off")], "")
+                    .close();
+                view.open("div", &[("class", "row")])
+                    .leaf("button", &[("type", "button"), ("data-action", "skip")], s.text(key::SKIP))
+                    .leaf("button", &[("type", "button"), ("data-action", "send"), ("class", "primary")], s.text(key::SEND))
+                    .close();
+            }
+        }
+        step => {
+            let message = match step {
+                Step::Thanks => key::THANK_YOU,
+                Step::Undone => key::UNDONE,
+                _ => key::UNDO_FAILED,
+            };
+            view.open("div", &[("class", "row done")]).leaf("p", &[("class", "thanks"), ("tabindex", "-1")], s.text(message));
+            if step == Step::Thanks && state.undo {
+                view.leaf("button", &[("type", "button"), ("data-action", "undo")], s.text(key::UNDO));
+            }
+            view.close();
         }
     }
-    if scale == Scale::Nps {
-        let legend = child(doc, panel, "div", &[("class", "legend"), ("aria-hidden", "true")], None)?;
-        child(doc, &legend, "span", &[], Some("Not likely"))?;
-        child(doc, &legend, "span", &[], Some("Extremely likely"))?;
+    if s.mode != Mode::Inline {
+        view.close();
+    }
+    view.close();
+}
+
+/// The scale as a radio group: one tab stop (the chosen value, else the first), arrow keys
+/// move between values (`move_focus`), Space or Enter chooses.
+fn scale(view: &mut View, s: &Settings, chosen: Option<Rating>) {
+    let scale = s.scale;
+    let class = cat(&["scale ", scale.as_str()]);
+    view.open("div", &[("class", &class), ("role", "radiogroup"), ("aria-labelledby", "q")]);
+    let chosen = chosen.map(Rating::value);
+    // Thumbs up first: the positive answer is the common one.
+    let values: &[u8] = match scale {
+        Scale::Thumbs => &[1, 0],
+        Scale::Nps => &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        _ => &[1, 2, 3, 4, 5],
+    };
+    for (i, &value) in values.iter().enumerate() {
+        let digits = number(i64::from(value));
+        let n = usize::from(value).saturating_sub(1);
+        let (face, label) = match scale {
+            Scale::Thumbs if value == 1 => ("\u{1F44D}", String::from(s.text(key::YES))),
+            Scale::Thumbs => ("\u{1F44E}", String::from(s.text(key::NO))),
+            Scale::Stars => ("\u{2605}", with_number(s.text(key::STAR), &digits)),
+            Scale::Nps => (digits.as_str(), with_number(s.text(key::NPS_VALUE), &digits)),
+            Scale::Emoji => (EMOJI_FACES[n % 5], String::from(s.text(key::EMOJI_1 + n))),
+            Scale::Csat => (digits.as_str(), String::from(s.text(key::CSAT_1 + n))),
+        };
+        let checked = chosen == Some(value);
+        let stop = checked || (chosen.is_none() && i == 0);
+        let lit = scale == Scale::Stars && chosen.is_some_and(|c| value <= c);
+        let attrs = [
+            ("type", "button"),
+            ("role", "radio"),
+            ("data-value", &digits),
+            ("aria-checked", if checked { "true" } else { "false" }),
+            ("tabindex", if stop { "0" } else { "-1" }),
+            ("aria-label", &label),
+            ("class", if lit { "lit" } else { "" }),
+        ];
+        view.leaf("button", &attrs, face);
+    }
+    view.close();
+    let ends = match scale {
+        Scale::Nps => Some((key::NPS_LOW, key::NPS_HIGH)),
+        Scale::Csat => Some((key::CSAT_1, key::CSAT_1 + 4)),
+        _ => None,
+    };
+    if let Some((low, high)) = ends {
+        view.open("div", &[("class", "legend"), ("aria-hidden", "true")]).leaf("span", &[], s.text(low)).leaf("span", &[], s.text(high)).close();
+    }
+}
+
+fn focus(root: &ShadowRoot, selector: &str) -> Result<(), JsValue> {
+    if let Some(element) = root.query_selector(selector)? {
+        element.unchecked_into::<HtmlElement>().focus()?;
+    }
+    Ok(())
+}
+
+/// Focuses the chosen value, else the first (keyboard users stay where they were).
+pub fn focus_scale(root: &ShadowRoot, chosen: Option<Rating>) -> Result<(), JsValue> {
+    let selector = match chosen {
+        Some(r) => cat(&["[data-value=\"", &number(i64::from(r.value())), "\"]"]),
+        None => String::from("[role=radio]"),
+    };
+    focus(root, &selector)
+}
+
+/// Back to the floating tab after closing.
+pub fn focus_tab(root: &ShadowRoot) -> Result<(), JsValue> {
+    focus(root, ".tab")
+}
+
+/// Moves the tab stop `step` values along the group (clamped at the ends).
+pub fn move_focus(root: &ShadowRoot, from: &Element, step: i32) -> Result<(), JsValue> {
+    let radios = root.query_selector_all("[role=radio]")?;
+    let count = radios.length() as i32;
+    let mut at = 0;
+    for i in 0..count {
+        let Some(node) = radios.item(i as u32) else { continue };
+        if node.is_same_node(Some(from)) {
+            at = i;
+        }
+        node.unchecked_ref::<Element>().set_attribute("tabindex", "-1")?;
+    }
+    let next = (at + step).clamp(0, count - 1);
+    if let Some(node) = radios.item(next as u32) {
+        let button: HtmlElement = node.unchecked_into();
+        button.set_attribute("tabindex", "0")?;
+        button.focus()?;
     }
     Ok(())
 }
@@ -137,16 +323,7 @@ pub fn comment_text(root: &ShadowRoot) -> Option<String> {
     textarea(root).map(|t| t.value())
 }
 
-/// Appends to `parent` an element with attributes and, optionally, text (set as text, never
-/// parsed as HTML).
-fn child(doc: &Document, parent: &Element, tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Result<Element, JsValue> {
-    let element = doc.create_element(tag)?;
-    for (name, value) in attrs {
-        element.set_attribute(name, value)?;
-    }
-    if text.is_some() {
-        element.set_text_content(text);
-    }
-    parent.append_child(&element)?;
-    Ok(element)
+/// What is in the honeypot (only bots fill it).
+pub fn trap_text(root: &ShadowRoot) -> Option<String> {
+    root.get_element_by_id("hp")?.dyn_into::<HtmlInputElement>().ok().map(|i| i.value())
 }

@@ -192,11 +192,16 @@ pub fn request_origin(req: &Request) -> Result<Origin, Failure> {
 /// Adds the CORS headers that let `origin` read the response (its status and `Retry-After`
 /// included, so the widget can tell a refusal from a network failure) and send JSON to it.
 pub fn allow_origin(response: Response, origin: &Origin) -> Result<Response, Failure> {
+    allow_origin_to(response, origin, "POST, OPTIONS", "content-type")
+}
+
+/// Grants `origin` the given methods and request headers (see `allow_origin`).
+pub fn allow_origin_to(response: Response, origin: &Origin, methods: &str, request_headers: &str) -> Result<Response, Failure> {
     let headers = response.headers();
     headers.set("access-control-allow-origin", origin.as_str())?;
     headers.append("vary", "Origin")?;
-    headers.set("access-control-allow-methods", "POST, OPTIONS")?;
-    headers.set("access-control-allow-headers", "content-type")?;
+    headers.set("access-control-allow-methods", methods)?;
+    headers.set("access-control-allow-headers", request_headers)?;
     headers.set("access-control-expose-headers", "Retry-After")?;
     headers.set("access-control-max-age", "7200")?;
     Ok(response)

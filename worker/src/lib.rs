@@ -37,6 +37,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         (Method::Get, ["v1", "sites", site, "summary"]) => routes::summary::get(&req, &env, site).await,
         (Method::Get, ["v1", "sites", site, "feedback"]) => routes::feedback::list(&req, &env, site).await,
         (Method::Delete, ["v1", "sites", site, "feedback", id]) => routes::feedback::delete(&req, &env, site, id).await,
+        (Method::Options, ["v1", "sites", site, "feedback", _]) => routes::feedback::preflight(&req, &env, site).await,
         (Method::Get, ["v1", "sites", site, "export.csv"]) => routes::export::get(&req, &env, site, routes::export::Format::Csv).await,
         (Method::Get, ["v1", "sites", site, "export.ndjson"]) => routes::export::get(&req, &env, site, routes::export::Format::Ndjson).await,
         #[cfg(feature = "bench")]

@@ -135,7 +135,7 @@ impl DurableObject for SiteObject {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/create") => self.create(&mut req).await,
-            (Method::Get, "/config") => self.config(),
+            (Method::Get, "/config") => self.config(&req),
             (Method::Post, "/check-origin") => self.check_origin(&req).and_then(|_| Ok(Response::empty()?.with_status(204))),
             (Method::Post, "/submit") => self.submit(&mut req).await,
             (Method::Get, "/summary") => self.summary(&req),
@@ -260,9 +260,12 @@ impl SiteObject {
         http::json(201, &serde_json::json!({ "site": record.settings.site }))
     }
 
-    fn config(&self) -> Result<Response, Failure> {
+    /// The widget's settings in the language the visitor's page asks for (`?lang=`).
+    fn config(&self, req: &Request) -> Result<Response, Failure> {
         let record = self.record()?;
-        http::json(200, &SiteConfig { site: record.settings.site, widget: record.settings.widget })
+        let lang = req.url()?.query_pairs().find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned()).unwrap_or_default();
+        let widget = record.settings.widget.resolve(&lang);
+        http::json(200, &SiteConfig { site: record.settings.site, widget })
     }
 
     fn check_origin(&self, req: &Request) -> Result<SiteRecord, Failure> {
@@ -292,6 +295,13 @@ impl SiteObject {
         wire.normalize(http::nfc);
         let submission = wire.validate()?;
         let now = worker::Date::now().as_millis() as i64;
+        if submission.is_trapped() {
+            // A bot filled the honeypot: answer exactly as if it were stored, so it learns
+            // nothing, and store nothing.
+            let receipt = receipt(&record, submission.id.as_str())?;
+            return http::json(201, &SubmitOutcome { id: submission.id.as_str().to_owned(), status: SubmitStatus::Created, receipt });
+        }
+        submission.check_pace(&record.settings.limits)?;
         let (status, queued) = self.transaction(|| {
             let status = self.upsert(&submission, now)?;
             if status == SubmitStatus::Created {

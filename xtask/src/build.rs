@@ -97,13 +97,14 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     let glue_file = work.join("sayso_widget.js");
     let glue = rename_in_glue(&std::fs::read_to_string(&glue_file)?, &output.stdout)?;
     std::fs::write(&glue_file, glue)?;
-    let glue = esbuild_minify(tools, &glue_file)?;
+    // `--bundle` inlines the glue's `inline_js` snippets (`snippets/…`): one file, one request.
+    let glue = esbuild(tools, &glue_file, true)?;
     let wasm = std::fs::read(&optimized)?;
     let glue_name = format!("sayso-{}.js", &sha256_hex(&glue)[..12]);
     let wasm_name = format!("sayso-{}.wasm", &sha256_hex(&wasm)[..12]);
     let loader_filled = work.join("embed.js");
     std::fs::write(&loader_filled, loader_source.replace("__GLUE__", &glue_name).replace("__WASM__", &wasm_name))?;
-    let loader = esbuild_minify(tools, &loader_filled)?;
+    let loader = esbuild(tools, &loader_filled, false)?;
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist)?;
     let files = vec![("embed.js".to_owned(), loader), (glue_name, glue), (wasm_name, wasm)];
@@ -179,10 +180,11 @@ fn rename_in_glue(glue: &str, mapping: &[u8]) -> Result<String> {
     Ok(out)
 }
 
-fn esbuild_minify(tools: &Tools, file: &Path) -> Result<Vec<u8>> {
+fn esbuild(tools: &Tools, file: &Path, bundle: bool) -> Result<Vec<u8>> {
     let output = Command::new(&tools.esbuild)
         .arg(file)
         .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning"])
+        .args(bundle.then_some("--bundle"))
         .output()
         .context("running esbuild")?;
     anyhow::ensure!(output.status.success(), "esbuild failed: {}", String::from_utf8_lossy(&output.stderr));

@@ -6,7 +6,7 @@ use sayso_tests::{api, paths};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "usage:
-  cargo xtask site create --name NAME --origin URL [--origin URL …] [--scale stars|nps|thumbs] [--question TEXT] [--id ID]
+  cargo xtask site create --name NAME --origin URL [--origin URL …] [--scale stars|emoji|nps|csat|thumbs] [--question TEXT] [--id ID]
   cargo xtask site list
   cargo xtask site config SITE --key OWNER_KEY [--name NAME] [--origin URL …] [--scale …] [--question TEXT]
 options: --edge URL (default $SAYSO_EDGE or http://127.0.0.1:8787)

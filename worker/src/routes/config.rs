@@ -1,4 +1,5 @@
-//! `GET /v1/sites/{site}/config`: the widget's public configuration, cacheable, with an ETag.
+//! `GET /v1/sites/{site}/config?lang=…`: the widget's public configuration in the visitor's
+//! language, cacheable, with an ETag.
 
 use worker::{Env, Method, Request, Response};
 
@@ -11,7 +12,14 @@ const MAX_AGE: u32 = 60;
 /// Answers 304 when the client's ETag is current.
 pub async fn get(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
-    let mut answer = site::ask(env, &site, Method::Get, "/config", &[], None).await?;
+    // Only a language tag's letters, digits and '-' go on: the object picks a bundled language.
+    let lang: String = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "lang")
+        .map(|(_, v)| v.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(35).collect())
+        .unwrap_or_default();
+    let mut answer = site::ask(env, &site, Method::Get, &format!("/config?lang={lang}"), &[], None).await?;
     if answer.status_code() != 200 {
         return http::allow_any_origin(answer);
     }

@@ -6,7 +6,8 @@
 
 use std::fmt::Write as _;
 
-use sayso_core::{FeedbackPage, Scale, ScaleSummary, SiteId, Summary};
+use sayso_core::scale::EMOJI_FACES;
+use sayso_core::{FeedbackPage, Rating, Scale, ScaleSummary, Sentiment, SiteId, Summary};
 use worker::{Env, Method, Request, Response};
 
 use crate::http::Failure;
@@ -207,9 +208,11 @@ fn latest(out: &mut String, page: &FeedbackPage) {
     out.push_str(r#"<ul class="comments">"#);
     for item in &page.items {
         let scale = Scale::parse(&item.scale).unwrap_or(Scale::Stars);
-        let (lo, hi) = bounds(scale);
-        let share = (item.value as f64 - lo) / (hi - lo);
-        let tone = if share <= 0.4 { "low" } else if share >= 0.75 { "high" } else { "mid" };
+        let tone = match Rating::new(scale, item.value).map(Rating::sentiment) {
+            Ok(Sentiment::Unhappy) => "low",
+            Ok(Sentiment::Happy) => "high",
+            _ => "mid",
+        };
         let _ = write!(
             out,
             r#"<li data-tone="{tone}"><div><strong>{}</strong> <span class="text">{}</span></div><div class="meta">{} · <time data-ms="{}"></time></div></li>"#,
@@ -225,8 +228,8 @@ fn latest(out: &mut String, page: &FeedbackPage) {
 /// The range a scale's headline score lives in.
 fn bounds(scale: Scale) -> (f64, f64) {
     match scale {
-        Scale::Stars => (1.0, 5.0),
-        Scale::Thumbs => (0.0, 100.0),
+        Scale::Stars | Scale::Emoji => (1.0, 5.0),
+        Scale::Thumbs | Scale::Csat => (0.0, 100.0),
         Scale::Nps => (-100.0, 100.0),
     }
 }
@@ -234,15 +237,17 @@ fn bounds(scale: Scale) -> (f64, f64) {
 fn label(scale: Scale) -> &'static str {
     match scale {
         Scale::Stars => "average rating, out of 5 stars",
+        Scale::Emoji => "average mood, out of 5",
         Scale::Thumbs => "thumbs up",
         Scale::Nps => "Net Promoter Score",
+        Scale::Csat => "satisfied (CSAT)",
     }
 }
 
 fn show_score(scale: Scale, score: f64) -> String {
     match scale {
-        Scale::Stars => format!("{score:.1}"),
-        Scale::Thumbs => format!("{score:.0}%"),
+        Scale::Stars | Scale::Emoji => format!("{score:.1}"),
+        Scale::Thumbs | Scale::Csat => format!("{score:.0}%"),
         Scale::Nps => format!("{score:+.0}"),
     }
 }
@@ -250,6 +255,8 @@ fn show_score(scale: Scale, score: f64) -> String {
 fn value_label(scale: Scale, value: i64) -> String {
     match scale {
         Scale::Stars => format!("{value}★"),
+        Scale::Emoji => EMOJI_FACES.get((value as usize).wrapping_sub(1)).unwrap_or(&"?").to_string(),
+        Scale::Csat => format!("{value}/5"),
         Scale::Thumbs => (if value == 1 { "👍" } else { "👎" }).to_owned(),
         Scale::Nps => value.to_string(),
     }

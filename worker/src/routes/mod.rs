@@ -46,7 +46,7 @@ pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["dashboard"] | ["dashboard", _] => Some("GET"),
         ["v1", "sites", _, "config"] => Some("GET, HEAD"),
         ["v1", "sites", _, "feedback"] => Some("GET, POST, OPTIONS"),
-        ["v1", "sites", _, "feedback", _] => Some("DELETE"),
+        ["v1", "sites", _, "feedback", _] => Some("DELETE, OPTIONS"),
         ["v1", "sites", _, "export.csv" | "export.ndjson"] => Some("GET"),
         ["v1", "sites", _, "summary"] => Some("GET"),
         _ => None,
