@@ -180,6 +180,18 @@ impl Browser {
         self.session_call("POST", "/actions", Some(actions)).map(|_| ())
     }
 
+    /// Presses keys on whatever has focus, as a keyboard would (WebDriver key codes such as
+    /// `\u{E014}` for ArrowRight).
+    pub fn press_keys(&self, keys: &str) -> Result<()> {
+        let strokes: Vec<Value> = keys
+            .chars()
+            .flat_map(|k| [json!({ "type": "keyDown", "value": k.to_string() }), json!({ "type": "keyUp", "value": k.to_string() })])
+            .collect();
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": strokes }] });
+        self.session_call("POST", "/actions", Some(actions))?;
+        self.session_call("DELETE", "/actions", None).map(|_| ())
+    }
+
     /// Types text into an element, key by key.
     pub fn type_text(&self, element: &Element, text: &str) -> Result<()> {
         self.session_call("POST", &format!("/element/{}/value", element.0), Some(json!({ "text": text }))).map(|_| ())

@@ -69,8 +69,17 @@ fn answer(mut stream: TcpStream, edge: &str, site: &str) -> Result<()> {
     }
     let target = request_line.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
+    let mut extra_headers = String::new();
     let (status, content_type, body) = match resolve(path) {
         Some(file) => {
+            // A folder's `_headers` (one `Name: value` per line, as Cloudflare Pages reads it)
+            // applies to its files: how the strict-CSP example gets its policy.
+            if let Some(headers) = file.parent().map(|dir| dir.join("_headers")).and_then(|f| std::fs::read_to_string(f).ok()) {
+                for line in headers.lines().filter(|l| l.contains(':')) {
+                    extra_headers.push_str(&line.replace(SNIPPET_EDGE, edge));
+                    extra_headers.push_str("\r\n");
+                }
+            }
             let content_type = content_type(&file);
             let bytes = std::fs::read(&file)?;
             let body = if content_type.starts_with("text/html") {
@@ -82,7 +91,7 @@ fn answer(mut stream: TcpStream, edge: &str, site: &str) -> Result<()> {
         }
         None => ("404 Not Found", "text/plain", b"not found".to_vec()),
     };
-    write!(stream, "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n", body.len())?;
+    write!(stream, "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\ncache-control: no-store\r\nconnection: close\r\n{extra_headers}\r\n", body.len())?;
     stream.write_all(&body)?;
     Ok(())
 }
@@ -97,7 +106,14 @@ fn resolve(path: &str) -> Option<PathBuf> {
     if file.is_dir() {
         file = file.join("index.html");
     }
-    file.is_file().then_some(file)
+    if file.is_file() {
+        return Some(file);
+    }
+    // A single-page app's routes (`/spa/pricing`) are served its `index.html`, as a static host
+    // configured for client-side routing does.
+    let app = relative.components().next()?;
+    let index = paths::examples().join(app).join("index.html");
+    (relative.extension().is_none() && index.is_file()).then_some(index)
 }
 
 fn content_type(file: &Path) -> &'static str {

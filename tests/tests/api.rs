@@ -298,3 +298,30 @@ fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never()
     ensure!([private(3, false)?, private(4, false)?] == [201, 429], "without it, 1 per minute");
     Ok(())
 }
+
+#[test]
+fn a_filled_honeypot_is_answered_as_stored_but_stores_nothing_and_hasty_comments_are_refused() -> Result<()> {
+    let edge = Edge::start(EdgeOptions::default())?;
+    // Default limits: comments need 1.5 s after their box appeared.
+    let key = edge.create_site_limited("demo", &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?.owner_key;
+    let url = format!("{}/v1/sites/demo/feedback", edge.url);
+    let send = |n: u32, extra: Value| {
+        let mut body = submission(&format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), 2);
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            body[k] = v.clone();
+        }
+        api::post(&url, &[("content-type", "application/json"), ("origin", PAGE_ORIGIN)], body.to_string().as_bytes())
+    };
+    let trapped = send(1, json!({ "trap": "http://spam.example", "comment": "buy now", "dwell_ms": 9000 }))?;
+    ensure!(trapped.status == 201 && trapped.json()["status"] == "created" && trapped.json()["receipt"].is_string(), "looks stored to the bot: {trapped:?}");
+    let hasty = send(2, json!({ "comment": "first!", "dwell_ms": 40 }))?;
+    ensure!(hasty.status == 400 && hasty.error_code().as_deref() == Some("too_fast"), "{hasty:?}");
+    let unsaid = send(3, json!({ "comment": "no timing" }))?;
+    ensure!(unsaid.error_code().as_deref() == Some("too_fast"), "a comment must say how long it took: {unsaid:?}");
+    ensure!(send(4, json!({ "comment": "took my time", "dwell_ms": 4000 }))?.status == 201);
+    ensure!(send(5, json!({}))?.status == 201, "ratings without comments need no timing");
+    let summary = edge.summary("demo", &key)?;
+    println!("honeypot, hasty, untimed, timed, rating only → {summary}");
+    ensure!(summary["total"] == 2 && summary["comments"] == 1, "only the timed comment and the plain rating: {summary}");
+    Ok(())
+}

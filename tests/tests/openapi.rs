@@ -163,6 +163,14 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("GET", "/v1/sites/{site}/webhook-deliveries", &api::get(&format!("{site}/webhook-deliveries"), &[])?)?;
 
     let one = format!("{site}/feedback/0190a6e2-7c1d-7abc-8def-0000000000c1");
+    let undo_preflight = |origin: &str| api::request("OPTIONS", &one, &[("origin", origin), ("access-control-request-method", "DELETE"), ("access-control-request-headers", "authorization")], None);
+    let granted = undo_preflight(ORIGIN)?;
+    ensure!(granted.header("access-control-allow-headers") == Some("authorization") && granted.header("access-control-allow-origin") == Some(ORIGIN), "{granted:?}");
+    c.check("OPTIONS", "/v1/sites/{site}/feedback/{id}", &granted)?;
+    c.check("OPTIONS", "/v1/sites/{site}/feedback/{id}", &undo_preflight("https://evil.example")?)?;
+    let widget_config = api::get(&format!("{site}/config?lang=ar-EG"), &[])?;
+    ensure!(widget_config.json()["widget"]["dir"] == "rtl", "{}", widget_config.json());
+    c.check("GET", "/v1/sites/{site}/config", &widget_config)?;
     c.check("DELETE", "/v1/sites/{site}/feedback/{id}", &api::request("DELETE", &one, &[], None)?)?;
     c.check("DELETE", "/v1/sites/{site}/feedback/{id}", &api::request("DELETE", &one, &[("authorization", &owner)], None)?)?;
     c.check("DELETE", "/v1/sites/{site}/feedback/{id}", &api::request("DELETE", &one, &[("authorization", &owner)], None)?)?;

@@ -159,6 +159,8 @@ pub(crate) struct State {
     pub(crate) undo: bool,
     /// Whether a popover trigger already fired on this page.
     prompted: bool,
+    /// The panel is being drawn because it just opened (it fades in).
+    pub(crate) opening: bool,
     /// Bumped by every navigation: a timer armed on an earlier page finds it changed.
     pub(crate) generation: u32,
 }
@@ -197,9 +199,11 @@ impl Widget {
                 return Ok(());
             }
             state.open = true;
+            state.opening = true;
         }
         self.render()?;
-        view::focus_scale(&self.root, self.chosen())?;
+        self.state.borrow_mut().opening = false;
+        view::focus_scale(&self.root, self.chosen());
         self.host.scroll_into_view_with_bool(false);
         self.emit("sayso:opened", JsValue::UNDEFINED)
     }
@@ -210,7 +214,8 @@ impl Widget {
             settings::snooze(self);
         }
         self.render()?;
-        view::focus_tab(&self.root)
+        view::focus_tab(&self.root);
+        Ok(())
     }
 
     /// History navigation in a single-page app: a new page starts afresh.
@@ -265,33 +270,18 @@ impl Widget {
     /// Arrow keys move between the values of the scale (a radio group with a roving tab
     /// stop); Space and Enter choose; Escape closes a floating or popover panel.
     fn on_key(&self, event: &Event) -> Result<(), JsValue> {
-        let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return Ok(()) };
-        let key = event.key();
-        if key == "Escape" && self.settings.mode != Mode::Inline && self.state.borrow().open {
+        let escape = event.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == "Escape");
+        if escape && self.settings.mode != Mode::Inline && self.state.borrow().open {
             return self.close();
         }
-        let rtl = self.settings.dir == "rtl";
-        let step: i32 = match key.as_str() {
-            "ArrowRight" if rtl => -1,
-            "ArrowLeft" if rtl => 1,
-            "ArrowRight" | "ArrowDown" => 1,
-            "ArrowLeft" | "ArrowUp" => -1,
-            "Home" => -100,
-            "End" => 100,
-            _ => return Ok(()),
-        };
-        let Some(button) = target_button(event)? else { return Ok(()) };
-        if button.get_attribute("role").as_deref() != Some("radio") {
-            return Ok(());
-        }
-        event.prevent_default();
-        view::move_focus(&self.root, &button, step)
+        view::roam(&self.root, event, self.settings.dir == "rtl");
+        Ok(())
     }
 
     /// The rating is sent the moment it is chosen; choosing it again sends nothing new.
     fn rate(self: &Rc<Self>, value: i64) -> Result<(), JsValue> {
         let rating = Rating::new(self.scale(), value).map_err(invalid)?;
-        let submission = {
+        {
             let mut state = self.state.borrow_mut();
             let submission = match state.submission.take() {
                 Some(previous) if previous.rating == rating => {
@@ -317,11 +307,10 @@ impl Widget {
                 state.step = Step::Comment;
                 state.comment_shown_at = js_sys::Date::now();
             }
-            state.submission = Some(submission.clone());
-            submission
+            self.outbox.send(&submission);
+            self.submitted(&submission)?;
+            state.submission = Some(submission);
         };
-        self.outbox.send(&submission);
-        self.submitted(&submission)?;
         self.render()
     }
 
@@ -331,25 +320,21 @@ impl Widget {
         // NFC by the browser (the same rule the edge applies), so what is stored is what was typed.
         let text: String = js_sys::JsString::from(text.as_str()).normalize("NFC").into();
         let comment = Comment::parse(&text).map_err(invalid)?;
-        let sent = {
+        {
             let mut state = self.state.borrow_mut();
             let dwell = (js_sys::Date::now() - state.comment_shown_at).max(0.0) as u32;
             let trap = view::trap_text(&self.root).filter(|t| !t.is_empty());
-            match state.submission.take() {
-                Some(previous) if comment.is_some() && comment != previous.comment => {
+            if let Some(previous) = state.submission.take() {
+                let next = if comment.is_some() && comment != previous.comment {
                     let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, ..previous };
-                    state.submission = Some(next.clone());
-                    Some(next)
-                }
-                other => {
-                    state.submission = other;
-                    None
-                }
+                    self.outbox.send(&next);
+                    self.submitted(&next)?;
+                    next
+                } else {
+                    previous
+                };
+                state.submission = Some(next);
             }
-        };
-        if let Some(next) = sent {
-            self.outbox.send(&next);
-            self.submitted(&next)?;
         }
         self.finish()
     }
@@ -397,15 +382,10 @@ impl Widget {
         Ok(())
     }
 
-    /// `sayso:submitted` on the element, for the page's own code (analytics, say).
+    /// `sayso:submitted` on the element, for the page's own code (analytics, say): the detail
+    /// is what was sent, as the API reference describes it.
     fn submitted(&self, submission: &Submission) -> Result<(), JsValue> {
-        let detail = js_sys::Object::new();
-        let set = |k: &str, v: JsValue| js_sys::Reflect::set(&detail, &k.into(), &v);
-        set("id", submission.id.as_str().into())?;
-        set("scale", self.scale().as_str().into())?;
-        set("value", submission.rating.value().into())?;
-        set("comment", submission.comment.as_ref().map(|c| JsValue::from_str(c.as_str())).unwrap_or(JsValue::NULL))?;
-        self.emit("sayso:submitted", detail.into())
+        self.emit("sayso:submitted", js_sys::JSON::parse(&submission.to_json())?)
     }
 
     fn emit(&self, name: &str, detail: JsValue) -> Result<(), JsValue> {

@@ -103,12 +103,16 @@ fn ensure_npm_packages() -> Result<()> {
     Ok(())
 }
 
+/// Where Debian's `fonts-noto-color-emoji` puts its font: without it, the thumbs and emoji
+/// scales show empty boxes in the test screenshots (visitors' systems have emoji fonts).
+const EMOJI_FONT: &str = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+
 /// Makes sure Debian's Chromium and ChromeDriver are installed (for the browser tests).
 pub fn ensure_browser() -> Result<()> {
-    if Path::new(browser::CHROMIUM).exists() && Path::new(browser::CHROMEDRIVER).exists() {
+    if Path::new(browser::CHROMIUM).exists() && Path::new(browser::CHROMEDRIVER).exists() && Path::new(EMOJI_FONT).exists() {
         return Ok(());
     }
-    say("installing chromium and chromium-driver from Debian (apt-get)");
+    say("installing chromium, chromium-driver and an emoji font (for the widget's screenshots) from Debian (apt-get)");
     let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
     let apt = |args: &[&str]| -> Result<()> {
         let mut cmd = if root { Command::new("apt-get") } else { Command::new("sudo") };
@@ -119,7 +123,7 @@ pub fn ensure_browser() -> Result<()> {
         run(&mut cmd)
     };
     apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver", "fonts-noto-color-emoji"])?;
     if !Path::new(browser::CHROMEDRIVER).exists() {
         bail!("apt-get finished but {} is missing", browser::CHROMEDRIVER);
     }
