@@ -231,6 +231,7 @@ impl WidgetConfig {
             position: self.position,
             triggers: self.triggers.clone(),
             theme: self.theme.clone(),
+            turnstile: None,
         }
     }
 }
@@ -254,6 +255,9 @@ pub struct ResolvedWidget {
     pub triggers: Triggers,
     /// Colours and shape.
     pub theme: Theme,
+    /// The Turnstile site key, when comments need a Turnstile token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<String>,
 }
 
 /// Whether a page path matches a pattern in which `*` matches any run of characters.

@@ -22,6 +22,6 @@ pub use config::{Placement, Position, ResolvedWidget, Theme, Triggers};
 pub use scale::{Rating, Scale, Sentiment};
 pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
 pub use wire::{
-    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, Score, Slice, Nps, ScaleSummary, CheckedPatch, Limits, SiteConfig, SiteCreated, SitePatch, WebhookSettings, SiteSettings, SiteView, OwnerKey, Submission,
+    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, TurnstileSettings, TurnstileView, Score, Slice, Nps, ScaleSummary, CheckedPatch, Limits, SiteConfig, SiteCreated, SitePatch, WebhookSettings, SiteSettings, SiteView, OwnerKey, Submission,
     SubmissionWire, SubmitOutcome, SubmitStatus, Summary, WidgetConfig,
 };

@@ -52,6 +52,9 @@ pub struct SubmissionWire {
     /// sooner than the site's `limits.min_comment_ms` is refused (`too_fast`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dwell_ms: Option<u32>,
+    /// A Cloudflare Turnstile token, for sites that require one with comments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<String>,
 }
 
 /// A checked submission.
@@ -79,6 +82,8 @@ pub struct Submission {
     pub trap: Option<String>,
     /// Time spent on the comment (ms), if the sender measured it.
     pub dwell_ms: Option<u32>,
+    /// A Turnstile token, if the widget got one.
+    pub turnstile: Option<String>,
 }
 
 impl SubmissionWire {
@@ -109,6 +114,7 @@ impl SubmissionWire {
             rev: self.rev,
             trap: self.trap.clone().filter(|t| !t.is_empty()),
             dwell_ms: self.dwell_ms,
+            turnstile: self.turnstile.clone().filter(|t| !t.is_empty() && t.len() <= 4096),
         })
     }
 }
@@ -119,12 +125,12 @@ impl SubmissionWire {
     pub fn to_json(&self) -> String {
         let texts = [&self.id, &self.site, &self.scale].map(String::as_str);
         let rest = [&self.page, &self.locale, &self.widget_version].map(String::as_str);
-        write_json(texts, self.value, self.comment.as_deref(), rest, self.client_ts, self.rev, (self.trap.as_deref(), self.dwell_ms))
+        write_json(texts, self.value, self.comment.as_deref(), rest, self.client_ts, self.rev, (self.trap.as_deref(), self.dwell_ms, self.turnstile.as_deref()))
     }
 }
 
 /// The one JSON writer behind `SubmissionWire::to_json` and `Submission::to_json`.
-fn write_json(id_site_scale: [&str; 3], value: i64, comment: Option<&str>, page_locale_version: [&str; 3], client_ts: i64, rev: u32, trap_dwell: (Option<&str>, Option<u32>)) -> String {
+fn write_json(id_site_scale: [&str; 3], value: i64, comment: Option<&str>, page_locale_version: [&str; 3], client_ts: i64, rev: u32, spam: (Option<&str>, Option<u32>, Option<&str>)) -> String {
     let [id, site, scale] = id_site_scale;
     let [page, locale, widget_version] = page_locale_version;
     let mut out = String::with_capacity(256);
@@ -150,13 +156,17 @@ fn write_json(id_site_scale: [&str; 3], value: i64, comment: Option<&str>, page_
     push_json_str(&mut out, widget_version);
     out.push_str(",\"rev\":");
     push_int(&mut out, i64::from(rev));
-    if let Some(trap) = trap_dwell.0 {
+    if let Some(trap) = spam.0 {
         out.push_str(",\"trap\":");
         push_json_str(&mut out, trap);
     }
-    if let Some(dwell) = trap_dwell.1 {
+    if let Some(dwell) = spam.1 {
         out.push_str(",\"dwell_ms\":");
         push_int(&mut out, i64::from(dwell));
+    }
+    if let Some(token) = spam.2 {
+        out.push_str(",\"turnstile\":");
+        push_json_str(&mut out, token);
     }
     out.push('}');
     out
@@ -213,7 +223,7 @@ impl Submission {
     pub fn to_json(&self) -> String {
         let texts = [self.id.as_str(), self.site.as_str(), self.rating.scale().as_str()];
         let rest = [self.page.as_str(), self.locale.as_str(), self.widget_version.as_str()];
-        write_json(texts, i64::from(self.rating.value()), self.comment.as_ref().map(Comment::as_str), rest, self.client_ts, self.rev, (self.trap.as_deref(), self.dwell_ms))
+        write_json(texts, i64::from(self.rating.value()), self.comment.as_ref().map(Comment::as_str), rest, self.client_ts, self.rev, (self.trap.as_deref(), self.dwell_ms, self.turnstile.as_deref()))
     }
 
     /// Whether a bot filled the honeypot.
@@ -245,6 +255,7 @@ impl Submission {
             rev: self.rev,
             trap: self.trap.clone(),
             dwell_ms: self.dwell_ms,
+            turnstile: self.turnstile.clone(),
         }
     }
 }
@@ -418,6 +429,53 @@ pub struct SitePatch {
     /// New rate limits.
     #[serde(default)]
     pub limits: Option<Limits>,
+    /// Require a Cloudflare Turnstile token with every comment (`site_key: ""` turns it off).
+    #[serde(default)]
+    pub turnstile: Option<TurnstileSettings>,
+}
+
+/// Cloudflare Turnstile for comments: the widget shows the challenge with `site_key`, the edge
+/// checks each token with `secret` at `verify_url`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TurnstileSettings {
+    /// The public site key (shown to the widget).
+    pub site_key: String,
+    /// The secret key (stored; never shown again).
+    #[serde(default)]
+    pub secret: String,
+    /// Where tokens are checked; Cloudflare's siteverify when absent (tests use a local one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_url: Option<String>,
+}
+
+/// Cloudflare's token check.
+pub const TURNSTILE_VERIFY_URL: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+
+/// What the owner reads back of the Turnstile settings (the secret stays stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnstileView {
+    /// The public site key.
+    pub site_key: String,
+    /// Where tokens are checked.
+    pub verify_url: String,
+}
+
+impl TurnstileSettings {
+    /// Checks the keys and the URL; `None`: turn Turnstile off.
+    pub fn validate(&self) -> Result<Option<(TurnstileView, String)>, ValidationError> {
+        if self.site_key.is_empty() {
+            return Ok(None);
+        }
+        let invalid = ValidationError::InvalidWidgetSetting { field: "turnstile", reason: "site_key and secret are 1 to 200 printable characters; verify_url is an http(s) URL" };
+        let printable = |t: &str| (1..=200).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_graphic());
+        let url = self.verify_url.clone().unwrap_or_else(|| TURNSTILE_VERIFY_URL.to_owned());
+        let url_ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 2048 && url.bytes().all(|b| b.is_ascii_graphic());
+        if !printable(&self.site_key) || !printable(&self.secret) || !url_ok {
+            return Err(invalid);
+        }
+        Ok(Some((TurnstileView { site_key: self.site_key.clone(), verify_url: url }, self.secret.clone())))
+    }
 }
 
 /// A checked `SitePatch`; `webhook: Some(None)` removes the webhook.
@@ -434,6 +492,8 @@ pub struct CheckedPatch {
     pub retention_days: Option<Option<u32>>,
     /// New rate limits.
     pub limits: Option<Limits>,
+    /// Turnstile on (settings and secret) or off (`Some(None)`).
+    pub turnstile: Option<Option<(TurnstileView, String)>>,
 }
 
 impl SitePatch {
@@ -451,6 +511,7 @@ impl SitePatch {
                 Some(_) => return Err(ValidationError::InvalidRetention),
             },
             limits: self.limits,
+            turnstile: self.turnstile.as_ref().map(TurnstileSettings::validate).transpose()?,
         })
     }
 }
@@ -480,6 +541,9 @@ pub struct SiteView {
     /// Rate limits.
     #[serde(default)]
     pub limits: Limits,
+    /// Turnstile for comments, if required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<TurnstileView>,
 }
 
 /// The answer to `POST /v1/sites/{site}/keys`: the new owner key, shown this once.
@@ -672,6 +736,7 @@ mod tests {
             rev: 0,
             trap: None,
             dwell_ms: Some(4200),
+            turnstile: None,
         }
     }
 
@@ -691,6 +756,7 @@ mod tests {
         assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
         w.trap = Some("http://spam".into());
         w.dwell_ms = None;
+        w.turnstile = Some("0.token\"x".into());
         assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
         w.comment = Some("quote \" backslash \\ newline \n tab \t bell \u{7} nul \u{0} é 😀 \u{1f}".into());
         w.value = -42;

@@ -45,7 +45,7 @@ proptest! {
         locale in "[a-zA-Z-]{0,40}|.{0,5}", client_ts in any::<i64>(), widget_version in ".{0,40}", rev in any::<u32>(),
         trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()),
     ) {
-        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev, trap, dwell_ms };
+        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev, trap, dwell_ms, turnstile: None };
         prop_assert_eq!(wire.to_json(), serde_json::to_string(&wire).expect("serializes"));
         if let Ok(submission) = wire.validate() {
             let json = serde_json::to_vec(&submission.to_wire()).expect("a valid submission serializes");

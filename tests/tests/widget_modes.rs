@@ -360,3 +360,87 @@ fn a_bot_that_fills_the_honeypot_or_comments_at_once_leaves_no_comment() -> Resu
     ensure!(comments == ["a person who took their time"], "only the person's comment: {comments:?}");
     Ok(())
 }
+
+/// A stand-in for Turnstile's siteverify: tokens starting `good-` pass once each; it records
+/// every form it was sent.
+fn fake_siteverify() -> Result<(String, std::sync::Arc<std::sync::Mutex<Vec<String>>>)> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://127.0.0.1:{}/siteverify", listener.local_addr()?.port());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let record = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let (mut line, mut length) = (String::new(), 0usize);
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            let form = String::from_utf8_lossy(&body).into_owned();
+            let token = form.split('&').find_map(|kv| kv.strip_prefix("response=")).unwrap_or("").to_owned();
+            let fresh = record.lock().map(|mut s| {
+                let fresh = !s.iter().any(|f| f.contains(&format!("response={token}&")));
+                s.push(form.clone());
+                fresh
+            });
+            let ok = token.starts_with("good-") && form.contains("secret=shh") && fresh.unwrap_or(false);
+            let answer = format!("{{\"success\":{ok}}}");
+            let _ = write!(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}", answer.len());
+        }
+    });
+    Ok((url, seen))
+}
+
+#[test]
+fn with_turnstile_on_a_comment_needs_a_token_the_edge_verifies() -> Result<()> {
+    let s = setup(json!({ "scale": "stars" }))?;
+    let (verify_url, seen) = fake_siteverify()?;
+    let site = format!("{}/v1/sites/demo", s.edge.url);
+    let auth = format!("Bearer {}", s.key);
+    let patch = |body: Value| api::request("PATCH", &site, &[("authorization", &auth), ("content-type", "application/json")], Some(body.to_string().as_bytes()));
+    let on = patch(json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": verify_url } }))?;
+    ensure!(on.status == 200 && on.json()["turnstile"]["site_key"] == "0x4AAA-test" && !on.json().to_string().contains("shh"), "the secret is never shown: {on:?}");
+    let config = api::get(&format!("{site}/config"), &[])?.json();
+    ensure!(config["widget"]["turnstile"] == "0x4AAA-test", "the widget learns the site key: {config}");
+
+    // Straight at the API: no token, a bad token → 403; ratings alone need none.
+    let post = |n: u32, extra: Value| {
+        let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": 4, "page": "/docs",
+            "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            body[k] = v.clone();
+        }
+        api::post(&format!("{site}/feedback"), &[("content-type", "application/json"), ("origin", &s.pages.url)], body.to_string().as_bytes())
+    };
+    ensure!(post(1, json!({ "comment": "no token" }))?.error_code().as_deref() == Some("turnstile_failed"));
+    ensure!(post(2, json!({ "comment": "bad token", "turnstile": "forged" }))?.error_code().as_deref() == Some("turnstile_failed"));
+    ensure!(post(3, json!({}))?.status == 201, "a rating without a comment needs no token");
+
+    // In the browser: a stand-in `turnstile` object (the real one needs Cloudflare's network)
+    // hands the widget a token; the comment goes out with it and is stored.
+    s.browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source":
+        "window.turnstile = { render(box, o) { box.textContent = 'challenge shown'; setTimeout(() => o.callback('good-' + Math.random().toString(36).slice(2)), 50); } };" }))?;
+    s.browser.goto(&format!("{}/scales/", s.pages.url))?;
+    s.browser.click(&s.browser.wait_in_shadow("#stars", "[data-value=\"5\"]", UI)?)?;
+    let shown = s.browser.text(&s.browser.wait_in_shadow("#stars", "#ts", UI)?)?;
+    ensure!(shown == "challenge shown", "the challenge renders in the comment step: {shown:?}");
+    std::thread::sleep(Duration::from_millis(300));
+    s.browser.type_text(&s.browser.wait_in_shadow("#stars", "#comment", UI)?, "verified human")?;
+    s.browser.click(&s.browser.wait_in_shadow("#stars", "[data-action=send]", UI)?)?;
+    let stored = wait_for("the verified comment", UI, || {
+        let items = s.feedback()?;
+        Ok(items["items"].as_array().into_iter().flatten().find_map(|i| i["comment"].as_str().filter(|c| *c == "verified human").map(str::to_owned)))
+    })?;
+    let forms = seen.lock().map(|f| f.len()).unwrap_or(0);
+    println!("turnstile: stored {stored:?} after {forms} siteverify calls");
+    ensure!(forms == 2, "the forged token and the widget's were each checked once; no token and plain ratings need no call: {forms}");
+    // Off again: comments need no token.
+    ensure!(patch(json!({ "turnstile": { "site_key": "" } }))?.json().get("turnstile").is_none());
+    ensure!(post(4, json!({ "comment": "no token needed now" }))?.status == 201);
+    Ok(())
+}

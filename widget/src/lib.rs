@@ -94,6 +94,11 @@ fn start(host: HtmlElement, root: ShadowRoot, site: SiteId, outbox: Rc<Outbox>, 
     let w = Rc::clone(&widget);
     listen_forever(&widget.root, "keydown", move |event| w.report(w.on_key(&event)));
     let w = Rc::clone(&widget);
+    listen_forever(&widget.host, "sayso:token", move |event| {
+        let token = event.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
+        w.state.borrow_mut().turnstile = token;
+    });
+    let w = Rc::clone(&widget);
     // `element.open()` (the loader's method) asks for this event.
     listen_forever(&widget.host, "sayso:open", move |_| w.report(w.open(true)));
     let window = window()?;
@@ -161,6 +166,8 @@ pub(crate) struct State {
     prompted: bool,
     /// The panel is being drawn because it just opened (it fades in).
     pub(crate) opening: bool,
+    /// The latest Turnstile token, for sites that want one with comments.
+    turnstile: Option<String>,
     /// Bumped by every navigation: a timer armed on an earlier page finds it changed.
     pub(crate) generation: u32,
 }
@@ -301,6 +308,7 @@ impl Widget {
                     rev: 0,
                     trap: None,
                     dwell_ms: None,
+                    turnstile: None,
                 },
             };
             if state.step == Step::Rate {
@@ -326,7 +334,8 @@ impl Widget {
             let trap = view::trap_text(&self.root).filter(|t| !t.is_empty());
             if let Some(previous) = state.submission.take() {
                 let next = if comment.is_some() && comment != previous.comment {
-                    let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, ..previous };
+                    let turnstile = state.turnstile.take();
+                    let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, turnstile, ..previous };
                     self.outbox.send(&next);
                     self.submitted(&next)?;
                     next
@@ -400,6 +409,10 @@ impl Widget {
 
     pub(crate) fn root(&self) -> &ShadowRoot {
         &self.root
+    }
+
+    pub(crate) fn host(&self) -> &HtmlElement {
+        &self.host
     }
 
     pub(crate) fn site(&self) -> &str {

@@ -43,6 +43,8 @@ pub struct Settings {
     pub triggers: Triggers,
     pub accent: Option<String>,
     pub radius: Option<u32>,
+    /// The Turnstile site key, when the site wants a token with comments.
+    pub turnstile: Option<String>,
 }
 
 const POSITIONS: [&str; 4] = ["bottom-right", "bottom-left", "top-right", "top-left"];
@@ -104,6 +106,7 @@ impl Settings {
             },
             accent: text(&theme, "accent"),
             radius: number(&theme, "radius").map(|r| r as u32),
+            turnstile: text(widget, "turnstile"),
         }
     }
 

@@ -94,12 +94,23 @@ export function roam(root, event, rtl) {
   const next = radios[Math.max(0, Math.min(radios.length - 1, at + step))];
   for (const radio of radios) radio.tabIndex = radio == next ? 0 : -1;
   next.focus();
+}
+export function challenge(host, box, sitekey) {
+  const go = () => turnstile.render(box, { sitekey, callback: (token) => host.dispatchEvent(new CustomEvent('sayso:token', { detail: token })) });
+  if (window.turnstile) return go();
+  const script = document.createElement('script');
+  script.src = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
+  script.onload = go;
+  document.head.append(script);
 }")]
 extern "C" {
     fn build(container: &Element, view: &str);
     fn focus(root: &ShadowRoot, selector: &str);
     /// Moves the radio group's tab stop for a `keydown` (see above).
     pub fn roam(root: &ShadowRoot, event: &web_sys::Event, rtl: bool);
+    /// Shows Cloudflare Turnstile in `container` (loading its script if the page has not);
+    /// each token arrives as a `sayso:token` event on `host`.
+    fn challenge(host: &HtmlElement, container: &Element, site_key: &str);
 }
 
 /// A view being written for `build`.
@@ -181,6 +192,9 @@ pub fn render(w: &Widget, state: &State) -> Result<(), JsValue> {
         focus(root, ".thanks");
     } else if state.step == Step::Comment {
         focus_scale(root, w.chosen());
+        if let (Some(key), Some(container)) = (&s.turnstile, root.get_element_by_id("ts")) {
+            challenge(w.host(), &container, key);
+        }
     }
     Ok(())
 }
@@ -207,6 +221,9 @@ fn panel(view: &mut View, w: &Widget, state: &State) {
                 view.leaf("label", &[("for", "comment"), ("class", "follow-up")], s.text(prompt));
                 let max = number(sayso_core::validate::COMMENT_MAX_CHARS as i64);
                 view.leaf("textarea", &[("id", "comment"), ("maxlength", &max), ("rows", "3")], "");
+                if s.turnstile.is_some() {
+                    view.leaf("div", &[("id", "ts"), ("class", "ts")], "");
+                }
                 // The honeypot: off-screen, out of the tab order and hidden from assistive
                 // technology, so only a bot fills it.
                 view.open("div", &[("class", "hp"), ("aria-hidden", "true")])

@@ -50,6 +50,9 @@ pub enum Failure {
     /// A write came without `Origin` or `Referer`.
     #[error("the request has no Origin or Referer header")]
     OriginRequired,
+    /// The site requires a Turnstile token with comments, and this one is missing or bad.
+    #[error("the Turnstile check failed; please try again")]
+    TurnstileFailed,
     /// A write came from a page whose origin the site does not allow.
     #[error("this site does not accept feedback from this origin")]
     OriginNotAllowed,
@@ -100,6 +103,7 @@ impl Failure {
             Failure::SiteExists => (409, "site_exists"),
             Failure::OriginRequired => (403, "origin_required"),
             Failure::OriginNotAllowed => (403, "origin_not_allowed"),
+            Failure::TurnstileFailed => (403, "turnstile_failed"),
             Failure::Unauthorized => (401, "unauthorized"),
             Failure::AdminDisabled => (503, "admin_disabled"),
             Failure::EditConflict => (409, "edit_conflict"),

@@ -39,6 +39,9 @@ pub struct SiteRecord {
     /// The key receipts are derived from (HMAC of the submission id); made on first use.
     #[serde(default)]
     pub receipt_key: Option<String>,
+    /// The Turnstile secret, while Turnstile is on (never shown to anyone).
+    #[serde(default)]
+    pub turnstile_secret: Option<String>,
 }
 
 const SCHEMA: &str = "
@@ -264,7 +267,8 @@ impl SiteObject {
     fn config(&self, req: &Request) -> Result<Response, Failure> {
         let record = self.record()?;
         let lang = req.url()?.query_pairs().find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned()).unwrap_or_default();
-        let widget = record.settings.widget.resolve(&lang);
+        let mut widget = record.settings.widget.resolve(&lang);
+        widget.turnstile = record.settings.turnstile.map(|t| t.site_key);
         http::json(200, &SiteConfig { site: record.settings.site, widget })
     }
 
@@ -302,6 +306,13 @@ impl SiteObject {
             return http::json(201, &SubmitOutcome { id: submission.id.as_str().to_owned(), status: SubmitStatus::Created, receipt });
         }
         submission.check_pace(&record.settings.limits)?;
+        if let (Some(view), Some(secret), Some(_)) = (&record.settings.turnstile, &record.turnstile_secret, &submission.comment) {
+            // Checked before the transaction (it is a fetch), and only for a revision not
+            // stored yet: a resend of a stored one carries a token already spent.
+            if !self.stored_at(&submission)? {
+                verify_turnstile(&view.verify_url, secret, submission.turnstile.as_deref(), submission.id.as_str()).await?;
+            }
+        }
         let (status, queued) = self.transaction(|| {
             let status = self.upsert(&submission, now)?;
             if status == SubmitStatus::Created {
@@ -323,6 +334,16 @@ impl SiteObject {
         let code = if status == SubmitStatus::Created { 201 } else { 200 };
         let receipt = receipt(&record, submission.id.as_str())?;
         http::json(code, &SubmitOutcome { id: submission.id.as_str().to_owned(), status, receipt })
+    }
+
+    /// Whether this revision (or a newer one) of the submission is already stored.
+    fn stored_at(&self, submission: &Submission) -> Result<bool, Failure> {
+        #[derive(Deserialize)]
+        struct Rev {
+            rev: u32,
+        }
+        let rows: Vec<Rev> = self.sql.exec("SELECT rev FROM submission WHERE id = ?", vec![submission.id.as_str().into()])?.to_array()?;
+        Ok(rows.first().is_some_and(|r| r.rev >= submission.rev))
     }
 
     /// Stores a submission by id and moves the counts: the heart of exactly-once.
@@ -421,6 +442,11 @@ impl SiteObject {
             }
             if let Some(limits) = patch.limits {
                 record.settings.limits = limits;
+            }
+            if let Some(turnstile) = patch.turnstile.clone() {
+                let (view, secret) = turnstile.unzip();
+                record.settings.turnstile = view;
+                record.turnstile_secret = secret;
             }
             if let Some(days) = patch.retention_days {
                 record.settings.retention_days = days;
@@ -856,6 +882,30 @@ async fn post_signed(url: &str, secret: &str, body: &str, unix_seconds: i64) -> 
     init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
     let response = worker::Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
     Ok(response.status_code())
+}
+
+/// Asks Turnstile's siteverify whether a token is good; anything but `success: true` refuses.
+async fn verify_turnstile(url: &str, secret: &str, token: Option<&str>, id: &str) -> Result<(), Failure> {
+    let token = token.ok_or(Failure::TurnstileFailed)?;
+    let form: String = [("secret", secret), ("response", token), ("idempotency_key", id)]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let headers = worker::Headers::new();
+    headers.set("content-type", "application/x-www-form-urlencoded")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(form.into()));
+    let mut response = worker::Fetch::Request(Request::new_with_init(url, &init)?).send().await.map_err(|e| {
+        worker::console_error!("turnstile verify: {e}");
+        Failure::TurnstileFailed
+    })?;
+    let answer: serde_json::Value = response.json().await.unwrap_or_default();
+    if answer["success"] == true {
+        Ok(())
+    } else {
+        Err(Failure::TurnstileFailed)
+    }
 }
 
 /// The receipt for a submission id: HMAC-SHA256 of the id under the site's receipt key.

@@ -56,9 +56,11 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
             webhook_secret: None,
             retention_days: None,
             limits: settings.limits,
+            turnstile: None,
         },
         owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
         receipt_key: Some(http::random_token(32)?),
+        turnstile_secret: None,
     };
     let text = serde_json::to_vec(&record).map_err(|e| Failure::Internal(e.to_string()))?;
     let answer = site::ask(env, &site, Method::Post, "/create", &[], Some(text)).await?;
