@@ -45,7 +45,7 @@ pub fn run() -> Result<()> {
     let demo = seed_demo(&edge, &pages.url, &state.join("demo-site.json"))?;
     println!();
     println!("sayso is running locally:");
-    println!("  example page    {}/basic/", pages.url);
+    println!("  example page    {}/basic/   (every example: {}/)", pages.url, pages.url);
     println!("  edge (Worker)   {}", edge.url);
     println!("  demo site id    {}", demo.site);
     println!("  owner key       {}", demo.owner_key);
