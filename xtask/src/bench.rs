@@ -127,7 +127,7 @@ const finish = (ready) => setTimeout(() => {
 if (!withWidget) { finish(null); return; }
 const poll = () => {
   const el = document.querySelector('sayso-feedback');
-  const b = el && el.shadowRoot && el.shadowRoot.querySelector('button[data-value]');
+  const b = el && el.shadowRoot && el.shadowRoot.querySelector('button');
   if (b) finish(performance.now()); else setTimeout(poll, 2);
 };
 poll();";
