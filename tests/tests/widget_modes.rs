@@ -219,6 +219,8 @@ fn the_popover_opens_on_its_triggers_once_and_respects_dont_ask_again() -> Resul
     ensure!(after >= Duration::from_millis(1500), "it waited for its delay: {after:?}");
     let side = s.in_shadow("sayso-feedback", "const r = root.querySelector('.panel').getBoundingClientRect(); return r.left < innerWidth / 2")?;
     ensure!(side == true, "bottom-left");
+    let focus = s.browser.execute("return document.activeElement.tagName", vec![])?;
+    ensure!(focus == "BODY", "a trigger never takes the visitor's focus: {focus}");
     s.shot("widget-popover.png")?;
     ensure!(s.events()?.iter().filter(|e| e["name"] == "sayso:opened").count() == 1, "sayso:opened fired");
     s.browser.click(&s.browser.wait_in_shadow("sayso-feedback", ".close", UI)?)?;
@@ -315,9 +317,17 @@ fn a_hostile_host_page_a_strict_csp_lazy_loading_and_no_webassembly() -> Result<
         Ok(s.browser.execute("return performance.getEntriesByType('resource').some(e => e.name.endsWith(arguments[0]))", vec![json!(kind)])? == true)
     };
     ensure!(!fetched(".wasm")?, "no wasm before the widget is near the viewport");
-    s.browser.execute("document.querySelector('sayso-feedback').scrollIntoView()", vec![])?;
+    // The page's code opens it (which loads it and scrolls to it); coming into view after that
+    // must not mount it a second time.
+    s.browser.execute("document.querySelector('sayso-feedback').open()", vec![])?;
     s.browser.wait_in_shadow("sayso-feedback", "[role=radio]", UI)?;
-    ensure!(fetched(".wasm")?, "loaded once scrolled to");
+    ensure!(fetched(".wasm")?, "loaded once asked for");
+    s.browser.execute("document.querySelector('sayso-feedback').scrollIntoView()", vec![])?;
+    std::thread::sleep(Duration::from_millis(500));
+    s.browser.click(&s.browser.wait_in_shadow("sayso-feedback", "[data-value=\"1\"]", UI)?)?;
+    s.summary_when("the inline rating", |v| v["total"] == 3)?;
+    std::thread::sleep(Duration::from_secs(1));
+    ensure!(s.edge.summary("demo", &s.key)?["total"] == 3, "one click, one rating: the widget is mounted once");
 
     // No WebAssembly: one console line, and the page is left as it was.
     s.browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": "delete globalThis.WebAssembly" }))?;

@@ -32,8 +32,10 @@
     class extends HTMLElement {
       connectedCallback() {
         if (this.s) return;
+        // Mounts once, whichever comes first: idle, the viewport, or open().
         const start = (this.s = () => {
-          this.s = () => {};
+          if (this.m) return;
+          this.m = 1;
           load()
             .then((m) => m.mount(this, edge, site))
             .catch((e) => console.warn("sayso: the feedback widget could not load:", e));

@@ -97,6 +97,11 @@ fn start(host: HtmlElement, root: ShadowRoot, site: SiteId, outbox: Rc<Outbox>, 
     listen_forever(&widget.host, "sayso:token", move |event| {
         let token = event.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
         w.state.borrow_mut().turnstile = token;
+        // Enable Send in place: a re-render would take the comment box from under the
+        // visitor's fingers.
+        if let Ok(Some(send)) = w.root.query_selector("[data-action=send]") {
+            let _ = send.remove_attribute("disabled");
+        }
     });
     let w = Rc::clone(&widget);
     // `element.open()` (the loader's method) asks for this event.
@@ -207,11 +212,20 @@ impl Widget {
             }
             state.open = true;
             state.opening = true;
+            // The page asked: show it even where the snippet's widget would not appear by itself
+            // (an excluded path, a visitor outside the sample).
+            state.wanted |= by_request;
         }
         self.render()?;
         self.state.borrow_mut().opening = false;
-        view::focus_scale(&self.root, self.chosen());
-        self.host.scroll_into_view_with_bool(false);
+        if by_request {
+            // Asked for (a click, a key, the page's code): take the visitor there. A trigger
+            // never moves focus: the visitor may be typing in the page.
+            view::focus_scale(&self.root, self.chosen());
+            if self.settings.mode == Mode::Inline {
+                self.host.scroll_into_view_with_bool(false);
+            }
+        }
         self.emit("sayso:opened", JsValue::UNDEFINED)
     }
 
@@ -316,10 +330,13 @@ impl Widget {
                 state.comment_shown_at = js_sys::Date::now();
             }
             self.outbox.send(&submission);
-            self.submitted(&submission)?;
             state.submission = Some(submission);
-        };
-        self.render()
+        }
+        self.render()?;
+        // Keyboard users stay where they were: on the value they chose.
+        view::focus_scale(&self.root, self.chosen());
+        // Last, with no borrow held: the page's listener may call back into the widget.
+        self.submitted()
     }
 
     /// The comment travels as the next revision of the same submission.
@@ -328,6 +345,7 @@ impl Widget {
         // NFC by the browser (the same rule the edge applies), so what is stored is what was typed.
         let text: String = js_sys::JsString::from(text.as_str()).normalize("NFC").into();
         let comment = Comment::parse(&text).map_err(invalid)?;
+        let mut sent = false;
         {
             let mut state = self.state.borrow_mut();
             let dwell = (js_sys::Date::now() - state.comment_shown_at).max(0.0) as u32;
@@ -337,7 +355,7 @@ impl Widget {
                     let turnstile = state.turnstile.take();
                     let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, turnstile, ..previous };
                     self.outbox.send(&next);
-                    self.submitted(&next)?;
+                    sent = true;
                     next
                 } else {
                     previous
@@ -345,7 +363,11 @@ impl Widget {
                 state.submission = Some(next);
             }
         }
-        self.finish()
+        self.finish()?;
+        if sent {
+            self.submitted()?;
+        }
+        Ok(())
     }
 
     /// Thanks, with "Undo" for a while.
@@ -360,6 +382,7 @@ impl Widget {
             settings::snooze(self);
         }
         self.render()?;
+        view::announce(&self.root, &self.settings, Step::Thanks);
         let w = Rc::clone(self);
         settings::after(UNDO_MS, move || {
             let mut state = w.state.borrow_mut();
@@ -377,24 +400,36 @@ impl Widget {
     fn undo(self: &Rc<Self>) -> Result<(), JsValue> {
         let Some(id) = self.state.borrow().submission.as_ref().map(|s| s.id.as_str().to_owned()) else { return Ok(()) };
         let w = Rc::clone(self);
+        let generation = self.state.borrow().generation;
         self.outbox.undo(&id, move |undone| {
+            if w.state.borrow().generation != generation {
+                // The visitor has moved on to another page of a single-page app.
+                return;
+            }
+            let step = if undone { Step::Undone } else { Step::UndoFailed };
             {
                 let mut state = w.state.borrow_mut();
                 state.undo = false;
-                state.step = if undone { Step::Undone } else { Step::UndoFailed };
+                state.step = step;
                 if undone {
                     state.submission = None;
                 }
             }
             w.report(w.render());
+            view::announce(&w.root, &w.settings, step);
         });
         Ok(())
     }
 
     /// `sayso:submitted` on the element, for the page's own code (analytics, say): the detail
-    /// is what was sent, as the API reference describes it.
-    fn submitted(&self, submission: &Submission) -> Result<(), JsValue> {
-        self.emit("sayso:submitted", js_sys::JSON::parse(&submission.to_json())?)
+    /// is what was sent, as the API reference describes it, without the spam fields.
+    fn submitted(&self) -> Result<(), JsValue> {
+        let Some(json) = self.state.borrow().submission.as_ref().map(Submission::to_json) else { return Ok(()) };
+        let detail = js_sys::JSON::parse(&json)?;
+        for spam in ["trap", "turnstile"] {
+            js_sys::Reflect::delete_property(detail.unchecked_ref::<js_sys::Object>(), &spam.into())?;
+        }
+        self.emit("sayso:submitted", detail)
     }
 
     fn emit(&self, name: &str, detail: JsValue) -> Result<(), JsValue> {

@@ -46,8 +46,10 @@ pub struct Outbox {
     warned_cap: Cell<bool>,
     /// The receipt the edge answered for each submission this page sent (for undo).
     receipts: RefCell<Vec<Entry>>,
-    /// The submission on its way to the edge right now.
-    in_flight: RefCell<Option<String>>,
+    /// Submissions on their way to the edge, until their answer's receipt has been read.
+    pending: RefCell<Vec<String>>,
+    /// Submissions handed to `sendBeacon` (the edge may hold them; their answer is unseen).
+    beaconed: RefCell<Vec<String>>,
     /// Undos waiting for their submission's answer (and receipt).
     undos: RefCell<Vec<(String, Undone)>>,
 }
@@ -92,7 +94,8 @@ impl Outbox {
             failures: Cell::new(0),
             warned_cap: Cell::new(false),
             receipts: RefCell::default(),
-            in_flight: RefCell::default(),
+            pending: RefCell::default(),
+            beaconed: RefCell::default(),
             undos: RefCell::default(),
         });
         OUTBOXES.0.borrow_mut().push(Rc::clone(&outbox));
@@ -147,7 +150,6 @@ impl Outbox {
             self.flushing.set(false);
             return;
         };
-        *self.in_flight.borrow_mut() = Some(entry.0.clone());
         let sent = match post(&self.url, &entry.1) {
             Ok(promise) => promise,
             Err(_) => {
@@ -155,8 +157,8 @@ impl Outbox {
                 return self.retry_later(None);
             }
         };
+        self.pending.borrow_mut().push(entry.0.clone());
         settle(sent, move |answered, response| {
-            self.in_flight.borrow_mut().take();
             let response: Response = response.unchecked_into();
             let status = if answered { response.status() } else { 0 };
             if (200..300).contains(&status) {
@@ -166,7 +168,8 @@ impl Outbox {
                 return self.send_next();
             }
             // Not stored: an undo waiting for this answer has nothing left to take back.
-            self.finish_undos(&entry.0, None);
+            drop_ids(&self.pending, &entry.0);
+            self.finish_undos(&entry.0, None, false);
             if status != 429 && (400..500).contains(&status) {
                 // Refused for good (invalid, not allowed): retrying cannot help. The response
                 // body names the reason; the browser's network panel shows it.
@@ -184,28 +187,40 @@ impl Outbox {
 
     /// Reads the receipt from a 2xx answer (in the background) for a later undo.
     fn keep_receipt(self: &Rc<Self>, id: String, response: &Response) {
-        let Ok(json) = response.json() else { return };
         let this = Rc::clone(self);
-        settle(json, move |parsed, body| {
+        let read = move |parsed: bool, body: JsValue| {
             let receipt = if parsed { crate::get(&body, "receipt").as_string() } else { None };
             if let Some(receipt) = &receipt {
                 this.receipts.borrow_mut().push((id.clone(), receipt.clone()));
             }
-            this.finish_undos(&id, receipt);
-        });
+            drop_ids(&this.pending, &id);
+            this.finish_undos(&id, receipt, true);
+        };
+        match response.json() {
+            Ok(json) => settle(json, read),
+            Err(_) => read(false, JsValue::UNDEFINED),
+        }
     }
 
-    /// Takes a submission back: waiting ones are dropped; one the edge has stored is deleted
-    /// with its receipt (at once, or when the answer in flight brings the receipt).
+    /// Takes a submission back. Still waiting: it never leaves. Stored: the edge deletes it with
+    /// its receipt — at once, or when the answer in flight brings the receipt. Beaconed with no
+    /// answer seen: it is sent once more to learn the receipt (a repeat counts nothing), then
+    /// deleted.
     pub fn undo(self: &Rc<Self>, id: &str, then: impl FnOnce(bool) + 'static) {
-        let mut entries = self.load();
-        drop_entries(&mut entries, id, None);
-        self.save(&entries);
         let receipt = self.receipts.borrow().iter().find(|(sent, _)| sent == id).map(|(_, r)| r.clone());
-        if receipt.is_some() || self.in_flight.borrow().as_deref() == Some(id) {
+        let pending = self.pending.borrow().iter().any(|p| p == id);
+        let unseen = receipt.is_none() && !pending && self.beaconed.borrow().iter().any(|b| b == id);
+        if !unseen {
+            let mut entries = self.load();
+            drop_entries(&mut entries, id, None);
+            self.save(&entries);
+        }
+        if pending || unseen || receipt.is_some() {
             self.undos.borrow_mut().push((id.to_owned(), Box::new(then)));
-            if receipt.is_some() {
-                self.finish_undos(id, receipt);
+            if unseen {
+                self.flush();
+            } else if !pending {
+                self.finish_undos(id, receipt, true);
             }
         } else {
             // It never left this page.
@@ -213,8 +228,9 @@ impl Outbox {
         }
     }
 
-    /// Runs the undos waiting for `id`: with a receipt, a `DELETE`; without, nothing is stored.
-    fn finish_undos(&self, id: &str, receipt: Option<String>) {
+    /// Runs the undos waiting for `id`: with a receipt, a `DELETE`; without one, done if the
+    /// edge did not store it, failed if it did (an answer whose receipt could not be read).
+    fn finish_undos(&self, id: &str, receipt: Option<String>, stored: bool) {
         let waiting: Vec<(String, Undone)> = {
             let mut undos = self.undos.borrow_mut();
             let (mine, rest) = core::mem::take(&mut *undos).into_iter().partition(|(waiting, _)| waiting == id);
@@ -223,7 +239,7 @@ impl Outbox {
         };
         for (_, then) in waiting {
             let Some(receipt) = &receipt else {
-                then(true);
+                then(!stored);
                 continue;
             };
             match delete(&cat(&[&self.url, "/", id]), receipt) {
@@ -258,9 +274,10 @@ impl Outbox {
     fn beacon(&self) {
         let Some(window) = web_sys::window() else { return };
         let navigator = window.navigator();
-        for (_, body) in self.load() {
+        for (id, body) in self.load() {
             // A string body is sent as text/plain: no CORS preflight, which a beacon cannot do.
             let _ = navigator.send_beacon_with_opt_str(&self.url, Some(&body));
+            self.beaconed.borrow_mut().push(id);
         }
     }
 
@@ -308,6 +325,11 @@ impl Outbox {
             let _ = storage.set_item(&self.key, &String::from(text));
         }
     }
+}
+
+/// Forgets `id` from a list of ids.
+fn drop_ids(ids: &RefCell<Vec<String>>, id: &str) {
+    ids.borrow_mut().retain(|waiting| waiting != id);
 }
 
 /// Removes the entries for `id` (only the one with `body`, if given). One function rather than

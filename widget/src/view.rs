@@ -95,13 +95,15 @@ export function roam(root, event, rtl) {
   for (const radio of radios) radio.tabIndex = radio == next ? 0 : -1;
   next.focus();
 }
+let turnstileLoaded;
 export function challenge(host, box, sitekey) {
-  const go = () => turnstile.render(box, { sitekey, callback: (token) => host.dispatchEvent(new CustomEvent('sayso:token', { detail: token })) });
-  if (window.turnstile) return go();
-  const script = document.createElement('script');
-  script.src = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
-  script.onload = go;
-  document.head.append(script);
+  turnstileLoaded ||= window.turnstile ? Promise.resolve() : new Promise((loaded) => {
+    const script = document.createElement('script');
+    script.src = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
+    script.onload = loaded;
+    document.head.append(script);
+  });
+  turnstileLoaded.then(() => turnstile.render(box, { sitekey, callback: (token) => host.dispatchEvent(new CustomEvent('sayso:token', { detail: token })) }));
 }")]
 extern "C" {
     fn build(container: &Element, view: &str);
@@ -177,26 +179,27 @@ pub fn render(w: &Widget, state: &State) -> Result<(), JsValue> {
     if let (Some(text), Some(area)) = (typed, textarea(root)) {
         area.set_value(&text);
     }
-    let message = match state.step {
-        Step::Thanks => Some(key::THANK_YOU),
-        Step::Undone => Some(key::UNDONE),
-        Step::UndoFailed => Some(key::UNDO_FAILED),
-        _ => None,
-    };
-    if let Some(live) = root.query_selector(".sr")? {
-        // The live region announces the outcome; focus moves to it too, since the button
-        // that had focus is gone.
-        live.set_text_content(message.map(|k| s.text(k)));
-    }
-    if message.is_some() && state.open {
-        focus(root, ".thanks");
-    } else if state.step == Step::Comment {
-        focus_scale(root, w.chosen());
+    if state.step == Step::Comment && state.turnstile.is_none() {
         if let (Some(key), Some(container)) = (&s.turnstile, root.get_element_by_id("ts")) {
             challenge(w.host(), &container, key);
         }
     }
     Ok(())
+}
+
+/// Says the outcome of sending or undoing in the live region, and moves focus to the message
+/// (the button that had focus is gone). Called on the change only, so a later re-render never
+/// takes focus back or repeats the announcement.
+pub fn announce(root: &ShadowRoot, s: &Settings, step: Step) {
+    let message = match step {
+        Step::Thanks => key::THANK_YOU,
+        Step::Undone => key::UNDONE,
+        _ => key::UNDO_FAILED,
+    };
+    if let Ok(Some(live)) = root.query_selector(".sr") {
+        live.set_text_content(Some(s.text(message)));
+    }
+    focus(root, ".thanks");
 }
 
 fn panel(view: &mut View, w: &Widget, state: &State) {
@@ -231,8 +234,13 @@ fn panel(view: &mut View, w: &Widget, state: &State) {
                     .close();
                 view.open("div", &[("class", "row")])
                     .leaf("button", &[("type", "button"), ("data-action", "skip")], s.text(key::SKIP))
-                    .leaf("button", &[("type", "button"), ("data-action", "send"), ("class", "primary")], s.text(key::SEND))
-                    .close();
+                    .open("button", &[("type", "button"), ("data-action", "send"), ("class", "primary")])
+                    .text(s.text(key::SEND));
+                if s.turnstile.is_some() && state.turnstile.is_none() {
+                    // The site wants a Turnstile token with comments: Send waits for it.
+                    view.token('@', "disabled=");
+                }
+                view.close().close();
             }
         }
         step => {

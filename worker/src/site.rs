@@ -305,11 +305,12 @@ impl SiteObject {
             let receipt = receipt(&record, submission.id.as_str())?;
             return http::json(201, &SubmitOutcome { id: submission.id.as_str().to_owned(), status: SubmitStatus::Created, receipt });
         }
-        submission.check_pace(&record.settings.limits)?;
-        if let (Some(view), Some(secret), Some(_)) = (&record.settings.turnstile, &record.turnstile_secret, &submission.comment) {
-            // Checked before the transaction (it is a fetch), and only for a revision not
-            // stored yet: a resend of a stored one carries a token already spent.
-            if !self.stored_at(&submission)? {
+        // The spam rules judge what is new: a resend of a stored revision passes as it passed
+        // before (its Turnstile token is spent by now). Turnstile's check is a fetch, so it runs
+        // before the transaction.
+        if !self.stored_at(&submission)? {
+            submission.check_pace(&record.settings.limits)?;
+            if let (Some(view), Some(secret), Some(_)) = (&record.settings.turnstile, &record.turnstile_secret, &submission.comment) {
                 verify_turnstile(&view.verify_url, secret, submission.turnstile.as_deref(), submission.id.as_str()).await?;
             }
         }

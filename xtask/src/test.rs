@@ -11,7 +11,7 @@ use crate::build::{self, WidgetFiles};
 use crate::{say, tools};
 
 /// The most the widget may weigh, loader + glue + wasm, gzipped (bytes).
-pub const WIDGET_BUDGET_GZIP: usize = 34_000;
+pub const WIDGET_BUDGET_GZIP: usize = 35_000;
 
 /// Runs everything.
 pub fn run() -> Result<()> {
