@@ -187,15 +187,20 @@ pub fn render(w: &Widget, state: &State) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The message for a step after sending: thanks, undone, or undo failed.
+fn outcome(step: Step) -> usize {
+    match step {
+        Step::Thanks => key::THANK_YOU,
+        Step::Undone => key::UNDONE,
+        _ => key::UNDO_FAILED,
+    }
+}
+
 /// Says the outcome of sending or undoing in the live region, and moves focus to the message
 /// (the button that had focus is gone). Called on the change only, so a later re-render never
 /// takes focus back or repeats the announcement.
 pub fn announce(root: &ShadowRoot, s: &Settings, step: Step) {
-    let message = match step {
-        Step::Thanks => key::THANK_YOU,
-        Step::Undone => key::UNDONE,
-        _ => key::UNDO_FAILED,
-    };
+    let message = outcome(step);
     if let Ok(Some(live)) = root.query_selector(".sr") {
         live.set_text_content(Some(s.text(message)));
     }
@@ -244,11 +249,7 @@ fn panel(view: &mut View, w: &Widget, state: &State) {
             }
         }
         step => {
-            let message = match step {
-                Step::Thanks => key::THANK_YOU,
-                Step::Undone => key::UNDONE,
-                _ => key::UNDO_FAILED,
-            };
+            let message = outcome(step);
             // What the visitor wrote, shown back as text: exactly what was stored.
             if let Some(comment) = state.submission.as_ref().and_then(|s| s.comment.as_ref()).filter(|_| step == Step::Thanks) {
                 view.leaf("blockquote", &[("class", "echo")], comment.as_str());
