@@ -283,24 +283,25 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
     true
 }
 
-/// Puts `number` where `template` says `{n}` ("{n} of 5 stars").
+/// Puts `number` where `template` says `{n}` ("{n} of 5 stars"). (Found on bytes and cut with
+/// `str::get`: `str::split` and slicing would bring panic messages into the widget.)
 pub fn with_number(template: &str, number: &str) -> String {
     let mut out = String::new();
-    let mut pieces = template.split('{');
-    out.push_str(pieces.next().unwrap_or_default());
-    for piece in pieces {
-        match piece.strip_prefix("n}") {
-            Some(after) => {
+    let mut rest = template;
+    loop {
+        let at = rest.as_bytes().windows(3).position(|w| w == b"{n}");
+        match at.and_then(|at| Some((rest.get(..at)?, rest.get(at + 3..)?))) {
+            Some((before, after)) => {
+                out.push_str(before);
                 out.push_str(number);
-                out.push_str(after);
+                rest = after;
             }
             None => {
-                out.push('{');
-                out.push_str(piece);
+                out.push_str(rest);
+                return out;
             }
         }
     }
-    out
 }
 
 /// Whether the snippet's widget belongs on `path`: it matches an `include` pattern (or there

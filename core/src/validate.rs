@@ -260,11 +260,10 @@ pub struct Locale(String);
 impl Locale {
     /// Checks the tag's shape: a 2–3 letter language, then subtags of 1–8 letters or digits.
     pub fn parse(raw: &str) -> Result<Locale, ValidationError> {
-        let mut parts = raw.split('-');
-        let lang_ok = parts
-            .next()
-            .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()));
-        let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        // On bytes: the widget runs this too, and `str::split` costs it bytes.
+        let mut parts = raw.as_bytes().split(|b| *b == b'-');
+        let lang_ok = parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.iter().all(u8::is_ascii_alphabetic));
+        let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.iter().all(u8::is_ascii_alphanumeric));
         if lang_ok && rest_ok && raw.len() <= LOCALE_MAX_CHARS {
             Ok(Locale(raw.to_owned()))
         } else {

@@ -197,24 +197,20 @@ fn push_json_str(out: &mut String, text: &str) {
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// Appends an integer in decimal (without `core::fmt`, which the widget avoids for size).
+/// Appends an integer in decimal (without `core::fmt`, which the widget avoids for size; and
+/// without indexing, whose panic messages would bring it back).
 pub fn push_int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+    let rest = n.unsigned_abs();
+    let mut power = 1u64;
+    while let Some(next) = power.checked_mul(10).filter(|p| *p <= rest) {
+        power = next;
     }
-    for d in &digits[i..] {
-        out.push(char::from(*d));
+    while power > 0 {
+        out.push(char::from(b'0' + (rest / power % 10) as u8));
+        power /= 10;
     }
 }
 
@@ -721,6 +717,15 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_are_written_like_display_writes_them() {
+        for n in [0, 7, 9, 10, 11, 99, 100, 1_000, 1_763_900_000_000, -1, -10, -99_999, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 
     fn wire() -> SubmissionWire {
         SubmissionWire {

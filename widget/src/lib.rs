@@ -1,5 +1,12 @@
-//! The sayso widget: what runs inside `<sayso-feedback>` once the loader (`js/loader.js`) has
-//! found the element and instantiated this module. One exported entry point, `mount`.
+//! The sayso widget: what one `<sayso-feedback>` shows, what a click or a key means, and the
+//! submission it builds with `sayso-core`'s rules (the same ones the edge applies).
+//!
+//! The browser plumbing lives in `js/host.js`: the shadow root, the config fetch, the outbox
+//! (localStorage, `fetch`, `sendBeacon`, retries), timers, popover triggers, focus, Turnstile.
+//! The host calls the entry points below with plain numbers and strings, and this module answers
+//! through a dozen coarse imports. The split is the size budget's: every web-sys call and every
+//! Rust closure handed to JS costs glue on both sides, and with the plumbing written in Rust the
+//! widget weighed 34.5 KB gzipped; here it is well under the 20 KB budget (see CHANGELOG).
 //!
 //! `no_std`: without the standard library its panic machinery and `core::fmt` drop out of the
 //! wasm (several KB gzipped); a panic, which would be a bug, aborts the module.
@@ -8,7 +15,6 @@
 
 extern crate alloc;
 
-mod outbox;
 mod settings;
 mod view;
 
@@ -29,110 +35,173 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
 use alloc::string::String;
-use core::cell::RefCell;
+use alloc::vec::Vec;
+use core::cell::{Ref, RefCell, RefMut};
 
 use sayso_core::config::page_wanted;
 use sayso_core::{Comment, Locale, PagePath, Rating, SiteId, Submission, SubmissionId};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
 
-use outbox::{listen_forever, Outbox};
 use settings::{Mode, Settings};
 
 /// How long the "Undo" button stays after sending (ms).
-const UNDO_MS: i32 = 10_000;
+const UNDO_MS: u32 = 10_000;
 
-/// Renders the widget into `host` (a `<sayso-feedback>` element) for `site`, talking to `edge`.
-/// Returns at once; the config is fetched in the background.
-#[wasm_bindgen]
-pub fn mount(host: HtmlElement, edge: String, site: String) -> Result<(), JsValue> {
-    let site = host.get_attribute("site").unwrap_or(site);
-    let site = SiteId::parse(&site).map_err(invalid)?;
-    let root = view::attach(&host)?;
-    // Created first, so what an earlier page left waiting goes out even if the config cannot load.
-    let outbox = Outbox::for_site(&edge, site.as_str());
-    let locale = locale_of(&host);
-    let url = cat(&[edge.as_str(), "/v1/sites/", site.as_str(), "/config?lang=", locale.as_str()]);
-    let start = move |widget: JsValue| {
-        let settings = Settings::read(&host, &widget);
-        if let Err(e) = start(host, root, site, outbox, locale, settings) {
-            web_sys::console::warn_2(&"sayso: the feedback widget could not start:".into(), &e);
-        }
-    };
-    outbox::settle(window()?.fetch_with_str(&url), move |fetched, response| {
-        // Offline or the edge unreachable: the visitor can still rate, in English; the outbox
-        // keeps the rating.
-        if !fetched {
-            return start(JsValue::UNDEFINED);
-        }
-        let response: web_sys::Response = response.unchecked_into();
-        if !response.ok() {
-            // No such site, or the edge refuses: show nothing rather than a dead widget.
-            web_sys::console::warn_2(&"sayso: no widget configuration, HTTP".into(), &response.status().into());
-            return;
-        }
-        match response.json() {
-            Ok(json) => outbox::settle(json, move |parsed, json| {
-                start(if parsed { get(&json, "widget") } else { JsValue::UNDEFINED })
-            }),
-            Err(_) => start(JsValue::UNDEFINED),
-        }
-    });
-    Ok(())
+/// What the host page's browser does for the widget (`js/host.js`). `host` is always the
+/// `<sayso-feedback>` element.
+#[wasm_bindgen(module = "/js/host.js")]
+extern "C" {
+    /// Attaches the shadow root (with `css`), fetches the site's config in `locale`, then calls
+    /// `create`.
+    fn start(host: &JsValue, edge: &str, site: &str, locale: &str, css: &str);
+    /// An attribute of the element, if present.
+    fn attr(host: &JsValue, name: &str) -> Option<String>;
+    /// Sets an attribute of the element.
+    fn set(host: &JsValue, name: &str, value: &str);
+    /// A text value of the site's widget config by dotted path (`triggers.include.0`).
+    fn setting(config: &JsValue, path: &str) -> Option<String>;
+    /// The element's nearest `lang` (`which` 0), or the browser's language (1).
+    fn language(host: &JsValue, which: u32) -> Option<String>;
+    /// Replaces the widget's content with a view written by `view::View`.
+    fn draw(host: &JsValue, view: &str);
+    /// Focuses the first element in the widget matching `selector`.
+    fn focus(host: &JsValue, selector: &str);
+    /// Says `text` in the live region and focuses the message.
+    fn say(host: &JsValue, text: &str);
+    /// Dispatches a composed, bubbling event on the element; `detail` is JSON or empty.
+    fn emit(host: &JsValue, name: &str, detail: &str);
+    /// Puts a submission in the site's outbox, which delivers it.
+    fn post(host: &JsValue, id: &str, body: &str);
+    /// Takes a submission back (from the outbox, or at the edge with its receipt); answers
+    /// with `act(n, "undone" | "kept", generation)`.
+    fn take(host: &JsValue, id: &str, generation: u32);
+    /// Calls `act(n, "expire", generation)` after `ms`.
+    fn later(host: &JsValue, ms: u32, generation: u32);
+    /// Don't ask again (popover) for the site's `snooze_days`.
+    fn snooze(host: &JsValue);
+    /// Milliseconds since 1970.
+    fn now() -> f64;
+    /// Fills `bytes` from the browser's CSPRNG.
+    fn fill(bytes: &mut [u8]);
 }
 
-fn start(host: HtmlElement, root: ShadowRoot, site: SiteId, outbox: Rc<Outbox>, locale: Locale, settings: Settings) -> Result<(), JsValue> {
-    if settings.mode == Mode::Off {
-        return Ok(());
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console)]
+    fn warn(message: &str);
+}
+
+/// Starts the widget in `host` (a `<sayso-feedback>` element) for `site`, talking to `edge`:
+/// the loader's entry point. Returns at once; the config is fetched in the background.
+#[wasm_bindgen]
+pub fn mount(host: JsValue, edge: &str, site: String) {
+    let site = attr(&host, "site").unwrap_or(site);
+    let Ok(site) = SiteId::parse(&site) else {
+        return warn("sayso: the site id is not valid");
+    };
+    let locale = (0..2).find_map(|which| Locale::parse(&language(&host, which)?).ok()).unwrap_or_default();
+    start(&host, edge, site.as_str(), locale.as_str(), view::CSS);
+}
+
+/// Creates the widget once its config has arrived (`undefined` when it could not load: the
+/// visitor can still rate, in English). `sampled`: whether this visitor is in the site's
+/// sample. Returns the widget's number, for `act`; the mode is the element's `data-mode`
+/// (none when the widget is off).
+#[wasm_bindgen]
+pub fn create(host: JsValue, config: JsValue, site: &str, locale: &str, page: String, sampled: bool) -> u32 {
+    // `mount` checked the site id; a number past the end reads as `off`.
+    let Ok(site) = SiteId::parse(site) else { return u32::MAX };
+    let settings = Settings::read(&host, &config, sampled);
+    let locale = Locale::parse(locale).unwrap_or_default();
+    let state = Shared(RefCell::new(State { page, ..State::default() }));
+    let widget = Rc::new(Widget { host, site, locale, settings, state });
+    let mut widgets = WIDGETS.0.borrow_mut();
+    widgets.push(Rc::clone(&widget));
+    let number = widgets.len() as u32 - 1;
+    drop(widgets);
+    if widget.settings.mode != Mode::Off {
+        // The stylesheet's hook, and how the host learns the mode.
+        set(&widget.host, "data-mode", widget.settings.mode.name());
+        widget.navigated_to();
     }
-    let widget = Rc::new(Widget { host, root, site, locale, outbox, settings, state: RefCell::new(State::default()) });
-    widget.host.set_attribute("data-mode", widget.settings.mode_name())?;
-    widget.host.set_attribute("data-pos", widget.settings.position)?;
-    let w = Rc::clone(&widget);
-    listen_forever(&widget.root, "click", move |event| w.report(w.on_click(&event)));
-    let w = Rc::clone(&widget);
-    listen_forever(&widget.root, "keydown", move |event| w.report(w.on_key(&event)));
-    let w = Rc::clone(&widget);
-    listen_forever(&widget.host, "sayso:token", move |event| {
-        let token = event.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
-        w.state.borrow_mut().turnstile = token;
-        // Enable Send in place: a re-render would take the comment box from under the
-        // visitor's fingers.
-        if let Ok(Some(send)) = w.root.query_selector("[data-action=send]") {
-            let _ = send.remove_attribute("disabled");
-        }
-    });
-    let w = Rc::clone(&widget);
-    // `element.open()` (the loader's method) asks for this event.
-    listen_forever(&widget.host, "sayso:open", move |_| w.report(w.open(true)));
-    let window = window()?;
-    for navigation in ["sayso:navigate", "popstate"] {
-        let w = Rc::clone(&widget);
-        listen_forever(&window, navigation, move |_| w.report(w.navigated()));
+    number
+}
+
+/// Something happened to widget `n` (one entry point for every event: each export costs glue
+/// on both sides). `action` is a button's `data-action` or one of the host's own:
+///
+/// - `rate`: the visitor chose `value` on the scale;
+/// - `send`: the comment `text` (as typed, NFC) with what is in the honeypot (`trap`);
+/// - `skip`, `undo`, `close`, `tab` (the floating tab), `escape`;
+/// - `open`: the page's `element.open()` or the visitor asked; `prompt`: a popover trigger;
+/// - `navigate`: history navigation to the path `text` in a single-page app;
+/// - `token`: a Turnstile token `text` for the next comment;
+/// - `expire`: the time for "Undo" ran out; `undone` / `kept`: the answer to `take`, both for
+///   the page generation `value`.
+///
+/// Returns `true` for a `navigate` that reached another page (the host re-arms its triggers).
+#[wasm_bindgen]
+pub fn act(n: u32, action: &str, value: u32, text: String, trap: String) -> bool {
+    let Some(w) = WIDGETS.0.borrow().get(n as usize).cloned() else { return false };
+    let open = w.state.borrow().open;
+    match action {
+        "rate" => w.rate(value),
+        "send" => w.send_comment(&text, trap),
+        "skip" => w.finish(),
+        "undo" => w.undo(),
+        "close" => w.close(),
+        "tab" | "escape" if open && w.settings.mode != Mode::Inline => w.close(),
+        "tab" | "open" => w.open(true),
+        "prompt" => w.open(false),
+        "navigate" => return w.navigated(text),
+        "token" => w.state.borrow_mut().turnstile = Some(text),
+        "expire" => w.expire(value),
+        "undone" | "kept" => w.undone(value, action == "undone"),
+        _ => {}
     }
-    view::theme(&widget.root, &widget.settings)?;
-    widget.state.borrow_mut().page = path();
-    let asked = settings::get_bool(&widget.host, "o");
-    widget.navigated_to(true)?;
-    if widget.settings.mode == Mode::Popover {
-        settings::arm_triggers(&widget);
+    false
+}
+
+/// Every widget on the page, by number.
+struct Registry(Shared<Vec<Rc<Widget>>>);
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature has one thread; nothing else can
+// ever observe this value.
+unsafe impl Sync for Registry {}
+
+// Each widget is an `Rc`, so no borrow of the registry is held while it calls out to the page
+// (whose listeners may call back in).
+
+static WIDGETS: Registry = Registry(Shared(RefCell::new(Vec::new())));
+
+/// A `RefCell` whose misuse (a bug) aborts without a message: `RefCell`'s own panics would
+/// bring `core::fmt` into the wasm.
+pub(crate) struct Shared<T>(RefCell<T>);
+
+impl<T> Shared<T> {
+    pub(crate) fn borrow(&self) -> Ref<'_, T> {
+        self.0.try_borrow().unwrap_or_else(|_| abort())
     }
-    if asked {
-        widget.open(true)?;
+
+    pub(crate) fn borrow_mut(&self) -> RefMut<'_, T> {
+        self.0.try_borrow_mut().unwrap_or_else(|_| abort())
     }
-    Ok(())
+}
+
+fn abort() -> ! {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
+    unreachable!("a RefCell borrowed twice")
 }
 
 /// One widget on the page.
 pub(crate) struct Widget {
-    host: HtmlElement,
-    root: ShadowRoot,
+    host: JsValue,
     site: SiteId,
     locale: Locale,
-    outbox: Rc<Outbox>,
     pub(crate) settings: Settings,
-    pub(crate) state: RefCell<State>,
+    pub(crate) state: Shared<State>,
 }
 
 /// What the widget shows.
@@ -157,7 +226,7 @@ pub(crate) struct State {
     /// The page this state belongs to; a navigation to another page starts afresh.
     page: String,
     /// The submission so far; its id stays the same through every edit.
-    submission: Option<Submission>,
+    pub(crate) submission: Option<Submission>,
     pub(crate) step: Step,
     /// Floating and popover widgets: whether the panel is open (inline ones always are).
     pub(crate) open: bool,
@@ -172,25 +241,15 @@ pub(crate) struct State {
     /// The panel is being drawn because it just opened (it fades in).
     pub(crate) opening: bool,
     /// The latest Turnstile token, for sites that want one with comments.
-    turnstile: Option<String>,
-    /// Bumped by every navigation: a timer armed on an earlier page finds it changed.
-    pub(crate) generation: u32,
+    pub(crate) turnstile: Option<String>,
+    /// Bumped by every navigation: a timer or an answer from an earlier page finds it changed.
+    generation: u32,
 }
 
 impl Widget {
-    fn report(&self, result: Result<(), JsValue>) {
-        if let Err(e) = result {
-            web_sys::console::warn_2(&"sayso:".into(), &e);
-        }
-    }
-
-    pub(crate) fn render(&self) -> Result<(), JsValue> {
-        let state = self.state.borrow();
-        view::render(self, &state)
-    }
-
-    pub(crate) fn scale(&self) -> sayso_core::Scale {
-        self.settings.scale
+    fn render(&self) {
+        let view = view::render(self, &self.state.borrow());
+        draw(&self.host, &view);
     }
 
     /// The rating chosen so far.
@@ -198,17 +257,15 @@ impl Widget {
         self.state.borrow().submission.as_ref().map(|s| s.rating)
     }
 
-    /// Opens a floating or popover panel (`by_request`: the page or the visitor asked, rather
-    /// than a trigger, so snoozing and page patterns do not apply).
-    pub(crate) fn open(&self, by_request: bool) -> Result<(), JsValue> {
+    fn open(&self, by_request: bool) {
         {
             let mut state = self.state.borrow_mut();
-            if !by_request && (!state.wanted || state.prompted || settings::snoozed(self)) {
-                return Ok(());
+            if !by_request && (!state.wanted || state.prompted) {
+                return;
             }
             state.prompted |= !by_request;
-            if (state.open && !by_request) || !self.host.is_connected() {
-                return Ok(());
+            if state.open && !by_request {
+                return;
             }
             state.open = true;
             state.opening = true;
@@ -216,108 +273,101 @@ impl Widget {
             // (an excluded path, a visitor outside the sample).
             state.wanted |= by_request;
         }
-        self.render()?;
+        self.render();
         self.state.borrow_mut().opening = false;
         if by_request {
             // Asked for (a click, a key, the page's code): take the visitor there. A trigger
             // never moves focus: the visitor may be typing in the page.
-            view::focus_scale(&self.root, self.chosen());
-            if self.settings.mode == Mode::Inline {
-                self.host.scroll_into_view_with_bool(false);
-            }
+            self.focus_scale();
         }
-        self.emit("sayso:opened", JsValue::UNDEFINED)
+        emit(&self.host, "sayso:opened", "");
     }
 
-    fn close(&self) -> Result<(), JsValue> {
+    fn close(&self) {
         self.state.borrow_mut().open = false;
         if self.settings.mode == Mode::Popover {
-            settings::snooze(self);
+            snooze(&self.host);
         }
-        self.render()?;
-        view::focus_tab(&self.root);
-        Ok(())
+        self.render();
+        focus(&self.host, ".tab");
     }
 
-    /// History navigation in a single-page app: a new page starts afresh.
-    fn navigated(self: &Rc<Self>) -> Result<(), JsValue> {
-        let now = path();
-        if self.state.borrow().page == now || !self.host.is_connected() {
-            return Ok(());
-        }
-        self.state.borrow_mut().page = now;
-        self.navigated_to(false)
-    }
-
-    fn navigated_to(self: &Rc<Self>, first: bool) -> Result<(), JsValue> {
+    /// A new page (or the first): the state starts afresh.
+    fn navigated_to(&self) {
         {
             let mut state = self.state.borrow_mut();
-            let page = state.page.clone();
+            let s = &self.settings;
             state.submission = None;
             state.step = Step::Rate;
             state.undo = false;
             state.prompted = false;
             state.generation = state.generation.wrapping_add(1);
-            state.wanted = !self.settings.auto || (page_wanted(&self.settings.triggers, &page) && settings::sampled_in(self));
-            state.open = self.settings.mode == Mode::Inline || (state.open && self.settings.mode == Mode::Floating);
+            state.wanted = !s.auto || (page_wanted(&s.triggers, &state.page) && s.sampled);
+            state.open = s.mode == Mode::Inline || (state.open && s.mode == Mode::Floating);
         }
-        if !first && self.settings.mode == Mode::Popover {
-            settings::rearm(self);
-        }
-        self.render()
+        self.render();
     }
 
-    fn on_click(self: &Rc<Self>, event: &Event) -> Result<(), JsValue> {
-        let Some(button) = target_button(event)? else { return Ok(()) };
-        if let Some(value) = button.get_attribute("data-value").and_then(|v| v.parse::<i64>().ok()) {
-            return self.rate(value);
+    /// History navigation: another page starts afresh.
+    fn navigated(&self, page: String) -> bool {
+        if self.state.borrow().page == page {
+            return false;
         }
-        match button.get_attribute("data-action").as_deref() {
-            Some("send") => self.send_comment(),
-            Some("skip") => self.finish(),
-            Some("undo") => self.undo(),
-            Some("close") => self.close(),
-            Some("tab") => {
-                if self.state.borrow().open {
-                    self.close()
-                } else {
-                    self.open(true)
-                }
+        self.state.borrow_mut().page = page;
+        self.navigated_to();
+        true
+    }
+
+    /// The time for "Undo" has run out.
+    fn expire(&self, generation: u32) {
+        {
+            let mut state = self.state.borrow_mut();
+            if state.generation != generation || state.step != Step::Thanks || !state.undo {
+                return;
             }
-            _ => Ok(()),
+            state.undo = false;
         }
+        self.render();
     }
 
-    /// Arrow keys move between the values of the scale (a radio group with a roving tab
-    /// stop); Space and Enter choose; Escape closes a floating or popover panel.
-    fn on_key(&self, event: &Event) -> Result<(), JsValue> {
-        let escape = event.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == "Escape");
-        if escape && self.settings.mode != Mode::Inline && self.state.borrow().open {
-            return self.close();
+    /// The answer to `take`.
+    fn undone(&self, generation: u32, undone: bool) {
+        let step = if undone { Step::Undone } else { Step::UndoFailed };
+        {
+            let mut state = self.state.borrow_mut();
+            if state.generation != generation {
+                // The visitor has moved on to another page of a single-page app.
+                return;
+            }
+            state.undo = false;
+            state.step = step;
+            if undone {
+                state.submission = None;
+            }
         }
-        view::roam(&self.root, event, self.settings.dir == "rtl");
-        Ok(())
+        self.render();
+        self.announce(step);
     }
 
     /// The rating is sent the moment it is chosen; choosing it again sends nothing new.
-    fn rate(self: &Rc<Self>, value: i64) -> Result<(), JsValue> {
-        let rating = Rating::new(self.scale(), value).map_err(invalid)?;
+    fn rate(&self, value: u32) {
+        let Ok(rating) = Rating::new(self.settings.scale, i64::from(value)) else { return };
         {
             let mut state = self.state.borrow_mut();
             let submission = match state.submission.take() {
                 Some(previous) if previous.rating == rating => {
                     state.submission = Some(previous);
-                    return Ok(());
+                    return;
                 }
                 Some(previous) => Submission { rating, rev: previous.rev + 1, ..previous },
                 None => Submission {
-                    id: new_id()?,
+                    id: new_id(),
                     site: self.site.clone(),
                     rating,
                     comment: None,
-                    page: PagePath::from_location(&path()),
+                    page: PagePath::from_location(&state.page),
                     locale: self.locale.clone(),
-                    client_ts: js_sys::Date::now() as i64,
+                    client_ts: now() as i64,
                     widget_version: env!("CARGO_PKG_VERSION").to_owned(),
                     rev: 0,
                     trap: None,
@@ -327,34 +377,33 @@ impl Widget {
             };
             if state.step == Step::Rate {
                 state.step = Step::Comment;
-                state.comment_shown_at = js_sys::Date::now();
+                state.comment_shown_at = now();
             }
-            self.outbox.send(&submission);
+            post(&self.host, submission.id.as_str(), &submission.to_json());
             state.submission = Some(submission);
         }
-        self.render()?;
+        self.render();
         // Keyboard users stay where they were: on the value they chose.
-        view::focus_scale(&self.root, self.chosen());
+        self.focus_scale();
         // Last, with no borrow held: the page's listener may call back into the widget.
-        self.submitted()
+        self.submitted();
     }
 
     /// The comment travels as the next revision of the same submission.
-    fn send_comment(self: &Rc<Self>) -> Result<(), JsValue> {
-        let text = view::comment_text(&self.root).unwrap_or_default();
-        // NFC by the browser (the same rule the edge applies), so what is stored is what was typed.
-        let text: String = js_sys::JsString::from(text.as_str()).normalize("NFC").into();
-        let comment = Comment::parse(&text).map_err(invalid)?;
+    fn send_comment(&self, text: &str, trap: String) {
+        let Ok(comment) = Comment::parse(text) else {
+            return warn("sayso: this comment cannot be sent");
+        };
         let mut sent = false;
         {
             let mut state = self.state.borrow_mut();
-            let dwell = (js_sys::Date::now() - state.comment_shown_at).max(0.0) as u32;
-            let trap = view::trap_text(&self.root).filter(|t| !t.is_empty());
+            let dwell = (now() - state.comment_shown_at).max(0.0) as u32;
             if let Some(previous) = state.submission.take() {
                 let next = if comment.is_some() && comment != previous.comment {
                     let turnstile = state.turnstile.take();
+                    let trap = Some(trap).filter(|t| !t.is_empty());
                     let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, turnstile, ..previous };
-                    self.outbox.send(&next);
+                    post(&self.host, next.id.as_str(), &next.to_json());
                     sent = true;
                     next
                 } else {
@@ -363,15 +412,14 @@ impl Widget {
                 state.submission = Some(next);
             }
         }
-        self.finish()?;
+        self.finish();
         if sent {
-            self.submitted()?;
+            self.submitted();
         }
-        Ok(())
     }
 
     /// Thanks, with "Undo" for a while.
-    fn finish(self: &Rc<Self>) -> Result<(), JsValue> {
+    fn finish(&self) {
         let generation = {
             let mut state = self.state.borrow_mut();
             state.step = Step::Thanks;
@@ -379,92 +427,45 @@ impl Widget {
             state.generation
         };
         if self.settings.mode == Mode::Popover {
-            settings::snooze(self);
+            snooze(&self.host);
         }
-        self.render()?;
-        view::announce(&self.root, &self.settings, Step::Thanks);
-        let w = Rc::clone(self);
-        settings::after(UNDO_MS, move || {
-            let mut state = w.state.borrow_mut();
-            if state.generation == generation && state.step == Step::Thanks && state.undo {
-                state.undo = false;
-                drop(state);
-                w.report(w.render());
-            }
-        });
-        Ok(())
+        self.render();
+        self.announce(Step::Thanks);
+        later(&self.host, UNDO_MS, generation);
     }
 
     /// Takes the submission back: still waiting, it never leaves; sent, the edge deletes it
     /// with the receipt it answered and corrects the counts.
-    fn undo(self: &Rc<Self>) -> Result<(), JsValue> {
-        let Some(id) = self.state.borrow().submission.as_ref().map(|s| s.id.as_str().to_owned()) else { return Ok(()) };
-        let w = Rc::clone(self);
-        let generation = self.state.borrow().generation;
-        self.outbox.undo(&id, move |undone| {
-            if w.state.borrow().generation != generation {
-                // The visitor has moved on to another page of a single-page app.
-                return;
-            }
-            let step = if undone { Step::Undone } else { Step::UndoFailed };
-            {
-                let mut state = w.state.borrow_mut();
-                state.undo = false;
-                state.step = step;
-                if undone {
-                    state.submission = None;
-                }
-            }
-            w.report(w.render());
-            view::announce(&w.root, &w.settings, step);
-        });
-        Ok(())
+    fn undo(&self) {
+        let state = self.state.borrow();
+        if let Some(submission) = &state.submission {
+            take(&self.host, submission.id.as_str(), state.generation);
+        }
+    }
+
+    /// Says the outcome of sending or undoing, on the change only, so a later re-render never
+    /// takes focus back or repeats the announcement.
+    fn announce(&self, step: Step) {
+        say(&self.host, self.settings.text(view::outcome(step)));
+    }
+
+    /// Focuses the chosen value, else the first.
+    fn focus_scale(&self) {
+        let selector = match self.chosen() {
+            Some(r) => cat(&["[data-value=\"", &view::number(i64::from(r.value())), "\"]"]),
+            None => String::from("[role=radio]"),
+        };
+        focus(&self.host, &selector);
     }
 
     /// `sayso:submitted` on the element, for the page's own code (analytics, say): the detail
-    /// is what was sent, as the API reference describes it, without the spam fields.
-    fn submitted(&self) -> Result<(), JsValue> {
-        let Some(json) = self.state.borrow().submission.as_ref().map(Submission::to_json) else { return Ok(()) };
-        let detail = js_sys::JSON::parse(&json)?;
-        for spam in ["trap", "turnstile"] {
-            js_sys::Reflect::delete_property(detail.unchecked_ref::<js_sys::Object>(), &spam.into())?;
+    /// is what was sent, as the API reference describes it (the host drops the spam fields).
+    fn submitted(&self) {
+        let json = self.state.borrow().submission.as_ref().map(Submission::to_json);
+        if let Some(json) = json {
+            emit(&self.host, "sayso:submitted", &json);
         }
-        self.emit("sayso:submitted", detail)
     }
-
-    fn emit(&self, name: &str, detail: JsValue) -> Result<(), JsValue> {
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(&detail);
-        let event = web_sys::CustomEvent::new_with_event_init_dict(name, &init)?;
-        self.host.dispatch_event(&event)?;
-        Ok(())
-    }
-
-    pub(crate) fn root(&self) -> &ShadowRoot {
-        &self.root
-    }
-
-    pub(crate) fn host(&self) -> &HtmlElement {
-        &self.host
-    }
-
-    pub(crate) fn site(&self) -> &str {
-        self.site.as_str()
-    }
-}
-
-/// The `<button>` an event came from, if any.
-fn target_button(event: &Event) -> Result<Option<Element>, JsValue> {
-    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return Ok(None) };
-    target.closest("button")
-}
-
-/// What the widget reports for input its own controls should never produce (the error codes'
-/// text stays out of the widget's bytes; the edge names the code if such input ever reaches it).
-fn invalid(_: sayso_core::ValidationError) -> JsValue {
-    JsValue::from_str("sayso: invalid input")
 }
 
 /// Joins strings (`[..].concat()` brings a generic join the widget does not need: ~1 KB).
@@ -476,35 +477,9 @@ pub(crate) fn cat(parts: &[&str]) -> String {
     out
 }
 
-/// Reads a property of a JS object (`undefined` when absent).
-pub(crate) fn get(object: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(object, &name.into()).unwrap_or_default()
-}
-
-pub(crate) fn window() -> Result<web_sys::Window, JsValue> {
-    web_sys::window().ok_or_else(|| JsValue::from_str("no window"))
-}
-
-/// The current page's path (it changes without a reload in single-page apps).
-fn path() -> String {
-    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
-}
-
 /// A UUIDv7 from the clock and the browser's CSPRNG.
-fn new_id() -> Result<SubmissionId, JsValue> {
+fn new_id() -> SubmissionId {
     let mut random = [0u8; 10];
-    window()?.crypto()?.get_random_values_with_u8_array(&mut random)?;
-    Ok(SubmissionId::v7(js_sys::Date::now() as u64, random))
-}
-
-/// The element's language, else the nearest `lang` around it (the page's `<html lang>`), else
-/// the browser's, else `en`.
-fn locale_of(host: &HtmlElement) -> Locale {
-    let from_page = host.closest("[lang]").ok().flatten().and_then(|e| e.get_attribute("lang"));
-    let from_browser = web_sys::window().and_then(|w| w.navigator().language());
-    [from_page, from_browser]
-        .into_iter()
-        .flatten()
-        .find_map(|tag| Locale::parse(&tag).ok())
-        .unwrap_or_default()
+    fill(&mut random);
+    SubmissionId::v7(now() as u64, random)
 }

@@ -66,8 +66,10 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
         .current_dir(&root))?;
     let raw = target_dir().join("wasm32-unknown-unknown/release/sayso_widget.wasm");
     let loader_source = std::fs::read_to_string(root.join("widget/js/loader.js"))?;
-    // This file is part of the stamp: a change to the pipeline rebuilds the widget.
-    let stamp_input = [std::fs::read(&raw)?, loader_source.as_bytes().to_vec(), include_bytes!("build.rs").to_vec()].concat();
+    // The host's JS is bundled into the glue, and this file is part of the stamp too: a change
+    // to either, or to the pipeline, rebuilds the widget.
+    let host_source = std::fs::read(root.join("widget/js/host.js"))?;
+    let stamp_input = [std::fs::read(&raw)?, loader_source.as_bytes().to_vec(), host_source, include_bytes!("build.rs").to_vec()].concat();
     let stamp = sha256_hex(&stamp_input);
     let dist = root.join("widget/dist");
     let stamp_file = target_dir().join("widget-stamp");
@@ -78,7 +80,12 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     }
     let work = target_dir().join("widget-bindgen");
     let _ = std::fs::remove_dir_all(&work);
-    run(Command::new(&tools.wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&work).arg(&raw))?;
+    // `--encode-into always` and `--omit-default-module-path`: no fallbacks for browsers the
+    // widget does not run in, nor a default wasm URL (the loader passes it).
+    run(Command::new(&tools.wasm_bindgen)
+        .args(["--target", "web", "--no-typescript", "--encode-into", "always", "--omit-default-module-path", "--out-dir"])
+        .arg(&work)
+        .arg(&raw))?;
     let optimized = work.join("opt.wasm");
     // `--minify-imports-and-exports-and-modules` renames the ~90 hashed names wasm-bindgen gives its imports
     // (`__wbg_setAttribute_f75317b2b5cabfb4`) to one or two letters; they appear in both the
@@ -97,8 +104,12 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     let glue_file = work.join("sayso_widget.js");
     let glue = rename_in_glue(&std::fs::read_to_string(&glue_file)?, &output.stdout)?;
     std::fs::write(&glue_file, glue)?;
-    // `--bundle` inlines the glue's `inline_js` snippets (`snippets/…`): one file, one request.
-    let glue = esbuild(tools, &glue_file, true)?;
+    // The loader needs `default` (init) and `mount` only: bundling from an entry that exports
+    // just those drops the rest (`initSync`). `--bundle` inlines the host's JS (`snippets/…`):
+    // one file, one request.
+    let entry = work.join("entry.js");
+    std::fs::write(&entry, "export { default, mount } from \"./sayso_widget.js\";\n")?;
+    let glue = esbuild(tools, &entry, true)?;
     let wasm = std::fs::read(&optimized)?;
     let glue_name = format!("sayso-{}.js", &sha256_hex(&glue)[..12]);
     let wasm_name = format!("sayso-{}.wasm", &sha256_hex(&wasm)[..12]);
@@ -144,19 +155,32 @@ fn rename_in_glue(glue: &str, mapping: &[u8]) -> Result<String> {
             .collect()
     };
     let mut out = glue.to_owned();
-    // wasm-bindgen imports from one module; wasm-opt (binaryen 132, pinned) names it `a`.
-    let imports = pairs("imports", 0, 1);
-    anyhow::ensure!(imports.iter().all(|(module, _)| *module == imports[0].0), "the widget imports from more than one module");
-    if let Some((module, _)) = imports.first() {
-        let from = format!("\"{module}\": import0");
-        anyhow::ensure!(out.contains(&from), "the glue does not name the import module {module}");
-        out = out.replace(&from, "\"a\": import0");
-    }
-    for (old, new) in pairs("imports", 1, 2) {
-        let (from, to) = (format!("{old}: function"), format!("{new}: function"));
-        // Every import must be found, or the module would fail to instantiate.
-        anyhow::ensure!(out.contains(&from), "the glue does not define the import {old}");
-        out = out.replace(&from, &to);
+    // wasm-opt (binaryen 132, pinned) puts every import in one module, `a`. wasm-bindgen's glue
+    // passes its own shims as `import0` under the first module's name, and the host functions
+    // it wires directly (no conversion needed) as the host module's namespace: those move into
+    // `import0` under their new names.
+    const OWN: &str = "./sayso_widget_bg.js";
+    let own = format!("\"{OWN}\": import0,");
+    anyhow::ensure!(out.contains(&own), "the glue does not name the import module {OWN}");
+    out = out.replace(&own, "\"a\": import0,");
+    let start = "const import0 = {\n        __proto__: null,";
+    anyhow::ensure!(out.contains(start), "the glue's import object has an unexpected shape");
+    for row in pairs("imports", 0, 1).into_iter().zip(pairs("imports", 1, 2)) {
+        let ((module, old), (_, new)) = row;
+        if module == OWN {
+            let (from, to) = (format!("{old}: function"), format!("{new}: function"));
+            // Every import must be found, or the module would fail to instantiate.
+            anyhow::ensure!(out.contains(&from), "the glue does not define the import {old}");
+            out = out.replace(&from, &to);
+            continue;
+        }
+        let namespace = out
+            .lines()
+            .find_map(|l| l.strip_prefix("import * as ")?.strip_suffix(&format!(" from \"{module}\"")).map(str::to_owned))
+            .with_context(|| format!("the glue does not import {module}"))?;
+        out = out.replacen(start, &format!("{start}\n        {new}: {namespace}.{old},"), 1);
+        let key = format!("\"{module}\": import");
+        out = out.lines().filter(|l| !l.trim_start().starts_with(&key)).collect::<Vec<_>>().join("\n");
     }
     for (old, new) in pairs("exports", 0, 1) {
         // `wasm.name` followed by a non-word character, so `wasm.a` never matches `wasm.ab`.
@@ -184,6 +208,9 @@ fn esbuild(tools: &Tools, file: &Path, bundle: bool) -> Result<Vec<u8>> {
     let output = Command::new(&tools.esbuild)
         .arg(file)
         .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning"])
+        // wasm-bindgen 0.2.130 names the host module once per import it wires directly (`now`,
+        // `snooze`): the same module twice under one key, which is harmless.
+        .arg("--log-override:duplicate-object-key=silent")
         .args(bundle.then_some("--bundle"))
         .output()
         .context("running esbuild")?;

@@ -1,0 +1,376 @@
+// sayso widget host: the browser plumbing around the Rust widget (src/lib.rs). Rust decides what
+// the widget shows, what a click or a key means, and builds each submission with sayso-core's
+// rules; this file does what only the browser does: the shadow root and its stylesheets, the
+// config fetch, the outbox (localStorage, fetch, sendBeacon, retries), timers, the popover's
+// triggers, focus and the radio group's arrow keys, and Turnstile. wasm-bindgen bundles it into
+// the glue (esbuild minifies it). A DOM call here costs a few bytes; the same call through
+// web-sys cost glue on both sides, and a Rust closure per listener, timer and promise.
+import * as rust from "../../../sayso_widget.js";
+
+/// Per element: its widget's `act`, its outbox and the settings the host applies.
+const widgets = new WeakMap();
+const POSITIONS = ["bottom-right", "bottom-left", "top-right", "top-left"];
+
+/// Attaches the shadow root with the widget's stylesheet, a live region that announces the
+/// thank-you and the box every render fills; then fetches the site's config and creates the
+/// widget (offline, it still starts, in English: the outbox keeps the rating).
+export function start(host, edge, site, locale, css) {
+  const root = host.shadowRoot || host.attachShadow({ mode: "open" });
+  root.adoptedStyleSheets = [sheet(css)];
+  build(root, "<div\x1f@class=sr\x1f@aria-live=polite\x1f>\x1f<div\x1f@id=w");
+  // Created first, so what an earlier page left waiting goes out even if the config cannot load.
+  const outbox = outboxFor(edge, site);
+  const begin = (config) => {
+    try {
+      create(host, root, site, locale, outbox, config);
+    } catch (e) {
+      console.warn("sayso: the feedback widget could not start:", e);
+    }
+  };
+  fetch(`${edge}/v1/sites/${site}/config?lang=${locale}`).then(
+    (response) =>
+      response.ok
+        ? response.json().then((body) => begin(body && body.widget), () => begin())
+        : // No such site, or the edge refuses: show nothing rather than a dead widget.
+          console.warn("sayso: no widget configuration, HTTP", response.status),
+    () => begin()
+  );
+}
+
+function create(host, root, site, locale, outbox, config) {
+  config ||= {};
+  const triggers = config.triggers || {};
+  const w = { outbox, site, triggers, key: config.turnstile, generation: 0 };
+  widgets.set(host, w);
+  const n = rust.create(host, config, site, locale, location.pathname, sampled(site, triggers.sample_percent ?? 100));
+  // One entry point for every event (see `act` in src/lib.rs).
+  const act = (w.act = (action, value = 0, text = "", trap = "") => rust.act(n, action, value, text, trap));
+  const mode = host.getAttribute("data-mode");
+  if (!mode) return; // off
+  const position = host.getAttribute("position") || config.position;
+  host.setAttribute("data-pos", POSITIONS.includes(position) ? position : POSITIONS[0]);
+  // The site's colours and radius, as a second sheet; the page's --sayso-accent and
+  // --sayso-radius on the element still win.
+  const { accent, radius } = config.theme || {};
+  let theme = "";
+  if (/^[#0-9a-f]*$/i.test(accent)) theme += `--a:var(--sayso-accent,${accent});`;
+  if (typeof radius == "number") theme += `--r:var(--sayso-radius,${Math.max(0, Math.min(radius | 0, 24))}px);`;
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet(`#w{${theme}}`)];
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const { value, action } = button.dataset;
+    if (value) act("rate", +value);
+    else if (action == "send") act(action, 0, text(root, "comment").normalize("NFC"), text(root, "hp"));
+    else if (action) act(action);
+  });
+  root.addEventListener("keydown", (event) => (event.key == "Escape" ? act("escape") : roam(root, event)));
+  // `element.open()` (the loader's method) asks for this event, and sets `o` if it was called
+  // before the widget loaded.
+  const open = () => {
+    if (!host.isConnected) return;
+    act("open");
+    if (mode == "inline") host.scrollIntoView(false);
+  };
+  host.addEventListener("sayso:open", open);
+  // Single-page apps: the loader turns pushState/replaceState into `sayso:navigate`.
+  const navigated = () => {
+    if (host.isConnected && act("navigate", 0, location.pathname)) {
+      w.generation++;
+      if (mode == "popover") arm();
+    }
+  };
+  addEventListener("sayso:navigate", navigated);
+  addEventListener("popstate", navigated);
+
+  // The popover opens by itself when a trigger fires, unless the visitor said "not now"
+  // lately; Rust checks the page patterns, the sample and "once per page". A trigger armed on
+  // a page the visitor has since left finds the generation changed and never fires.
+  const fire = (generation) => generation == w.generation && host.isConnected && !snoozed(site) && act("prompt");
+  const arm = () => {
+    const none = triggers.delay_seconds == null && triggers.scroll_percent == null && !triggers.exit_intent;
+    const seconds = triggers.delay_seconds ?? (none ? 0 : null);
+    const generation = w.generation;
+    if (seconds != null) setTimeout(() => fire(generation), Math.min(seconds, 3600) * 1000);
+  };
+  if (mode == "popover") {
+    if (triggers.scroll_percent != null)
+      addEventListener("scroll", () => {
+        const page = document.documentElement;
+        if ((scrollY + innerHeight) * 100 >= Math.max(page.scrollHeight, 1) * triggers.scroll_percent) fire(w.generation);
+      });
+    // The pointer left through the top edge: towards the tabs or the address bar.
+    if (triggers.exit_intent) document.addEventListener("mouseout", (event) => !event.relatedTarget && event.clientY <= 0 && fire(w.generation));
+    arm();
+  }
+  if (host.o) open();
+}
+
+const text = (root, id) => root.getElementById(id)?.value || "";
+
+function sheet(css) {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  return sheet;
+}
+
+const load = (key) => {
+  try {
+    return localStorage.getItem(key);
+  } catch {}
+};
+const store = (key, value) => {
+  try {
+    value == null ? localStorage.removeItem(key) : localStorage.setItem(key, value);
+  } catch {}
+};
+
+/// Whether this visitor is in the sample: a number 0–99 drawn once and kept, so a visitor is in
+/// or out on every page and every visit.
+function sampled(site, percent) {
+  if (percent >= 100) return true;
+  const key = "sayso.sample." + site;
+  let draw = parseInt(load(key));
+  if (!(draw >= 0)) store(key, (draw = (Math.random() * 100) | 0));
+  return draw < percent;
+}
+
+/// "Don't ask again" until a time kept in hours since 1970.
+const snoozed = (site) => load("sayso.snooze." + site) * 3.6e6 > Date.now();
+
+// ---- What Rust calls (the imports in src/lib.rs) ----
+
+export const attr = (host, name) => host.getAttribute(name);
+
+export const set = (host, name, value) => host.setAttribute(name, value);
+
+export function setting(config, path) {
+  const value = path.split(".").reduce((object, key) => object?.[key], config);
+  if (typeof value == "string") return value;
+}
+
+export const language = (host, which) => (which ? navigator.language : host.closest("[lang]")?.getAttribute("lang"));
+
+export const now = () => Date.now();
+
+export const fill = (bytes) => crypto.getRandomValues(bytes);
+
+/// Replaces the widget's content; whatever the visitor typed survives (say, choosing another
+/// rating), and the Turnstile challenge goes where the view asks for it.
+export function draw(host, view) {
+  const root = host.shadowRoot, typed = text(root, "comment");
+  build(root.getElementById("w"), view);
+  const area = root.getElementById("comment"), challenge = root.getElementById("ts");
+  if (area) area.value = typed;
+  if (challenge) turnstile(host, root, challenge);
+}
+
+export const focus = (host, selector) => host.shadowRoot.querySelector(selector)?.focus();
+
+/// The outcome in the live region; focus moves to the message (the button that had it is gone).
+export function say(host, message) {
+  host.shadowRoot.querySelector(".sr").textContent = message;
+  focus(host, ".thanks");
+}
+
+export function emit(host, name, json) {
+  const detail = json ? JSON.parse(json) : null;
+  // The spam fields are for the edge, not the page's analytics.
+  if (detail) delete detail.trap, delete detail.turnstile;
+  host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+}
+
+export const post = (host, id, body) => widgets.get(host).outbox.send(id, body);
+
+export function take(host, id, generation) {
+  const w = widgets.get(host);
+  w.outbox.undo(id, (done) => w.act(done ? "undone" : "kept", generation));
+}
+
+export const later = (host, ms, generation) => setTimeout(() => widgets.get(host).act("expire", generation), ms);
+
+export function snooze(host) {
+  const w = widgets.get(host), days = w.triggers.snooze_days ?? 30;
+  if (days) store("sayso.snooze." + w.site, ((Date.now() / 3.6e6) | 0) + days * 24);
+}
+
+// ---- The DOM ----
+
+/// Builds a view written as tokens (`<tag`, `@name=value`, `"text`, `>`) with `createElement`,
+/// `setAttribute` and `textContent`: never HTML parsing.
+function build(box, view) {
+  const doc = document, stack = [doc.createDocumentFragment()];
+  for (const token of view.split("\x1f")) {
+    const top = stack[stack.length - 1], kind = token[0], rest = token.slice(1);
+    if (kind == "<") stack.push(top.appendChild(doc.createElement(rest)));
+    else if (kind == "@") {
+      const eq = rest.indexOf("=");
+      top.setAttribute(rest.slice(0, eq), rest.slice(eq + 1));
+    } else if (kind == '"') top.textContent = rest;
+    else if (kind == ">") stack.pop();
+  }
+  box.replaceChildren(stack[0]);
+}
+
+/// The radio group's keyboard: arrow keys (mirrored right to left), Home and End move the single
+/// tab stop between the values.
+function roam(root, event) {
+  const radios = [...root.querySelectorAll("[role=radio]")], at = radios.indexOf(event.target.closest("[role=radio]"));
+  const rtl = !!event.target.closest("[dir=rtl]");
+  const step = { ArrowRight: rtl ? -1 : 1, ArrowDown: 1, ArrowLeft: rtl ? 1 : -1, ArrowUp: -1, Home: -99, End: 99 }[event.key];
+  if (at < 0 || !step) return;
+  event.preventDefault();
+  const next = radios[Math.max(0, Math.min(radios.length - 1, at + step))];
+  for (const radio of radios) radio.tabIndex = radio == next ? 0 : -1;
+  next.focus();
+}
+
+/// Cloudflare Turnstile under the comment box, for sites that want a token with comments
+/// (its script is loaded once, unless the page has it). Send waits for the token.
+let turnstileLoaded;
+function turnstile(host, root, box) {
+  const w = widgets.get(host);
+  turnstileLoaded ||= window.turnstile
+    ? Promise.resolve()
+    : new Promise((loaded) => {
+        const script = document.createElement("script");
+        script.src = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
+        script.onload = loaded;
+        document.head.append(script);
+      });
+  turnstileLoaded.then(() =>
+    window.turnstile.render(box, {
+      sitekey: w.key,
+      callback: (token) => {
+        w.act("token", 0, token);
+        // Enable Send in place: a re-render would take the comment box from under the fingers.
+        root.querySelector("[data-action=send]")?.removeAttribute("disabled");
+      },
+    })
+  );
+}
+
+// ---- The outbox ----
+
+const outboxes = {};
+
+/// One site's outbox (one per page, shared by every widget of the site). Every submission is
+/// written to localStorage before it is sent, and leaves only when the edge has answered 2xx (or
+/// refused it for good with a 4xx). Network errors, 5xx and 429 are retried with exponential
+/// backoff and jitter (honouring Retry-After), again when the browser comes back online, and on
+/// the next page load; when the page is hidden or left, what is still waiting goes out with
+/// sendBeacon. Each entry is a submission's whole state, so a newer revision replaces an older
+/// one waiting for the same id, and the edge counts an id once whatever order copies arrive in.
+function outboxFor(edge, site) {
+  const url = `${edge}/v1/sites/${site}/feedback`, key = "sayso.outbox." + site;
+  if (outboxes[url]) return outboxes[url];
+  // Used when localStorage is unavailable (blocked, private mode, full).
+  let memory = [], flushing, retrying, failures = 0, warned;
+  // Receipts of what this page sent (for undo); ids in flight; ids handed to sendBeacon (the
+  // edge may hold them, unseen); undos waiting for their submission's answer.
+  const receipts = {}, pending = new Set(), beaconed = new Set(), undos = [];
+
+  // Read fresh each time, so tabs of the same site share the outbox.
+  const entries = () => {
+    const stored = load(key);
+    if (stored == null) return memory;
+    try {
+      const list = JSON.parse(stored);
+      return Array.isArray(list) ? list.filter((e) => typeof e?.[0] == "string" && typeof e[1] == "string") : [];
+    } catch {
+      return [];
+    }
+  };
+  const save = (list) => store(key, (memory = list).length ? JSON.stringify(list) : null);
+  const without = (id, body) => entries().filter((e) => e[0] != id || (body != null && e[1] != body));
+
+  const send = (id, body) => {
+    const list = without(id);
+    list.push([id, body]);
+    if (list.length > 100) {
+      list.shift();
+      if (!warned) console.warn("sayso: the feedback outbox is full; dropped the oldest unsent feedback, max", 100);
+      warned = 1;
+    }
+    save(list);
+    flush();
+  };
+  const flush = () => flushing || ((flushing = 1), next());
+  // One at a time, oldest first, until one fails.
+  const next = async () => {
+    const [entry] = entries();
+    if (!entry) return (flushing = 0);
+    const [id, body] = entry;
+    pending.add(id);
+    // A string body goes as text/plain: a "simple" request, no CORS preflight. keepalive lets
+    // it finish even if the visitor leaves at once.
+    const response = await fetch(url, { method: "POST", body, keepalive: true }).catch(() => {});
+    const status = response ? response.status : 0;
+    if (status >= 200 && status < 300) {
+      failures = 0;
+      save(without(id, body)); // only this exact body: a newer revision must still go out
+      response.json().then((b) => b?.receipt, () => {}).then((receipt) => {
+        if (typeof receipt == "string") receipts[id] = receipt;
+        pending.delete(id);
+        settleUndos(id, receipts[id], true);
+      });
+      return next();
+    }
+    // Not stored: an undo waiting for this answer has nothing left to take back.
+    pending.delete(id);
+    settleUndos(id, null, false);
+    if (status != 429 && status >= 400 && status < 500) {
+      // Refused for good (invalid, not allowed): the response body names the reason.
+      console.warn("sayso: the edge refused this feedback, HTTP", status);
+      save(without(id, body));
+      return next();
+    }
+    flushing = 0;
+    const after = response?.headers.get("retry-after")?.trim();
+    retry(/^\d+$/.test(after) ? after * 1000 : null);
+  };
+  const retry = (ms) => {
+    failures++;
+    if (retrying) return;
+    retrying = 1;
+    const backoff = Math.min(1000 * 2 ** (Math.min(failures, 16) - 1), 60000);
+    setTimeout(() => ((retrying = 0), flush()), Math.min(ms ?? backoff * (0.5 + Math.random()), 3.6e6));
+  };
+  // The page is going away: hand everything waiting to the browser. Entries stay; the next
+  // page load confirms them (the edge answers a repeat with 200).
+  const beacon = () => {
+    for (const [id, body] of entries()) navigator.sendBeacon(url, body), beaconed.add(id);
+  };
+
+  // Takes a submission back. Still waiting: it never leaves. Stored: the edge deletes it with
+  // its receipt, at once or when the answer in flight brings it. Beaconed, answer unseen: sent
+  // once more to learn the receipt (a repeat counts nothing), then deleted.
+  const undo = (id, then) => {
+    const receipt = receipts[id], inFlight = pending.has(id), unseen = !receipt && !inFlight && beaconed.has(id);
+    if (!unseen) save(without(id));
+    if (!(inFlight || unseen || receipt)) return then(true); // it never left this page
+    undos.push([id, then]);
+    if (unseen) flush();
+    else if (!inFlight) settleUndos(id, receipt, true);
+  };
+  // With a receipt, a DELETE (404: already gone); without one, done if the edge did not store it.
+  const settleUndos = (id, receipt, stored) => {
+    for (const waiting of undos.filter((u) => u[0] == id)) {
+      undos.splice(undos.indexOf(waiting), 1);
+      const then = waiting[1];
+      if (!receipt) then(!stored);
+      else
+        fetch(`${url}/${id}`, { method: "DELETE", headers: { authorization: "Receipt " + receipt } }).then(
+          (r) => then((r.status >= 200 && r.status < 300) || r.status == 404),
+          () => then(false)
+        );
+    }
+  };
+
+  addEventListener("online", flush);
+  addEventListener("pagehide", beacon);
+  document.addEventListener("visibilitychange", () => document.hidden && beacon());
+  flush();
+  return (outboxes[url] = { send, undo });
+}
