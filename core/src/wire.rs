@@ -205,8 +205,9 @@ pub fn push_int(out: &mut String, n: i64) {
     }
     let rest = n.unsigned_abs();
     let mut power = 1u64;
-    while let Some(next) = power.checked_mul(10).filter(|p| *p <= rest) {
-        power = next;
+    // `power * 10 <= rest` without overflow (or 128-bit multiplication).
+    while power <= rest / 10 {
+        power *= 10;
     }
     while power > 0 {
         out.push(char::from(b'0' + (rest / power % 10) as u8));

@@ -7,22 +7,30 @@
 // web-sys cost glue on both sides, and a Rust closure per listener, timer and promise.
 import * as rust from "../../../sayso_widget.js";
 
-/// Per element: its widget's `act`, its outbox and the settings the host applies.
-const widgets = new WeakMap();
-const POSITIONS = ["bottom-right", "bottom-left", "top-right", "top-left"];
+/// The widgets on the page, by number: element, edge, site, config, outbox, `act`.
+const widgets = [];
+
+/// The loader's entry point: starts the widget in `host` (a <sayso-feedback>) for `site` (the
+/// element's own `site` wins) at `edge`. Rust checks the site id, picks the visitor's
+/// language and calls `start`.
+export function mount(host, edge, site) {
+  site = host.getAttribute("site") || site;
+  rust.begin(widgets.push({ host, edge, site }) - 1, site);
+}
 
 /// Attaches the shadow root with the widget's stylesheet, a live region that announces the
 /// thank-you and the box every render fills; then fetches the site's config and creates the
 /// widget (offline, it still starts, in English: the outbox keeps the rating).
-export function start(host, edge, site, locale, css) {
-  const root = host.shadowRoot || host.attachShadow({ mode: "open" });
+export function start(n, locale, css) {
+  const w = widgets[n], { host, edge, site } = w;
+  const root = (w.root = host.shadowRoot || host.attachShadow({ mode: "open" }));
   root.adoptedStyleSheets = [sheet(css)];
   build(root, "<div\x1f@class=sr\x1f@aria-live=polite\x1f>\x1f<div\x1f@id=w");
   // Created first, so what an earlier page left waiting goes out even if the config cannot load.
-  const outbox = outboxFor(edge, site);
+  w.outbox = outboxFor(edge, site);
   const begin = (config) => {
     try {
-      create(host, root, site, locale, outbox, config);
+      create(n, w, locale, config || {});
     } catch (e) {
       console.warn("sayso: the feedback widget could not start:", e);
     }
@@ -37,18 +45,18 @@ export function start(host, edge, site, locale, css) {
   );
 }
 
-function create(host, root, site, locale, outbox, config) {
-  config ||= {};
-  const triggers = config.triggers || {};
-  const w = { outbox, site, triggers, key: config.turnstile, generation: 0 };
-  widgets.set(host, w);
-  const n = rust.create(host, config, site, locale, location.pathname, sampled(site, triggers.sample_percent ?? 100));
+function create(n, w, locale, config) {
+  const { host, root, site } = w, triggers = config.triggers || {};
+  Object.assign(w, { config, triggers, key: config.turnstile, generation: 0 });
+  const mode = ["", "inline", "floating", "popover"][rust.create(n, site, locale, location.pathname, sampled(site, triggers.sample_percent ?? 100))];
+  if (!mode) return; // off
+  // The stylesheet's hook.
+  host.setAttribute("data-mode", mode);
   // One entry point for every event (see `act` in src/lib.rs).
   const act = (w.act = (action, value = 0, text = "", trap = "") => rust.act(n, action, value, text, trap));
-  const mode = host.getAttribute("data-mode");
-  if (!mode) return; // off
-  const position = host.getAttribute("position") || config.position;
-  host.setAttribute("data-pos", POSITIONS.includes(position) ? position : POSITIONS[0]);
+  // The corner is the stylesheet's (`:host([data-pos^=top])`, `$=left`): anything else is
+  // bottom right.
+  host.setAttribute("data-pos", host.getAttribute("position") || config.position || "");
   // The site's colours and radius, as a second sheet; the page's --sayso-accent and
   // --sayso-radius on the element still win.
   const { accent, radius } = config.theme || {};
@@ -139,18 +147,17 @@ function sampled(site, percent) {
 /// "Don't ask again" until a time kept in hours since 1970.
 const snoozed = (site) => load("sayso.snooze." + site) * 3.6e6 > Date.now();
 
-// ---- What Rust calls (the imports in src/lib.rs) ----
+// ---- What Rust calls (the imports in src/lib.rs); `n` is the widget's number ----
 
-export const attr = (host, name) => host.getAttribute(name);
-
-export const set = (host, name, value) => host.setAttribute(name, value);
-
-export function setting(config, path) {
-  const value = path.split(".").reduce((object, key) => object?.[key], config);
+/// `@name`: the element's attribute; else a dotted path into the site's widget config.
+export function setting(n, path) {
+  const w = widgets[n];
+  if (path[0] == "@") return w.host.getAttribute(path.slice(1));
+  const value = path.split(".").reduce((object, key) => object?.[key], w.config);
   if (typeof value == "string") return value;
 }
 
-export const language = (host, which) => (which ? navigator.language : host.closest("[lang]")?.getAttribute("lang"));
+export const language = (n, which) => (which ? navigator.language : widgets[n].host.closest("[lang]")?.getAttribute("lang"));
 
 export const now = () => Date.now();
 
@@ -158,40 +165,37 @@ export const fill = (bytes) => crypto.getRandomValues(bytes);
 
 /// Replaces the widget's content; whatever the visitor typed survives (say, choosing another
 /// rating), and the Turnstile challenge goes where the view asks for it.
-export function draw(host, view) {
-  const root = host.shadowRoot, typed = text(root, "comment");
+export function draw(n, view) {
+  const root = widgets[n].root, typed = text(root, "comment");
   build(root.getElementById("w"), view);
   const area = root.getElementById("comment"), challenge = root.getElementById("ts");
   if (area) area.value = typed;
-  if (challenge) turnstile(host, root, challenge);
+  if (challenge) turnstile(widgets[n], challenge);
 }
 
-export const focus = (host, selector) => host.shadowRoot.querySelector(selector)?.focus();
+export const focus = (n, selector) => widgets[n].root.querySelector(selector)?.focus();
 
 /// The outcome in the live region; focus moves to the message (the button that had it is gone).
-export function say(host, message) {
-  host.shadowRoot.querySelector(".sr").textContent = message;
-  focus(host, ".thanks");
+export function say(n, message) {
+  widgets[n].root.querySelector(".sr").textContent = message;
+  focus(n, ".thanks");
 }
 
-export function emit(host, name, json) {
+export function emit(n, name, json) {
   const detail = json ? JSON.parse(json) : null;
   // The spam fields are for the edge, not the page's analytics.
   if (detail) delete detail.trap, delete detail.turnstile;
-  host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+  widgets[n].host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
 }
 
-export const post = (host, id, body) => widgets.get(host).outbox.send(id, body);
+export const post = (n, id, body) => widgets[n].outbox.send(id, body);
 
-export function take(host, id, generation) {
-  const w = widgets.get(host);
-  w.outbox.undo(id, (done) => w.act(done ? "undone" : "kept", generation));
-}
+export const take = (n, id, generation) => widgets[n].outbox.undo(id, (done) => widgets[n].act(done ? "undone" : "kept", generation));
 
-export const later = (host, ms, generation) => setTimeout(() => widgets.get(host).act("expire", generation), ms);
+export const later = (n, ms, generation) => setTimeout(() => widgets[n].act("expire", generation), ms);
 
-export function snooze(host) {
-  const w = widgets.get(host), days = w.triggers.snooze_days ?? 30;
+export function snooze(n) {
+  const w = widgets[n], days = w.triggers.snooze_days ?? 30;
   if (days) store("sayso.snooze." + w.site, ((Date.now() / 3.6e6) | 0) + days * 24);
 }
 
@@ -229,8 +233,7 @@ function roam(root, event) {
 /// Cloudflare Turnstile under the comment box, for sites that want a token with comments
 /// (its script is loaded once, unless the page has it). Send waits for the token.
 let turnstileLoaded;
-function turnstile(host, root, box) {
-  const w = widgets.get(host);
+function turnstile(w, box) {
   turnstileLoaded ||= window.turnstile
     ? Promise.resolve()
     : new Promise((loaded) => {
@@ -245,7 +248,7 @@ function turnstile(host, root, box) {
       callback: (token) => {
         w.act("token", 0, token);
         // Enable Send in place: a re-render would take the comment box from under the fingers.
-        root.querySelector("[data-action=send]")?.removeAttribute("disabled");
+        w.root.querySelector("[data-action=send]")?.removeAttribute("disabled");
       },
     })
   );
@@ -290,7 +293,7 @@ function outboxFor(edge, site) {
     list.push([id, body]);
     if (list.length > 100) {
       list.shift();
-      if (!warned) console.warn("sayso: the feedback outbox is full; dropped the oldest unsent feedback, max", 100);
+      if (!warned) console.warn("sayso: the feedback outbox is full (100); dropped the oldest unsent feedback");
       warned = 1;
     }
     save(list);

@@ -11,11 +11,11 @@
   const edge = new URL(script.src).origin;
   const site = script.dataset.site || "";
   let widget;
+  // The glue and the wasm download in parallel; the wasm compiles while it streams in.
   const load = () =>
-    (widget ||= import(edge + "/v1/widget/__GLUE__").then(async (m) => {
-      await m.default({ module_or_path: edge + "/v1/widget/__WASM__" });
-      return m;
-    }));
+    (widget ||= Promise.all([import(edge + "/v1/widget/__GLUE__"), WebAssembly.compileStreaming(fetch(edge + "/v1/widget/__WASM__"))]).then(
+      ([m, module]) => (m.init({ module }), m)
+    ));
   // Idle, but within 2 s even on a busy page (setTimeout reads the object as 0 ms).
   const idle = (fn) => (win.requestIdleCallback || setTimeout)(fn, { timeout: 2000 });
   // Single-page apps: history navigation becomes one event the widgets follow.

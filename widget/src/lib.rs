@@ -47,38 +47,35 @@ use settings::{Mode, Settings};
 /// How long the "Undo" button stays after sending (ms).
 const UNDO_MS: u32 = 10_000;
 
-/// What the host page's browser does for the widget (`js/host.js`). `host` is always the
-/// `<sayso-feedback>` element.
+/// What the host page's browser does for the widget (`js/host.js`). `n` is always the widget's
+/// number: no JS object crosses into Rust (each would cost glue on both sides).
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
     /// Attaches the shadow root (with `css`), fetches the site's config in `locale`, then calls
     /// `create`.
-    fn start(host: &JsValue, edge: &str, site: &str, locale: &str, css: &str);
-    /// An attribute of the element, if present.
-    fn attr(host: &JsValue, name: &str) -> Option<String>;
-    /// Sets an attribute of the element.
-    fn set(host: &JsValue, name: &str, value: &str);
-    /// A text value of the site's widget config by dotted path (`triggers.include.0`).
-    fn setting(config: &JsValue, path: &str) -> Option<String>;
+    fn start(n: u32, locale: &str, css: &str);
+    /// A setting, if present: `@name` is the element's attribute, anything else a dotted path
+    /// into the site's widget config (`triggers.include.0`), read as text.
+    fn setting(n: u32, path: &str) -> Option<String>;
     /// The element's nearest `lang` (`which` 0), or the browser's language (1).
-    fn language(host: &JsValue, which: u32) -> Option<String>;
+    fn language(n: u32, which: u32) -> Option<String>;
     /// Replaces the widget's content with a view written by `view::View`.
-    fn draw(host: &JsValue, view: &str);
+    fn draw(n: u32, view: &str);
     /// Focuses the first element in the widget matching `selector`.
-    fn focus(host: &JsValue, selector: &str);
+    fn focus(n: u32, selector: &str);
     /// Says `text` in the live region and focuses the message.
-    fn say(host: &JsValue, text: &str);
+    fn say(n: u32, text: &str);
     /// Dispatches a composed, bubbling event on the element; `detail` is JSON or empty.
-    fn emit(host: &JsValue, name: &str, detail: &str);
+    fn emit(n: u32, name: &str, detail: &str);
     /// Puts a submission in the site's outbox, which delivers it.
-    fn post(host: &JsValue, id: &str, body: &str);
+    fn post(n: u32, id: &str, body: &str);
     /// Takes a submission back (from the outbox, or at the edge with its receipt); answers
     /// with `act(n, "undone" | "kept", generation)`.
-    fn take(host: &JsValue, id: &str, generation: u32);
+    fn take(n: u32, id: &str, generation: u32);
     /// Calls `act(n, "expire", generation)` after `ms`.
-    fn later(host: &JsValue, ms: u32, generation: u32);
+    fn later(n: u32, ms: u32, generation: u32);
     /// Don't ask again (popover) for the site's `snooze_days`.
-    fn snooze(host: &JsValue);
+    fn snooze(n: u32);
     /// Milliseconds since 1970.
     fn now() -> f64;
     /// Fills `bytes` from the browser's CSPRNG.
@@ -91,40 +88,34 @@ extern "C" {
     fn warn(message: &str);
 }
 
-/// Starts the widget in `host` (a `<sayso-feedback>` element) for `site`, talking to `edge`:
-/// the loader's entry point. Returns at once; the config is fetched in the background.
+/// The host's `mount` found a `<sayso-feedback>` for `site` and numbered it `n`: checks the site
+/// id, picks the visitor's language and has the host start it.
 #[wasm_bindgen]
-pub fn mount(host: JsValue, edge: &str, site: String) {
-    let site = attr(&host, "site").unwrap_or(site);
-    let Ok(site) = SiteId::parse(&site) else {
+pub fn begin(n: u32, site: &str) {
+    if SiteId::parse(site).is_err() {
         return warn("sayso: the site id is not valid");
-    };
-    let locale = (0..2).find_map(|which| Locale::parse(&language(&host, which)?).ok()).unwrap_or_default();
-    start(&host, edge, site.as_str(), locale.as_str(), view::CSS);
+    }
+    let locale = (0..2).find_map(|which| Locale::parse(&language(n, which)?).ok()).unwrap_or_default();
+    start(n, locale.as_str(), view::CSS);
 }
 
-/// Creates the widget once its config has arrived (`undefined` when it could not load: the
-/// visitor can still rate, in English). `sampled`: whether this visitor is in the site's
-/// sample. Returns the widget's number, for `act`; the mode is the element's `data-mode`
-/// (none when the widget is off).
+/// Creates widget `n` once its config has arrived (or could not: the visitor can still rate,
+/// in English). `sampled`: whether this visitor is in the site's sample. Returns the mode:
+/// 0 off, 1 inline, 2 floating, 3 popover (the host makes it the element's `data-mode`).
 #[wasm_bindgen]
-pub fn create(host: JsValue, config: JsValue, site: &str, locale: &str, page: String, sampled: bool) -> u32 {
-    // `mount` checked the site id; a number past the end reads as `off`.
-    let Ok(site) = SiteId::parse(site) else { return u32::MAX };
-    let settings = Settings::read(&host, &config, sampled);
+pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> u32 {
+    // `begin` checked the site id.
+    let Ok(site) = SiteId::parse(site) else { return 0 };
+    let settings = Settings::read(n, sampled);
     let locale = Locale::parse(locale).unwrap_or_default();
     let state = Shared(RefCell::new(State { page, ..State::default() }));
-    let widget = Rc::new(Widget { host, site, locale, settings, state });
-    let mut widgets = WIDGETS.0.borrow_mut();
-    widgets.push(Rc::clone(&widget));
-    let number = widgets.len() as u32 - 1;
-    drop(widgets);
-    if widget.settings.mode != Mode::Off {
-        // The stylesheet's hook, and how the host learns the mode.
-        set(&widget.host, "data-mode", widget.settings.mode.name());
+    let widget = Rc::new(Widget { n, site, locale, settings, state });
+    WIDGETS.0.borrow_mut().push(Rc::clone(&widget));
+    let mode = widget.settings.mode;
+    if mode != Mode::Off {
         widget.navigated_to();
     }
-    number
+    mode as u32
 }
 
 /// Something happened to widget `n` (one entry point for every event: each export costs glue
@@ -142,7 +133,7 @@ pub fn create(host: JsValue, config: JsValue, site: &str, locale: &str, page: St
 /// Returns `true` for a `navigate` that reached another page (the host re-arms its triggers).
 #[wasm_bindgen]
 pub fn act(n: u32, action: &str, value: u32, text: String, trap: String) -> bool {
-    let Some(w) = WIDGETS.0.borrow().get(n as usize).cloned() else { return false };
+    let Some(w) = WIDGETS.0.borrow().iter().find(|w| w.n == n).cloned() else { return false };
     let open = w.state.borrow().open;
     match action {
         "rate" => w.rate(value),
@@ -197,7 +188,8 @@ fn abort() -> ! {
 
 /// One widget on the page.
 pub(crate) struct Widget {
-    host: JsValue,
+    /// The host's number for it.
+    n: u32,
     site: SiteId,
     locale: Locale,
     pub(crate) settings: Settings,
@@ -249,7 +241,7 @@ pub(crate) struct State {
 impl Widget {
     fn render(&self) {
         let view = view::render(self, &self.state.borrow());
-        draw(&self.host, &view);
+        draw(self.n, &view);
     }
 
     /// The rating chosen so far.
@@ -280,16 +272,16 @@ impl Widget {
             // never moves focus: the visitor may be typing in the page.
             self.focus_scale();
         }
-        emit(&self.host, "sayso:opened", "");
+        emit(self.n, "sayso:opened", "");
     }
 
     fn close(&self) {
         self.state.borrow_mut().open = false;
         if self.settings.mode == Mode::Popover {
-            snooze(&self.host);
+            snooze(self.n);
         }
         self.render();
-        focus(&self.host, ".tab");
+        focus(self.n, ".tab");
     }
 
     /// A new page (or the first): the state starts afresh.
@@ -379,7 +371,7 @@ impl Widget {
                 state.step = Step::Comment;
                 state.comment_shown_at = now();
             }
-            post(&self.host, submission.id.as_str(), &submission.to_json());
+            post(self.n, submission.id.as_str(), &submission.to_json());
             state.submission = Some(submission);
         }
         self.render();
@@ -403,7 +395,7 @@ impl Widget {
                     let turnstile = state.turnstile.take();
                     let trap = Some(trap).filter(|t| !t.is_empty());
                     let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, turnstile, ..previous };
-                    post(&self.host, next.id.as_str(), &next.to_json());
+                    post(self.n, next.id.as_str(), &next.to_json());
                     sent = true;
                     next
                 } else {
@@ -427,11 +419,11 @@ impl Widget {
             state.generation
         };
         if self.settings.mode == Mode::Popover {
-            snooze(&self.host);
+            snooze(self.n);
         }
         self.render();
         self.announce(Step::Thanks);
-        later(&self.host, UNDO_MS, generation);
+        later(self.n, UNDO_MS, generation);
     }
 
     /// Takes the submission back: still waiting, it never leaves; sent, the edge deletes it
@@ -439,14 +431,14 @@ impl Widget {
     fn undo(&self) {
         let state = self.state.borrow();
         if let Some(submission) = &state.submission {
-            take(&self.host, submission.id.as_str(), state.generation);
+            take(self.n, submission.id.as_str(), state.generation);
         }
     }
 
     /// Says the outcome of sending or undoing, on the change only, so a later re-render never
     /// takes focus back or repeats the announcement.
     fn announce(&self, step: Step) {
-        say(&self.host, self.settings.text(view::outcome(step)));
+        say(self.n, self.settings.text(view::outcome(step)));
     }
 
     /// Focuses the chosen value, else the first.
@@ -455,7 +447,7 @@ impl Widget {
             Some(r) => cat(&["[data-value=\"", &view::number(i64::from(r.value())), "\"]"]),
             None => String::from("[role=radio]"),
         };
-        focus(&self.host, &selector);
+        focus(self.n, &selector);
     }
 
     /// `sayso:submitted` on the element, for the page's own code (analytics, say): the detail
@@ -463,7 +455,7 @@ impl Widget {
     fn submitted(&self) {
         let json = self.state.borrow().submission.as_ref().map(Submission::to_json);
         if let Some(json) = json {
-            emit(&self.host, "sayso:submitted", &json);
+            emit(self.n, "sayso:submitted", &json);
         }
     }
 }

@@ -7,33 +7,21 @@ use alloc::vec::Vec;
 
 use sayso_core::i18n::{self, question_key, KEYS};
 use sayso_core::{Scale, Triggers};
-use wasm_bindgen::JsValue;
 
 use crate::view::number;
-use crate::{attr, cat, setting};
+use crate::{cat, setting};
 
-/// How a widget appears.
+/// How a widget appears (the number is what `create` answers).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// In the page's flow, always open.
-    Inline,
-    /// A tab in a corner that opens the panel.
-    Floating,
-    /// Opens by itself in a corner when a trigger fires.
-    Popover,
     /// Not shown (the site's placement is `none` and the snippet placed this element).
-    Off,
-}
-
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Inline => "inline",
-            Mode::Floating => "floating",
-            Mode::Popover => "popover",
-            Mode::Off => "off",
-        }
-    }
+    Off = 0,
+    /// In the page's flow, always open.
+    Inline = 1,
+    /// A tab in a corner that opens the panel.
+    Floating = 2,
+    /// Opens by itself in a corner when a trigger fires.
+    Popover = 3,
 }
 
 /// One widget's settings.
@@ -55,29 +43,29 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads the config's `widget` object (parsed by the browser's `JSON.parse`, so the widget
-    /// ships no JSON parser; `undefined` when it could not load) and the element's attributes.
-    pub fn read(host: &JsValue, widget: &JsValue, sampled: bool) -> Settings {
-        let attribute = |name: &str| attr(host, name).filter(|v| !v.trim_ascii().is_empty());
-        let scale = attribute("scale")
-            .or_else(|| setting(widget, "scale"))
+    /// Reads widget `n`'s config (the `widget` object the edge answered, parsed by the
+    /// browser's `JSON.parse`, so the widget ships no JSON parser) and the element's attributes.
+    pub fn read(n: u32, sampled: bool) -> Settings {
+        let attribute = |name: &str| setting(n, name).filter(|v| !v.trim_ascii().is_empty());
+        let scale = attribute("@scale")
+            .or_else(|| setting(n, "scale"))
             .and_then(|s| Scale::parse(&s))
             .unwrap_or(Scale::Stars);
         let mut strings: Vec<String> = KEYS
             .iter()
             .zip(i18n::english())
-            .map(|(key, fallback)| setting(widget, &cat(&["strings.", key])).unwrap_or_else(|| String::from(*fallback)))
+            .map(|(key, fallback)| setting(n, &cat(&["strings.", key])).unwrap_or_else(|| String::from(*fallback)))
             .collect();
-        if let (Some(question), Some(slot)) = (attribute("question"), strings.get_mut(question_key(scale))) {
+        if let (Some(question), Some(slot)) = (attribute("@question"), strings.get_mut(question_key(scale))) {
             *slot = question;
         }
-        let auto = attr(host, "auto").is_some();
-        let mode = if attr(host, "floating").is_some() {
+        let auto = setting(n, "@auto").is_some();
+        let mode = if setting(n, "@floating").is_some() {
             Mode::Floating
         } else if !auto {
             Mode::Inline
         } else {
-            match setting(widget, "placement").as_deref() {
+            match setting(n, "placement").as_deref() {
                 Some("popover") => Mode::Popover,
                 Some("none") => Mode::Off,
                 _ => Mode::Floating,
@@ -85,7 +73,7 @@ impl Settings {
         };
         let patterns = |name: &str| {
             let mut list = Vec::new();
-            while let Some(pattern) = setting(widget, &cat(&[name, &number(list.len() as i64)])) {
+            while let Some(pattern) = setting(n, &cat(&[name, &number(list.len() as i64)])) {
                 list.push(pattern);
             }
             list
@@ -93,13 +81,13 @@ impl Settings {
         Settings {
             scale,
             strings,
-            lang: setting(widget, "lang").unwrap_or_else(|| String::from("en")),
-            dir: setting(widget, "dir").unwrap_or_else(|| String::from("ltr")),
+            lang: setting(n, "lang").unwrap_or_else(|| String::from("en")),
+            dir: setting(n, "dir").unwrap_or_else(|| String::from("ltr")),
             mode,
             auto,
             triggers: Triggers { include: patterns("triggers.include."), exclude: patterns("triggers.exclude."), ..Triggers::default() },
             sampled,
-            turnstile: setting(widget, "turnstile").is_some(),
+            turnstile: setting(n, "turnstile").is_some(),
         }
     }
 

@@ -10,8 +10,8 @@ use sayso_tests::paths;
 use crate::build::{self, WidgetFiles};
 use crate::{say, tools};
 
-/// The most the widget may weigh, loader + glue + wasm, gzipped (bytes).
-pub const WIDGET_BUDGET_GZIP: usize = 35_000;
+/// The most the widget may weigh, loader + glue + wasm, gzipped (bytes): 20 KB.
+pub const WIDGET_BUDGET_GZIP: usize = 20_000;
 
 /// Runs everything.
 pub fn run() -> Result<()> {
