@@ -84,6 +84,35 @@ fn twenty_ratings_made_offline_on_twenty_pages_count_exactly_twenty() -> Result<
     Ok(())
 }
 
+/// Undo while the rating still waits in the outbox (offline): it never leaves, the visitor is
+/// told, and the widget goes on working (the answer comes back into the widget from the outbox).
+#[test]
+fn undo_of_a_rating_still_waiting_offline_takes_it_back_and_the_widget_goes_on() -> Result<()> {
+    let (edge, _pages, key, browser) = browser_on_example(json!({ "scale": "stars" }))?;
+    browser.set_offline(true)?;
+    rate(&browser, 4)?;
+    wait_for("the rating to wait in the outbox", UI, || Ok((outbox_len(&browser)? == 1).then_some(())))?;
+    browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"skip\"]", UI)?)?;
+    browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"undo\"]", UI)?)?;
+    let said = wait_for("the widget to say the rating was removed", UI, || {
+        let text = browser.execute("return document.querySelector('sayso-feedback').shadowRoot.querySelector('.thanks')?.textContent", vec![])?;
+        Ok(text.as_str().filter(|t| t.contains("removed")).map(str::to_owned))
+    })?;
+    let waiting = outbox_len(&browser)?;
+    println!("undone offline: '{said}', outbox {waiting}");
+    ensure!(waiting == 0, "the undone rating left the outbox");
+    // Still alive: another page of the app, another rating.
+    browser.execute("history.pushState({}, '', '/basic/next')", vec![])?;
+    rate(&browser, 2)?;
+    browser.set_offline(false)?;
+    wait_total(&edge, &key, 1)?;
+    std::thread::sleep(Duration::from_secs(2));
+    let summary = edge.summary("demo", &key)?;
+    println!("back online: counted {} ({})", summary["total"], summary["scales"][0]["histogram"]);
+    ensure!(summary["total"] == 1 && summary["scales"][0]["histogram"][1]["count"] == 1, "only the 2 counts: {summary}");
+    Ok(())
+}
+
 #[test]
 fn a_thousand_submissions_through_a_sigkill_of_the_edge_count_exactly_a_thousand() -> Result<()> {
     const N: usize = 1000;

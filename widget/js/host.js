@@ -48,7 +48,7 @@ export function start(n, locale, css) {
 function create(n, w, locale, config) {
   const { host, root, site } = w, triggers = config.triggers || {};
   Object.assign(w, { config, triggers, key: config.turnstile, generation: 0 });
-  const mode = ["", "inline", "floating", "popover"][rust.create(n, site, locale, location.pathname, sampled(site, triggers.sample_percent ?? 100))];
+  const mode = ["", "inline", "floating", "popover"][rust.create(n, site, locale, location.pathname, host.hasAttribute("auto") && sampled(site, triggers.sample_percent ?? 100))];
   if (!mode) return; // off
   // The stylesheet's hook.
   host.setAttribute("data-mode", mode);
@@ -69,7 +69,7 @@ function create(n, w, locale, config) {
     const button = event.target.closest("button");
     if (!button) return;
     const { value, action } = button.dataset;
-    if (value) act("rate", +value);
+    if (value) act("rate", +value, location.pathname);
     else if (action == "send") act(action, 0, text(root, "comment").normalize("NFC"), text(root, "hp"));
     else if (action) act(action);
   });
@@ -240,6 +240,7 @@ function turnstile(w, box) {
         const script = document.createElement("script");
         script.src = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
         script.onload = loaded;
+        script.onerror = () => console.warn("sayso: Turnstile could not load, so comments cannot be sent");
         document.head.append(script);
       });
   turnstileLoaded.then(() =>
@@ -257,6 +258,10 @@ function turnstile(w, box) {
 // ---- The outbox ----
 
 const outboxes = {};
+
+/// An undo's answer, always later: the widget asked from inside its own code, and the outbox's
+/// loop must never run the widget's.
+const answer = (then, done) => queueMicrotask(() => then(done));
 
 /// One site's outbox (one per page, shared by every widget of the site). Every submission is
 /// written to localStorage before it is sent, and leaves only when the edge has answered 2xx (or
@@ -320,9 +325,10 @@ function outboxFor(edge, site) {
       });
       return next();
     }
-    // Not stored: an undo waiting for this answer has nothing left to take back.
+    // Not stored: an undo waiting for this answer has only an earlier revision's receipt, if
+    // any, to take back.
     pending.delete(id);
-    settleUndos(id, null, false);
+    settleUndos(id, receipts[id], !!receipts[id]);
     if (status != 429 && status >= 400 && status < 500) {
       // Refused for good (invalid, not allowed): the response body names the reason.
       console.warn("sayso: the edge refused this feedback, HTTP", status);
@@ -352,7 +358,7 @@ function outboxFor(edge, site) {
   const undo = (id, then) => {
     const receipt = receipts[id], inFlight = pending.has(id), unseen = !receipt && !inFlight && beaconed.has(id);
     if (!unseen) save(without(id));
-    if (!(inFlight || unseen || receipt)) return then(true); // it never left this page
+    if (!(inFlight || unseen || receipt)) return answer(then, true); // it never left this page
     undos.push([id, then]);
     if (unseen) flush();
     else if (!inFlight) settleUndos(id, receipt, true);
@@ -362,7 +368,7 @@ function outboxFor(edge, site) {
     for (const waiting of undos.filter((u) => u[0] == id)) {
       undos.splice(undos.indexOf(waiting), 1);
       const then = waiting[1];
-      if (!receipt) then(!stored);
+      if (!receipt) answer(then, !stored);
       else
         fetch(`${url}/${id}`, { method: "DELETE", headers: { authorization: "Receipt " + receipt } }).then(
           (r) => then((r.status >= 200 && r.status < 300) || r.status == 404),

@@ -13,7 +13,7 @@
   let widget;
   // The glue and the wasm download in parallel; the wasm compiles while it streams in.
   const load = () =>
-    (widget ||= Promise.all([import(edge + "/v1/widget/__GLUE__"), WebAssembly.compileStreaming(fetch(edge + "/v1/widget/__WASM__"))]).then(
+    (widget ||= Promise.all([import(edge + "/v1/widget/__GLUE__"), fetch(edge + "/v1/widget/__WASM__").then((r) => WebAssembly.compileStreaming(r))]).then(
       ([m, module]) => (m.init({ module }), m)
     ));
   // Idle, but within 2 s even on a busy page (setTimeout reads the object as 0 ms).

@@ -121,7 +121,7 @@ pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> 
 /// Something happened to widget `n` (one entry point for every event: each export costs glue
 /// on both sides). `action` is a button's `data-action` or one of the host's own:
 ///
-/// - `rate`: the visitor chose `value` on the scale;
+/// - `rate`: the visitor chose `value` on the scale, on the page at the path `text`;
 /// - `send`: the comment `text` (as typed, NFC) with what is in the honeypot (`trap`);
 /// - `skip`, `undo`, `close`, `tab` (the floating tab), `escape`;
 /// - `open`: the page's `element.open()` or the visitor asked; `prompt`: a popover trigger;
@@ -136,7 +136,7 @@ pub fn act(n: u32, action: &str, value: u32, text: String, trap: String) -> bool
     let Some(w) = WIDGETS.0.borrow().iter().find(|w| w.n == n).cloned() else { return false };
     let open = w.state.borrow().open;
     match action {
-        "rate" => w.rate(value),
+        "rate" => w.rate(value, &text),
         "send" => w.send_comment(&text, trap),
         "skip" => w.finish(),
         "undo" => w.undo(),
@@ -342,7 +342,7 @@ impl Widget {
     }
 
     /// The rating is sent the moment it is chosen; choosing it again sends nothing new.
-    fn rate(&self, value: u32) {
+    fn rate(&self, value: u32, page: &str) {
         let Ok(rating) = Rating::new(self.settings.scale, i64::from(value)) else { return };
         {
             let mut state = self.state.borrow_mut();
@@ -357,7 +357,7 @@ impl Widget {
                     site: self.site.clone(),
                     rating,
                     comment: None,
-                    page: PagePath::from_location(&state.page),
+                    page: PagePath::from_location(page),
                     locale: self.locale.clone(),
                     client_ts: now() as i64,
                     widget_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -371,9 +371,9 @@ impl Widget {
                 state.step = Step::Comment;
                 state.comment_shown_at = now();
             }
-            post(self.n, submission.id.as_str(), &submission.to_json());
             state.submission = Some(submission);
         }
+        self.deliver();
         self.render();
         // Keyboard users stay where they were: on the value they chose.
         self.focus_scale();
@@ -394,15 +394,16 @@ impl Widget {
                 let next = if comment.is_some() && comment != previous.comment {
                     let turnstile = state.turnstile.take();
                     let trap = Some(trap).filter(|t| !t.is_empty());
-                    let next = Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, turnstile, ..previous };
-                    post(self.n, next.id.as_str(), &next.to_json());
                     sent = true;
-                    next
+                    Submission { comment, rev: previous.rev + 1, dwell_ms: Some(dwell), trap, turnstile, ..previous }
                 } else {
                     previous
                 };
                 state.submission = Some(next);
             }
+        }
+        if sent {
+            self.deliver();
         }
         self.finish();
         if sent {
@@ -429,9 +430,21 @@ impl Widget {
     /// Takes the submission back: still waiting, it never leaves; sent, the edge deletes it
     /// with the receipt it answered and corrects the counts.
     fn undo(&self) {
-        let state = self.state.borrow();
-        if let Some(submission) = &state.submission {
-            take(self.n, submission.id.as_str(), state.generation);
+        let (id, generation) = {
+            let state = self.state.borrow();
+            (state.submission.as_ref().map(|s| s.id.as_str().to_owned()), state.generation)
+        };
+        // No borrow held: the host may answer at once (`act(n, "undone")`).
+        if let Some(id) = id {
+            take(self.n, &id, generation);
+        }
+    }
+
+    /// Hands the submission as it stands to the outbox, with no borrow held.
+    fn deliver(&self) {
+        let submission = self.state.borrow().submission.as_ref().map(|s| (s.id.as_str().to_owned(), s.to_json()));
+        if let Some((id, json)) = submission {
+            post(self.n, &id, &json);
         }
     }
 

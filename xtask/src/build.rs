@@ -218,9 +218,6 @@ fn esbuild(tools: &Tools, file: &Path, bundle: bool) -> Result<Vec<u8>> {
     let output = Command::new(&tools.esbuild)
         .arg(file)
         .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning"])
-        // wasm-bindgen 0.2.130 names the host module once per import it wires directly (`now`,
-        // `snooze`): the same module twice under one key, which is harmless.
-        .arg("--log-override:duplicate-object-key=silent")
         .args(bundle.then_some("--bundle"))
         .output()
         .context("running esbuild")?;
