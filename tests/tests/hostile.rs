@@ -44,7 +44,7 @@ fn cases() -> Vec<Case> {
         for v in &hostile_values {
             let mut body = valid();
             body[field] = v.clone();
-            if body.to_string() == valid().to_string() {
+            if body == valid() {
                 continue;
             }
             // Only what the rules refuse is hostile ("NaN" is a fine locale: Min Nan Chinese).
