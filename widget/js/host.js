@@ -47,7 +47,7 @@ export function start(n, locale, css) {
 
 function create(n, w, locale, config) {
   const { host, root, site } = w, triggers = config.triggers || {};
-  Object.assign(w, { config, triggers, key: config.turnstile, generation: 0 });
+  Object.assign(w, { config, triggers, generation: 0 });
   const mode = ["", "inline", "floating", "popover"][rust.create(n, site, locale, location.pathname, host.hasAttribute("auto") && sampled(site, triggers.sample_percent ?? 100))];
   if (!mode) return; // off
   // The stylesheet's hook.
@@ -245,7 +245,7 @@ function turnstile(w, box) {
       });
   turnstileLoaded.then(() =>
     window.turnstile.render(box, {
-      sitekey: w.key,
+      sitekey: w.config.turnstile,
       callback: (token) => {
         w.act("token", 0, token);
         // Enable Send in place: a re-render would take the comment box from under the fingers.

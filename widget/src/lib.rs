@@ -373,12 +373,12 @@ impl Widget {
             }
             state.submission = Some(submission);
         }
-        self.deliver();
+        let sent = self.deliver();
         self.render();
         // Keyboard users stay where they were: on the value they chose.
         self.focus_scale();
         // Last, with no borrow held: the page's listener may call back into the widget.
-        self.submitted();
+        self.submitted(sent);
     }
 
     /// The comment travels as the next revision of the same submission.
@@ -402,13 +402,9 @@ impl Widget {
                 state.submission = Some(next);
             }
         }
-        if sent {
-            self.deliver();
-        }
+        let sent = if sent { self.deliver() } else { None };
         self.finish();
-        if sent {
-            self.submitted();
-        }
+        self.submitted(sent);
     }
 
     /// Thanks, with "Undo" for a while.
@@ -440,12 +436,12 @@ impl Widget {
         }
     }
 
-    /// Hands the submission as it stands to the outbox, with no borrow held.
-    fn deliver(&self) {
-        let submission = self.state.borrow().submission.as_ref().map(|s| (s.id.as_str().to_owned(), s.to_json()));
-        if let Some((id, json)) = submission {
-            post(self.n, &id, &json);
-        }
+    /// Hands the submission as it stands to the outbox, with no borrow held; returns the JSON
+    /// sent, for `submitted`.
+    fn deliver(&self) -> Option<String> {
+        let (id, json) = self.state.borrow().submission.as_ref().map(|s| (s.id.as_str().to_owned(), s.to_json()))?;
+        post(self.n, &id, &json);
+        Some(json)
     }
 
     /// Says the outcome of sending or undoing, on the change only, so a later re-render never
@@ -465,9 +461,8 @@ impl Widget {
 
     /// `sayso:submitted` on the element, for the page's own code (analytics, say): the detail
     /// is what was sent, as the API reference describes it (the host drops the spam fields).
-    fn submitted(&self) {
-        let json = self.state.borrow().submission.as_ref().map(Submission::to_json);
-        if let Some(json) = json {
+    fn submitted(&self, sent: Option<String>) {
+        if let Some(json) = sent {
             emit(self.n, "sayso:submitted", &json);
         }
     }
