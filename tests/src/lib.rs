@@ -6,6 +6,7 @@
 pub mod api;
 pub mod browser;
 pub mod edge;
+pub mod npm;
 pub mod pages;
 pub mod paths;
 

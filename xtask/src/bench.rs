@@ -29,8 +29,7 @@ const LOAD_ORIGIN: &str = "https://load.example";
 
 /// Runs every benchmark and writes BENCHMARKS.md.
 pub fn run() -> Result<()> {
-    let tools = tools::ensure_build_tools()?;
-    tools::ensure_browser()?;
+    let tools = tools::ensure_tools(true)?;
     let widget = build::all(&tools)?;
     let bench_entry = build::worker_bench(&tools)?;
     let mut out = header()?;

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use sayso_tests::paths;
 
 use crate::tools::Tools;
-use crate::{run, say, sha256_hex};
+use crate::{run, say, step, sha256_hex};
 
 /// wasm-opt's feature flags: exactly what rustc's wasm32 target emits by default.
 const WASM_FEATURES: [&str; 5] = [
@@ -228,15 +228,17 @@ fn esbuild(tools: &Tools, file: &Path, bundle: bool) -> Result<Vec<u8>> {
 /// Builds the Worker with worker-build into `worker/build/`.
 pub fn worker(tools: &Tools) -> Result<()> {
     let root = paths::repo_root();
-    say("building the Worker (worker-build, release)");
-    run(Command::new(&tools.worker_build)
-        .arg("--release")
-        .current_dir(root.join("worker"))
-        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
-        .env("WASM_OPT_BIN", &tools.wasm_opt)
-        .env("ESBUILD_BIN", &tools.esbuild)
-        .env("RUSTFLAGS", wasm_rustflags()?)
-        .env("PATH", paths::tool_path()))
+    let rustflags = wasm_rustflags()?;
+    step("building the Worker (worker-build, release)", || {
+        run(Command::new(&tools.worker_build)
+            .arg("--release")
+            .current_dir(root.join("worker"))
+            .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+            .env("WASM_OPT_BIN", &tools.wasm_opt)
+            .env("ESBUILD_BIN", &tools.esbuild)
+            .env("RUSTFLAGS", &rustflags)
+            .env("PATH", paths::tool_path()))
+    })
 }
 
 /// Builds the Worker with the `bench` feature (a bulk-seeding admin route, never deployed) into
@@ -244,17 +246,19 @@ pub fn worker(tools: &Tools) -> Result<()> {
 /// target dir keeps the two builds from recompiling each other.
 pub fn worker_bench(tools: &Tools) -> Result<PathBuf> {
     let root = paths::repo_root();
-    say("building the seeding Worker (worker-build, release, --features bench)");
     let target = target_dir().join("bench");
-    run(Command::new(&tools.worker_build)
-        .args(["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench", "--target-dir"])
-        .arg(&target)
-        .current_dir(root.join("worker"))
-        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
-        .env("WASM_OPT_BIN", &tools.wasm_opt)
-        .env("ESBUILD_BIN", &tools.esbuild)
-        .env("RUSTFLAGS", wasm_rustflags()?)
-        .env("PATH", paths::tool_path()))?;
+    let rustflags = wasm_rustflags()?;
+    step("building the seeding Worker (worker-build, release, --features bench)", || {
+        run(Command::new(&tools.worker_build)
+            .args(["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench", "--target-dir"])
+            .arg(&target)
+            .current_dir(root.join("worker"))
+            .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+            .env("WASM_OPT_BIN", &tools.wasm_opt)
+            .env("ESBUILD_BIN", &tools.esbuild)
+            .env("RUSTFLAGS", &rustflags)
+            .env("PATH", paths::tool_path()))
+    })?;
     Ok(paths::seeding_worker_entry())
 }
 

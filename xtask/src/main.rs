@@ -45,6 +45,19 @@ pub fn say(what: &str) {
     eprintln!("xtask: {what}");
 }
 
+/// Says what it starts, runs it, and says how long it took (or that it failed, and after how long).
+pub fn step<T>(what: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    say(what);
+    let start = std::time::Instant::now();
+    let result = work();
+    let took = start.elapsed().as_secs_f64();
+    match &result {
+        Ok(_) => say(&format!("done in {took:.1} s: {what}")),
+        Err(_) => say(&format!("failed after {took:.1} s: {what}")),
+    }
+    result
+}
+
 /// Runs a command, failing with its name when it fails.
 pub fn run(cmd: &mut Command) -> Result<()> {
     let status = cmd.status().with_context(|| format!("starting {:?}", cmd.get_program()))?;

@@ -15,8 +15,7 @@ pub const WIDGET_BUDGET_GZIP: usize = 20_000;
 
 /// Runs everything.
 pub fn run() -> Result<()> {
-    let tools = tools::ensure_build_tools()?;
-    tools::ensure_browser()?;
+    let tools = tools::ensure_tools(true)?;
     let widget = build::all(&tools)?;
     build::worker_bench(&tools)?;
     let size_ok = size_report(&widget)?;

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
-use sayso_tests::{browser, paths};
+use anyhow::{anyhow, bail, Context, Result};
+use sayso_tests::{browser, npm, paths};
 
-use crate::{run, say};
+use crate::{run, step};
 
 /// The worker-build release that matches `worker` in Cargo.toml.
 pub const WORKER_BUILD_VERSION: &str = "0.8.7";
@@ -26,11 +26,27 @@ pub struct Tools {
 
 /// Makes sure the Rust and npm tools are present; returns where they are.
 pub fn ensure_build_tools() -> Result<Tools> {
+    ensure_tools(false)
+}
+
+/// The build tools, and with `browser` also Chromium (for the tests). On a fresh machine the
+/// `cargo install`s keep both cores busy for minutes while npm and apt mostly wait on the
+/// network, so those run beside them in threads instead of after them.
+pub fn ensure_tools(browser: bool) -> Result<Tools> {
     ensure_wasm_target()?;
     let bindgen_version = locked_version("wasm-bindgen")?;
-    let wasm_bindgen = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version, false)?;
-    let worker_build = ensure_cargo_tool("worker-build", "worker-build", WORKER_BUILD_VERSION, true)?;
-    ensure_npm_packages()?;
+    let (npm, apt, cargo) = std::thread::scope(|s| {
+        let npm = s.spawn(ensure_npm_packages);
+        let apt = browser.then(|| s.spawn(ensure_browser));
+        let cargo = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version, false).and_then(|wasm_bindgen| {
+            Ok((wasm_bindgen, ensure_cargo_tool("worker-build", "worker-build", WORKER_BUILD_VERSION, true)?))
+        });
+        let joined = |h: std::thread::ScopedJoinHandle<'_, Result<()>>| h.join().unwrap_or_else(|_| Err(anyhow!("an install step panicked")));
+        (joined(npm), apt.map(joined).unwrap_or(Ok(())), cargo)
+    });
+    npm?;
+    apt?;
+    let (wasm_bindgen, worker_build) = cargo?;
     let modules = paths::node_modules();
     Ok(Tools {
         wasm_bindgen,
@@ -45,8 +61,7 @@ fn ensure_wasm_target() -> Result<()> {
     if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         return Ok(());
     }
-    say("installing the wasm32-unknown-unknown target (rustup)");
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    step("installing the wasm32-unknown-unknown target (rustup)", || run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"])))
 }
 
 /// The version of `package` pinned in Cargo.lock.
@@ -72,22 +87,18 @@ fn ensure_cargo_tool(krate: &str, binary: &str, version: &str, locked: bool) -> 
     if current.as_deref().is_some_and(|v| v.split_whitespace().any(|w| w == version)) {
         return Ok(path);
     }
-    say(&format!("installing {krate} {version} from crates.io (once per machine; several minutes)"));
     let mut cmd = Command::new("cargo");
-    cmd.args(["install", krate, "--version", version]);
+    cmd.args(["install", "--quiet", krate, "--version", version]);
     // wasm-bindgen-cli's own lock file names a yanked crate, so it installs without --locked.
     if locked {
         cmd.arg("--locked");
     }
-    run(&mut cmd)?;
+    step(&format!("installing {krate} {version} from crates.io (once per machine; several minutes)"), || run(&mut cmd))?;
     Ok(path)
 }
 
-/// Installs worker/package-lock.json's packages unless node_modules already matches it.
-///
-/// `npm install` rather than `npm ci`: the lock names workerd's macOS and Windows builds as
-/// optional, and registries that serve only Linux packages make `npm ci` refuse the lock. With
-/// a lock that matches package.json, `npm install` installs exactly the locked versions.
+/// Installs worker/package-lock.json's packages (with `npm ci`, see `sayso_tests::npm`) unless
+/// node_modules already holds exactly that lock.
 fn ensure_npm_packages() -> Result<()> {
     let worker = paths::repo_root().join("worker");
     let lock = std::fs::read(worker.join("package-lock.json")).context("reading worker/package-lock.json")?;
@@ -96,9 +107,9 @@ fn ensure_npm_packages() -> Result<()> {
     if std::fs::read_to_string(&stamp).is_ok_and(|have| have == want) && paths::node().exists() {
         return Ok(());
     }
-    say("installing Node 22, wrangler, binaryen and esbuild from npm (worker/package-lock.json)");
-    run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&worker))?;
-    anyhow::ensure!(std::fs::read(worker.join("package-lock.json"))? == lock, "npm changed worker/package-lock.json: commit the new lock or revert it");
+    step("installing Node 22, wrangler, binaryen, esbuild and axe-core from npm (npm ci, worker/package-lock.json)", || {
+        npm::install_locked(&worker)
+    })?;
     std::fs::write(&stamp, want)?;
     Ok(())
 }
@@ -108,11 +119,14 @@ fn ensure_npm_packages() -> Result<()> {
 const EMOJI_FONT: &str = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
 
 /// Makes sure Debian's Chromium and ChromeDriver are installed (for the browser tests).
-pub fn ensure_browser() -> Result<()> {
+fn ensure_browser() -> Result<()> {
     if Path::new(browser::CHROMIUM).exists() && Path::new(browser::CHROMEDRIVER).exists() && Path::new(EMOJI_FONT).exists() {
         return Ok(());
     }
-    say("installing chromium, chromium-driver and an emoji font (for the widget's screenshots) from Debian (apt-get)");
+    step("installing chromium, chromium-driver and an emoji font (for the widget's screenshots) from Debian (apt-get)", apt_install_browser)
+}
+
+fn apt_install_browser() -> Result<()> {
     let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
     let apt = |args: &[&str]| -> Result<()> {
         let mut cmd = if root { Command::new("apt-get") } else { Command::new("sudo") };
@@ -120,7 +134,12 @@ pub fn ensure_browser() -> Result<()> {
             cmd.arg("apt-get");
         }
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        run(&mut cmd)
+        // apt's progress would interleave with the cargo installs beside it: show it on failure only.
+        let output = cmd.output().context("starting apt-get")?;
+        if !output.status.success() {
+            bail!("apt-get {args:?} failed ({}):\n{}{}", output.status, String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(())
     };
     apt(&["update", "-qq"])?;
     apt(&["install", "-y", "-qq", "chromium", "chromium-driver", "fonts-noto-color-emoji"])?;
