@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
-use sayso_tests::browser::Browser;
-use sayso_tests::edge::{Edge, EdgeOptions};
-use sayso_tests::pages::ExampleSite;
-use sayso_tests::{api, paths};
+use sayso_harness::browser::Browser;
+use sayso_harness::edge::{Edge, EdgeOptions};
+use sayso_harness::pages::ExampleSite;
+use sayso_harness::{api, paths};
 use serde_json::json;
 
 use crate::build::{self, WidgetFiles};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
-use sayso_tests::paths;
+use sayso_harness::paths;
 
 use crate::tools::Tools;
 use crate::{run, say, step, sha256_hex};

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use sayso_core::SiteCreated;
-use sayso_tests::edge::{Edge, EdgeOptions};
-use sayso_tests::pages::{ExampleSite, SNIPPET_SITE};
-use sayso_tests::{api, paths};
+use sayso_harness::edge::{Edge, EdgeOptions};
+use sayso_harness::pages::{ExampleSite, SNIPPET_SITE};
+use sayso_harness::{api, paths};
 use serde_json::json;
 
 use crate::{build, say, tools};
@@ -27,7 +27,7 @@ pub fn run() -> Result<()> {
     let admin_token = match std::fs::read_to_string(&token_file) {
         Ok(token) if !token.trim().is_empty() => token.trim().to_owned(),
         _ => {
-            let token = sayso_tests::random_hex(16)?;
+            let token = sayso_harness::random_hex(16)?;
             std::fs::write(&token_file, &token)?;
             token
         }

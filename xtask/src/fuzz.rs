@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::Result;
-use sayso_tests::paths;
+use sayso_harness::paths;
 
 use crate::{run, say};
 

@@ -2,7 +2,7 @@
 //! deployed Worker, through the same admin and owner API everyone else uses.
 
 use anyhow::{bail, Context, Result};
-use sayso_tests::{api, paths};
+use sayso_harness::{api, paths};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "usage:

@@ -1,14 +1,14 @@
-//! `cargo xtask test`: every test, unit to browser, plus the widget's size budget; ends with one
-//! `N passed, M failed` line and a non-zero exit on any failure.
+//! `cargo xtask test`: every test, unit to browser, the widget's size budget and the house's gates
+//! (rustfmt, clippy); ends with one `N passed, M failed` line and a non-zero exit on any failure.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
-use sayso_tests::paths;
+use sayso_harness::paths;
 
 use crate::build::{self, WidgetFiles};
-use crate::{say, tools};
+use crate::{say, step, tools};
 
 /// The most the widget may weigh, loader + glue + wasm, gzipped (bytes): 20 KB.
 pub const WIDGET_BUDGET_GZIP: usize = 20_000;
@@ -19,15 +19,57 @@ pub fn run() -> Result<()> {
     let widget = build::all(&tools)?;
     build::worker_bench(&tools)?;
     let size_ok = size_report(&widget)?;
+    let gates = gates()?;
     say("running the tests: core (unit, property), tidy, end-to-end (wrangler dev + Chromium)");
     let (passed, failed) = cargo_test(&["test", "--no-fail-fast", "-p", "sayso-core", "-p", "sayso-tests"])?;
-    let failed = failed + usize::from(!size_ok);
-    let passed = passed + usize::from(size_ok);
+    let checks = gates.iter().copied().chain([size_ok]);
+    let failed = failed + checks.clone().filter(|ok| !ok).count();
+    let passed = passed + checks.filter(|ok| *ok).count();
     println!("xtask: {passed} passed, {failed} failed");
     if failed > 0 {
         bail!("{failed} failed");
     }
     Ok(())
+}
+
+/// The house's gates, each counted as one test: `cargo fmt --check` (with the committed
+/// rustfmt.toml), and clippy with `-D warnings` on the host crates and on the two wasm crates for
+/// their own target (the Worker with its `bench` feature too, so that code is linted as well).
+fn gates() -> Result<Vec<bool>> {
+    let gates: [(&str, &[&str]); 3] = [
+        ("formatting (cargo fmt --check)", &["fmt", "--all", "--check"]),
+        (
+            "clippy -D warnings, host crates",
+            &["clippy", "--quiet", "--workspace", "--exclude", "sayso-widget", "--exclude", "sayso-worker", "--all-targets", "--", "-D", "warnings"],
+        ),
+        (
+            "clippy -D warnings, widget and Worker (wasm32)",
+            &[
+                "clippy",
+                "--quiet",
+                "-p",
+                "sayso-widget",
+                "-p",
+                "sayso-worker",
+                "--features",
+                "sayso-worker/bench",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    ];
+    let mut results = Vec::new();
+    for (what, args) in gates {
+        let ok = step(&format!("gate: {what}"), || Ok(Command::new("cargo").args(args).current_dir(paths::repo_root()).status()?.success()))?;
+        if !ok {
+            eprintln!("xtask: gate failed: {what} (run `cargo {}` to see why)", args.join(" "));
+        }
+        results.push(ok);
+    }
+    Ok(results)
 }
 
 /// Prints each shipped file's bytes, raw and gzipped; false if over budget.

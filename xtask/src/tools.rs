@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{anyhow, bail, Context, Result};
-use sayso_tests::{browser, npm, paths};
+use sayso_harness::{browser, npm, paths};
 
 use crate::{run, step};
 
@@ -97,7 +97,7 @@ fn ensure_cargo_tool(krate: &str, binary: &str, version: &str, locked: bool) -> 
     Ok(path)
 }
 
-/// Installs worker/package-lock.json's packages (with `npm ci`, see `sayso_tests::npm`) unless
+/// Installs worker/package-lock.json's packages (with `npm ci`, see `sayso_harness::npm`) unless
 /// node_modules already holds exactly that lock.
 fn ensure_npm_packages() -> Result<()> {
     let worker = paths::repo_root().join("worker");

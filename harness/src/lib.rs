@@ -1,0 +1,87 @@
+//! The harness xtask and the end-to-end tests share: the real Worker under `wrangler dev`, the
+//! example pages served from another local port, a real headless Chromium driven over WebDriver,
+//! the API calls, the repository's paths and the locked npm install. Each test starts what it
+//! needs on free ports with temporary state, so tests run in parallel and on a clean clone;
+//! `cargo xtask dev` uses the same pieces to run sayso locally. xtask depends on this crate, never
+//! on the tests.
+
+pub mod api;
+pub mod browser;
+pub mod edge;
+pub mod npm;
+pub mod pages;
+pub mod paths;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+/// A port nobody listens on right now.
+pub fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("binding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// `n` random bytes as hex, from the OS.
+pub fn random_hex(n: usize) -> Result<String> {
+    use std::io::Read;
+    let mut bytes = vec![0u8; n];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Polls `probe` until it returns `Some`, or fails after `timeout` with `what` in the message.
+pub fn wait_for<T>(what: &str, timeout: Duration, mut probe: impl FnMut() -> Result<Option<T>>) -> Result<T> {
+    let start = Instant::now();
+    let mut last_error = None;
+    loop {
+        match probe() {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => {}
+            Err(e) => last_error = Some(e),
+        }
+        if start.elapsed() > timeout {
+            match last_error {
+                Some(e) => bail!("timed out after {timeout:?} waiting for {what}; last error: {e:#}"),
+                None => bail!("timed out after {timeout:?} waiting for {what}"),
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A directory under the system temp dir, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Creates `sayso-{label}-{pid}-{n}`.
+    pub fn new(label: &str) -> Result<TempDir> {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("sayso-{label}-{}-{n}-{}", std::process::id(), random_hex(4)?));
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(TempDir(path))
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Sends `signal` to a whole process group (a tool and everything it started).
+pub fn signal_group(pid: u32, signal: &str) {
+    let _ = std::process::Command::new("kill")
+        .args([format!("-{signal}"), "--".into(), format!("-{pid}")])
+        .stderr(std::process::Stdio::null())
+        .status();
+}
