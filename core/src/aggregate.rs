@@ -10,7 +10,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::scale::{Rating, Scale};
-use crate::wire::{Bucket, Nps, ScaleSummary, Score, Slice, Submission, Summary};
+use crate::submission::Submission;
+use crate::summary::{Bucket, Nps, ScaleSummary, Score, Slice, Summary};
 
 /// How many ratings of one value were given, and how many of them came with a comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,11 +94,8 @@ impl Aggregate {
 
     /// A day's or a page's headline numbers.
     fn slice(&self, key: &str) -> Slice {
-        let scores: Vec<Score> = Scale::ALL
-            .into_iter()
-            .filter_map(|s| self.scale_summary(s))
-            .map(|s| Score { scale: s.scale, count: s.count, score: s.score })
-            .collect();
+        let scores: Vec<Score> =
+            Scale::ALL.into_iter().filter_map(|s| self.scale_summary(s)).map(|s| Score { scale: s.scale, count: s.count, score: s.score }).collect();
         let comments = self.tallies.values().map(|t| t.comments).sum();
         Slice { key: key.to_owned(), count: scores.iter().map(|s| s.count).sum(), comments, scores }
     }

@@ -1,5 +1,5 @@
-//! The widget's configuration: what a site owner sets (`WidgetConfig`), and what the edge sends
-//! a visitor's widget after choosing the language (`ResolvedWidget`).
+//! What a site owner sets for the widget (`WidgetConfig`: scale, texts, placement, triggers,
+//! theme) and the checks those settings pass.
 
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
@@ -12,8 +12,18 @@ use crate::i18n;
 use crate::scale::Scale;
 use crate::validate::{self, ValidationError};
 
+// These were first written here; their old paths (`config::page_wanted`, …) stay valid.
+pub use crate::i18n::with_number;
+pub use crate::resolved::ResolvedWidget;
+pub use crate::targeting::{page_wanted, path_matches};
+
 /// The most URL patterns in each of `include` and `exclude`.
 pub const MAX_PATTERNS: usize = 20;
+
+/// The largest corner radius a theme may set, in pixels (the widget's host clamps to it too).
+pub const RADIUS_MAX: u8 = 24;
+/// The longest a popover may wait before opening by itself, in seconds (the host clamps to it).
+pub const DELAY_SECONDS_MAX: u32 = 3600;
 
 /// What the widget shows, where and when; set by the site owner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,7 +126,15 @@ pub struct Triggers {
 
 impl Default for Triggers {
     fn default() -> Self {
-        Triggers { delay_seconds: None, scroll_percent: None, exit_intent: false, include: Vec::new(), exclude: Vec::new(), sample_percent: 100, snooze_days: 30 }
+        Triggers {
+            delay_seconds: None,
+            scroll_percent: None,
+            exit_intent: false,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            sample_percent: 100,
+            snooze_days: 30,
+        }
     }
 }
 
@@ -166,7 +184,7 @@ impl WidgetConfig {
         if triggers.sample_percent > 100 || triggers.scroll_percent.is_some_and(|p| p == 0 || p > 100) {
             return Err(setting("triggers", "sample_percent is 0–100 and scroll_percent 1–100"));
         }
-        if triggers.delay_seconds.is_some_and(|s| s > 3600) || triggers.snooze_days > 3650 {
+        if triggers.delay_seconds.is_some_and(|s| s > DELAY_SECONDS_MAX) || triggers.snooze_days > 3650 {
             return Err(setting("triggers", "delay_seconds is at most 3600 and snooze_days at most 3650"));
         }
         if let Some(accent) = &self.theme.accent {
@@ -175,7 +193,7 @@ impl WidgetConfig {
                 return Err(setting("theme", "accent is a colour like #4f46e5 or #44e"));
             }
         }
-        if self.theme.radius.is_some_and(|r| r > 24) {
+        if self.theme.radius.is_some_and(|r| r > RADIUS_MAX) {
             return Err(setting("theme", "radius is 0 to 24 pixels"));
         }
         Ok(WidgetConfig {
@@ -192,173 +210,11 @@ impl WidgetConfig {
             theme: self.theme.clone(),
         })
     }
-
-    /// What a visitor whose browser or page asks for `wanted` (a language tag, maybe empty)
-    /// gets: a bundled language (else the site's own), with every string in it, the owner's
-    /// wording where the owner wrote some in that language.
-    pub fn resolve(&self, wanted: &str) -> ResolvedWidget {
-        let lang = i18n::bundled_language(wanted)
-            .or_else(|| i18n::bundled_language(&self.language))
-            .unwrap_or("en");
-        let base = i18n::bundled(lang).unwrap_or(i18n::english());
-        let mut strings: Vec<String> = base.iter().map(|s| (*s).to_owned()).collect();
-        if let Some(own) = self.strings.get(lang) {
-            for (key, text) in own {
-                if let Some(i) = i18n::key_index(key) {
-                    strings[i] = text.clone();
-                }
-            }
-        }
-        if lang == self.language {
-            let own = [
-                (i18n::question_key(self.scale), &self.question),
-                (i18n::key::FOLLOW_UP, &self.follow_up),
-                (i18n::key::FOLLOW_UP_LOW, &self.follow_up_low),
-                (i18n::key::THANK_YOU, &self.thank_you),
-            ];
-            for (i, text) in own {
-                if let Some(text) = text {
-                    strings[i] = text.clone();
-                }
-            }
-        }
-        ResolvedWidget {
-            scale: self.scale,
-            lang: lang.to_owned(),
-            dir: if i18n::is_rtl(lang) { "rtl" } else { "ltr" }.to_owned(),
-            strings: i18n::KEYS.iter().map(|k| (*k).to_owned()).zip(strings).collect(),
-            placement: self.placement,
-            position: self.position,
-            triggers: self.triggers.clone(),
-            theme: self.theme.clone(),
-            turnstile: None,
-        }
-    }
-}
-
-/// The widget's settings for one visitor: `GET /v1/sites/{site}/config?lang=…` → `widget`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResolvedWidget {
-    /// The rating scale.
-    pub scale: Scale,
-    /// The bundled language chosen.
-    pub lang: String,
-    /// `ltr`, or `rtl` for Arabic.
-    pub dir: String,
-    /// Every string, by key, in that one language.
-    pub strings: BTreeMap<String, String>,
-    /// How the snippet's own widget appears.
-    pub placement: Placement,
-    /// Which corner.
-    pub position: Position,
-    /// When and where.
-    pub triggers: Triggers,
-    /// Colours and shape.
-    pub theme: Theme,
-    /// The Turnstile site key, when comments need a Turnstile token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub turnstile: Option<String>,
-}
-
-/// Whether a page path matches a pattern in which `*` matches any run of characters.
-/// (On bytes, without `str` slicing, whose panic messages would cost the widget kilobytes;
-/// matching UTF-8 byte runs is the same as matching the characters.)
-pub fn path_matches(pattern: &str, path: &str) -> bool {
-    let mut parts = pattern.as_bytes().split(|b| *b == b'*');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = path.as_bytes().strip_prefix(first) else { return false };
-    let mut parts = parts.peekable();
-    if parts.peek().is_none() {
-        return rest.is_empty();
-    }
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            return rest.ends_with(part);
-        }
-        match (0..=rest.len().saturating_sub(part.len())).find(|&at| rest.get(at..at + part.len()) == Some(part)) {
-            Some(at) => rest = rest.get(at + part.len()..).unwrap_or_default(),
-            None => return false,
-        }
-    }
-    true
-}
-
-/// Puts `number` where `template` says `{n}` ("{n} of 5 stars"). (Found on bytes and cut with
-/// `str::get`: `str::split` and slicing would bring panic messages into the widget.)
-pub fn with_number(template: &str, number: &str) -> String {
-    let mut out = String::new();
-    let mut rest = template;
-    loop {
-        let at = rest.as_bytes().windows(3).position(|w| w == b"{n}");
-        match at.and_then(|at| Some((rest.get(..at)?, rest.get(at + 3..)?))) {
-            Some((before, after)) => {
-                out.push_str(before);
-                out.push_str(number);
-                rest = after;
-            }
-            None => {
-                out.push_str(rest);
-                return out;
-            }
-        }
-    }
-}
-
-/// Whether the snippet's widget belongs on `path`: it matches an `include` pattern (or there
-/// are none) and no `exclude` pattern.
-pub fn page_wanted(triggers: &Triggers, path: &str) -> bool {
-    let included = triggers.include.is_empty() || triggers.include.iter().any(|p| path_matches(p, path));
-    included && !triggers.exclude.iter().any(|p| path_matches(p, path))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn patterns_match_whole_paths_with_stars_for_any_run() {
-        assert!(path_matches("/", "/"));
-        assert!(!path_matches("/", "/docs"));
-        assert!(path_matches("/docs/*", "/docs/intro"));
-        assert!(path_matches("/docs/*", "/docs/"));
-        assert!(!path_matches("/docs/*", "/blog/docs/x"));
-        assert!(path_matches("*/pricing", "/en/pricing"));
-        assert!(path_matches("/a*b*c", "/axxbyyc"));
-        assert!(!path_matches("/a*b*c", "/axxbyy"));
-        assert!(path_matches("*", "/anything"));
-        let triggers = Triggers { include: alloc::vec!["/docs/*".into()], exclude: alloc::vec!["/docs/private*".into()], ..Triggers::default() };
-        assert!(page_wanted(&triggers, "/docs/a"));
-        assert!(!page_wanted(&triggers, "/docs/private/a"));
-        assert!(!page_wanted(&triggers, "/blog"));
-        assert!(page_wanted(&Triggers::default(), "/blog"));
-        assert!(path_matches("/*/ü", "/x/ü") && !path_matches("/*/ü", "/x/u"));
-    }
-
-    #[test]
-    fn numbers_go_where_templates_say() {
-        assert_eq!(with_number("{n} of 5 stars", "4"), "4 of 5 stars");
-        assert_eq!(with_number("5つ星のうち{n}", "3"), "5つ星のうち3");
-        assert_eq!(with_number("{x} {n}", "1"), "{x} 1");
-    }
-
-    #[test]
-    fn a_visitor_gets_one_language_whole_with_the_owners_wording_only_in_it() {
-        let config = WidgetConfig {
-            question: Some("Did this help?".into()),
-            strings: [("de".to_owned(), [("send".to_owned(), "Abschicken".to_owned())].into())].into(),
-            ..WidgetConfig::default()
-        };
-        let en = config.resolve("en-GB");
-        assert_eq!((en.lang.as_str(), en.strings["q_stars"].as_str(), en.strings["send"].as_str()), ("en", "Did this help?", "Send"));
-        let de = config.resolve("de-AT");
-        assert_eq!(de.lang, "de");
-        assert_eq!(de.strings["send"], "Abschicken");
-        assert_ne!(de.strings["q_stars"], "Did this help?", "the English question stays out of a German widget");
-        assert_eq!(config.resolve("sv").lang, "en", "an unbundled language gets the site's own");
-        let ar = config.resolve("ar");
-        assert_eq!((ar.lang.as_str(), ar.dir.as_str()), ("ar", "rtl"));
-        assert_eq!(ar.strings.len(), i18n::KEYS.len());
-    }
 
     #[test]
     fn settings_outside_their_rules_are_refused() {
@@ -378,5 +234,12 @@ mod tests {
         assert!(bad(|c| c.theme.radius = Some(25)));
         assert!(bad(|c| c.question = Some("  ".into())));
         assert!(!bad(|c| c.theme.accent = Some("#4F46e5".into())));
+    }
+
+    #[test]
+    fn widget_config_json_fills_defaults() {
+        let config: WidgetConfig = serde_json::from_str(r#"{"scale":"nps"}"#).expect("parses");
+        assert_eq!(config.scale, Scale::Nps);
+        assert_eq!(config.question, WidgetConfig::default().question);
     }
 }

@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use crate::wire::FeedbackItem;
+use crate::feedback::FeedbackItem;
 
 /// The CSV header line, with its CRLF.
 pub const CSV_HEADER: &str = "id,received_at,scale,value,comment,page,locale,client_ts,rev\r\n";
@@ -11,7 +11,7 @@ pub const CSV_HEADER: &str = "id,received_at,scale,value,comment,page,locale,cli
 /// One submission as a CSV line (CRLF-terminated).
 pub fn csv_line(item: &FeedbackItem) -> String {
     let mut out = String::new();
-    let number = |out: &mut String, n: i64| crate::wire::push_int(out, n);
+    let number = |out: &mut String, n: i64| crate::json::push_int(out, n);
     push_cell(&mut out, &item.id);
     out.push(',');
     number(&mut out, item.received_at);

@@ -4,14 +4,44 @@
 //! resolves a visitor's language and sends the whole set with the widget's config, so the
 //! widget carries only English (for when the config cannot load) and never mixes languages.
 
+use alloc::string::String;
+
 use crate::scale::Scale;
 use crate::strings::{BUNDLED, COUNT, EN};
 
 /// Every string's key, in the order of the arrays in `strings.rs`.
 pub const KEYS: [&str; COUNT] = [
-    "q_thumbs", "q_stars", "q_emoji", "q_nps", "q_csat", "follow_up", "follow_up_low", "thank_you", "send", "skip",
-    "undo", "undone", "close", "tab", "yes", "no", "star", "nps_value", "nps_low", "nps_high", "emoji_1", "emoji_2",
-    "emoji_3", "emoji_4", "emoji_5", "csat_1", "csat_2", "csat_3", "csat_4", "csat_5", "undo_failed",
+    "q_thumbs",
+    "q_stars",
+    "q_emoji",
+    "q_nps",
+    "q_csat",
+    "follow_up",
+    "follow_up_low",
+    "thank_you",
+    "send",
+    "skip",
+    "undo",
+    "undone",
+    "close",
+    "tab",
+    "yes",
+    "no",
+    "star",
+    "nps_value",
+    "nps_low",
+    "nps_high",
+    "emoji_1",
+    "emoji_2",
+    "emoji_3",
+    "emoji_4",
+    "emoji_5",
+    "csat_1",
+    "csat_2",
+    "csat_3",
+    "csat_4",
+    "csat_5",
+    "undo_failed",
 ];
 
 /// Indexes into a language's strings (`KEYS[i]`), named for the code that reads them.
@@ -75,6 +105,27 @@ pub fn bundled_language(tag: &str) -> Option<&'static str> {
     BUNDLED.iter().map(|(code, _)| *code).find(|code| code.eq_ignore_ascii_case(primary))
 }
 
+/// Puts `number` where `template` says `{n}` ("{n} of 5 stars"). (Found on bytes and cut with
+/// `str::get`: `str::split` and slicing would bring panic messages into the widget.)
+pub fn with_number(template: &str, number: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    loop {
+        let at = rest.as_bytes().windows(3).position(|w| w == b"{n}");
+        match at.and_then(|at| Some((rest.get(..at)?, rest.get(at + 3..)?))) {
+            Some((before, after)) => {
+                out.push_str(before);
+                out.push_str(number);
+                rest = after;
+            }
+            None => {
+                out.push_str(rest);
+                return out;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +158,12 @@ mod tests {
         assert_eq!(KEYS[key::UNDO_FAILED], "undo_failed");
         assert_eq!(KEYS[key::CSAT_1], "csat_1");
         assert_eq!(KEYS[key::EMOJI_1], "emoji_1");
+    }
+
+    #[test]
+    fn numbers_go_where_templates_say() {
+        assert_eq!(with_number("{n} of 5 stars", "4"), "4 of 5 stars");
+        assert_eq!(with_number("5つ星のうち{n}", "3"), "5つ星のうち3");
+        assert_eq!(with_number("{x} {n}", "1"), "{x} 1");
     }
 }

@@ -9,19 +9,45 @@
 extern crate alloc;
 
 pub mod aggregate;
+pub mod comment;
 pub mod config;
+pub mod error;
 pub mod export;
+pub mod feedback;
 pub mod i18n;
+pub mod ids;
+pub mod json;
+pub mod locale;
+pub mod origin;
+pub mod outcome;
+pub mod page;
+pub mod patch;
+pub mod resolved;
 pub mod scale;
+pub mod site;
 pub mod strings;
+pub mod submission;
+pub mod summary;
+pub mod targeting;
+pub mod turnstile;
 pub mod validate;
+pub mod webhook;
 pub mod wire;
 
 pub use aggregate::{Aggregate, Breakdown, Tally};
-pub use config::{Placement, Position, ResolvedWidget, Theme, Triggers};
+pub use comment::Comment;
+pub use config::{Placement, Position, ResolvedWidget, Theme, Triggers, WidgetConfig, DELAY_SECONDS_MAX, RADIUS_MAX};
+pub use error::{ApiError, ErrorBody, ValidationError};
+pub use feedback::{FeedbackItem, FeedbackPage};
+pub use ids::{SiteId, SubmissionId};
+pub use locale::Locale;
+pub use origin::Origin;
+pub use outcome::{SubmitOutcome, SubmitStatus};
+pub use page::PagePath;
+pub use patch::{CheckedPatch, SitePatch};
 pub use scale::{Rating, Scale, Sentiment};
-pub use validate::{Comment, Locale, Origin, PagePath, SiteId, SubmissionId, ValidationError};
-pub use wire::{
-    ApiError, Bucket, ErrorBody, FeedbackItem, FeedbackPage, NewSite, TurnstileSettings, TurnstileView, Score, Slice, Nps, ScaleSummary, CheckedPatch, Limits, SiteConfig, SiteCreated, SitePatch, WebhookSettings, SiteSettings, SiteView, OwnerKey, Submission,
-    SubmissionWire, SubmitOutcome, SubmitStatus, Summary, WidgetConfig,
-};
+pub use site::{Limits, NewSite, OwnerKey, SiteConfig, SiteCreated, SiteSettings, SiteView};
+pub use submission::{Submission, SubmissionWire};
+pub use summary::{Bucket, Nps, ScaleSummary, Score, Slice, Summary};
+pub use turnstile::{TurnstileSettings, TurnstileView};
+pub use webhook::WebhookSettings;

@@ -6,37 +6,37 @@ pub const COUNT: usize = 31;
 
 /// English.
 pub const EN: [&str; COUNT] = [
-    "Was this page helpful?", // q_thumbs
-    "How would you rate this page?", // q_stars
-    "How does this page make you feel?", // q_emoji
+    "Was this page helpful?",                                       // q_thumbs
+    "How would you rate this page?",                                // q_stars
+    "How does this page make you feel?",                            // q_emoji
     "How likely are you to recommend us to a friend or colleague?", // q_nps
-    "How satisfied are you with this page?", // q_csat
-    "Anything you would like to add? (optional)", // follow_up
-    "What could we do better? (optional)", // follow_up_low
-    "Thank you for your feedback!", // thank_you
-    "Send", // send
-    "No thanks", // skip
-    "Undo", // undo
-    "Your feedback was removed.", // undone
-    "Close", // close
-    "Feedback", // tab
-    "Yes", // yes
-    "No", // no
-    "{n} of 5 stars", // star
-    "{n} out of 10", // nps_value
-    "Not likely", // nps_low
-    "Extremely likely", // nps_high
-    "Terrible", // emoji_1
-    "Bad", // emoji_2
-    "Okay", // emoji_3
-    "Good", // emoji_4
-    "Great", // emoji_5
-    "Very unsatisfied", // csat_1
-    "Unsatisfied", // csat_2
-    "Neutral", // csat_3
-    "Satisfied", // csat_4
-    "Very satisfied", // csat_5
-    "Could not undo. Please try again.", // undo_failed
+    "How satisfied are you with this page?",                        // q_csat
+    "Anything you would like to add? (optional)",                   // follow_up
+    "What could we do better? (optional)",                          // follow_up_low
+    "Thank you for your feedback!",                                 // thank_you
+    "Send",                                                         // send
+    "No thanks",                                                    // skip
+    "Undo",                                                         // undo
+    "Your feedback was removed.",                                   // undone
+    "Close",                                                        // close
+    "Feedback",                                                     // tab
+    "Yes",                                                          // yes
+    "No",                                                           // no
+    "{n} of 5 stars",                                               // star
+    "{n} out of 10",                                                // nps_value
+    "Not likely",                                                   // nps_low
+    "Extremely likely",                                             // nps_high
+    "Terrible",                                                     // emoji_1
+    "Bad",                                                          // emoji_2
+    "Okay",                                                         // emoji_3
+    "Good",                                                         // emoji_4
+    "Great",                                                        // emoji_5
+    "Very unsatisfied",                                             // csat_1
+    "Unsatisfied",                                                  // csat_2
+    "Neutral",                                                      // csat_3
+    "Satisfied",                                                    // csat_4
+    "Very satisfied",                                               // csat_5
+    "Could not undo. Please try again.",                            // undo_failed
 ];
 
 /// German.
@@ -357,7 +357,5 @@ pub const AR: [&str; COUNT] = [
 ];
 
 /// Every bundled language with its strings; the first is the fallback.
-pub const BUNDLED: [(&str, &[&str; COUNT]); 10] = [
-    ("en", &EN), ("de", &DE), ("fr", &FR), ("es", &ES), ("pt", &PT),
-    ("it", &IT), ("nl", &NL), ("ja", &JA), ("zh", &ZH), ("ar", &AR),
-];
+pub const BUNDLED: [(&str, &[&str; COUNT]); 10] =
+    [("en", &EN), ("de", &DE), ("fr", &FR), ("es", &ES), ("pt", &PT), ("it", &IT), ("nl", &NL), ("ja", &JA), ("zh", &ZH), ("ar", &AR)];

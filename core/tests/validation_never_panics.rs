@@ -3,7 +3,7 @@
 //! rules). `cargo xtask fuzz` runs it with `SAYSO_FUZZ_CASES` (default there: 100,000 each).
 
 use proptest::prelude::*;
-use sayso_core::{NewSite, SitePatch, SubmissionWire};
+use sayso_core::{NewSite, SitePatch, Submission, SubmissionId, SubmissionWire};
 
 fn cases() -> u32 {
     std::env::var("SAYSO_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
@@ -52,6 +52,23 @@ proptest! {
             let back: SubmissionWire = serde_json::from_slice(&json).expect("and parses back");
             prop_assert_eq!(back.validate(), Ok(submission));
         }
+    }
+
+    #[test]
+    fn a_checked_submission_crosses_serde_as_its_wire_json_and_comes_back_equal(
+        unix_ms in any::<u64>(), random in any::<[u8; 10]>(), site in "[a-z0-9][a-z0-9-]{1,38}[a-z0-9]",
+        (scale, value) in prop_oneof![Just(("thumbs", 0..=1i64)), Just(("stars", 1..=5)), Just(("nps", 0..=10))].prop_flat_map(|(s, r)| (Just(s), r)),
+        comment in proptest::option::of(".{0,300}"), page in "/[a-zA-Z0-9/._~%-]{0,100}", locale in "[a-z]{2}(-[A-Z]{2})?",
+        client_ts in 1..4_102_444_800_000i64, widget_version in "[0-9a-z.+-]{1,32}", rev in any::<u32>(),
+        trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()), turnstile in proptest::option::of(".{0,40}"),
+    ) {
+        let id = SubmissionId::v7(unix_ms, random).as_str().to_owned();
+        let wire = SubmissionWire { id, site, scale: scale.into(), value, comment, page, locale, client_ts, widget_version, rev, trap, dwell_ms, turnstile };
+        let submission = wire.validate().expect("the strategy makes valid submissions");
+        let json = serde_json::to_string(&submission).expect("serializes");
+        prop_assert_eq!(&json, &submission.to_json());
+        let back: Submission = serde_json::from_str(&json).expect("parses back");
+        prop_assert_eq!(back, submission);
     }
 }
 

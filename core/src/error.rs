@@ -1,0 +1,122 @@
+//! Every refusal: `ValidationError` names the broken rule in code, `ApiError` is the body the
+//! API answers with (`{"error":{"code":"…","message":"…"}}`).
+
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::comment::COMMENT_MAX_CHARS;
+use crate::page::PAGE_MAX_CHARS;
+use crate::scale::Scale;
+use crate::validate::TEXT_MAX_CHARS;
+
+/// Why an input was refused. Each variant has a stable snake_case `code` for the API.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum ValidationError {
+    /// The submission id is not a UUID (8-4-4-4-12 hex digits).
+    #[error("the submission id must be a UUID such as 0190a6e2-7c1d-7abc-8def-0123456789ab")]
+    InvalidId,
+    /// The site id has characters or a length a site id never has.
+    #[error("the site id must be 3 to 40 characters of a-z, 0-9 and '-'")]
+    InvalidSite,
+    /// The scale name is not one sayso knows.
+    #[error("unknown scale {0:?}: use thumbs, stars, emoji, nps or csat")]
+    UnknownScale(String),
+    /// The rating does not fit its scale.
+    #[error("{value} is not a valid {scale} rating: use {} to {}", .scale.lowest(), .scale.highest())]
+    RatingOutOfRange {
+        /// The scale the value was meant for.
+        scale: Scale,
+        /// The value that was sent.
+        value: i64,
+    },
+    /// The comment is longer than `COMMENT_MAX_CHARS`.
+    #[error("the comment is longer than {COMMENT_MAX_CHARS} characters")]
+    CommentTooLong,
+    /// The page is not an absolute path without query or fragment.
+    #[error("the page must be a path starting with '/', without '?' or '#', at most {PAGE_MAX_CHARS} characters")]
+    InvalidPage,
+    /// The locale is not a language tag.
+    #[error("the locale must be a language tag such as en or pt-BR")]
+    InvalidLocale,
+    /// The client timestamp is not a plausible time in milliseconds.
+    #[error("the client timestamp must be milliseconds since 1970, before the year 2100")]
+    InvalidTimestamp,
+    /// The widget version is empty, too long or has odd characters.
+    #[error("the widget version must be 1 to 32 characters of 0-9, a-z, '.', '+' and '-'")]
+    InvalidWidgetVersion,
+    /// An allowed origin is not `http(s)://host[:port]`.
+    #[error("{0:?} is not an origin: use scheme://host[:port] such as https://example.com")]
+    InvalidOrigin(String),
+    /// A webhook URL is not an http(s) URL, or its filter fires on nothing.
+    #[error("the webhook needs an http(s) URL of at most 2048 characters, and comments: true or at_or_below: a rating")]
+    InvalidWebhook,
+    /// A retention period outside 0–3650 days.
+    #[error("retention_days must be 1 to 3650, or 0 to keep feedback for ever")]
+    InvalidRetention,
+    /// An owner-configured text is empty or too long.
+    #[error("{field} must be 1 to {TEXT_MAX_CHARS} characters")]
+    InvalidText {
+        /// Which setting.
+        field: &'static str,
+    },
+    /// A widget setting (language, string key, pattern, theme, trigger) is not one sayso knows.
+    #[error("widget setting {field}: {reason}")]
+    InvalidWidgetSetting {
+        /// Which setting.
+        field: &'static str,
+        /// What is wrong and what is allowed.
+        reason: &'static str,
+    },
+    /// A comment was sent sooner after the widget showed than a person can type.
+    #[error("the comment came too quickly after the widget was shown; please try again")]
+    TooFast,
+}
+
+impl ValidationError {
+    /// The stable machine-readable code sent as `error.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValidationError::InvalidId => "invalid_id",
+            ValidationError::InvalidSite => "invalid_site",
+            ValidationError::UnknownScale(_) => "invalid_scale",
+            ValidationError::RatingOutOfRange { .. } => "rating_out_of_range",
+            ValidationError::CommentTooLong => "comment_too_long",
+            ValidationError::InvalidPage => "invalid_page",
+            ValidationError::InvalidLocale => "invalid_locale",
+            ValidationError::InvalidTimestamp => "invalid_timestamp",
+            ValidationError::InvalidWidgetVersion => "invalid_widget_version",
+            ValidationError::InvalidOrigin(_) => "invalid_origin",
+            ValidationError::InvalidText { .. } => "invalid_text",
+            ValidationError::InvalidWebhook => "invalid_webhook",
+            ValidationError::InvalidRetention => "invalid_retention",
+            ValidationError::InvalidWidgetSetting { .. } => "invalid_widget_setting",
+            ValidationError::TooFast => "too_fast",
+        }
+    }
+}
+
+/// Every error the API answers: `{"error":{"code":"…","message":"…"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// The inside of `ApiError`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable snake_case code.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl ApiError {
+    /// Builds the error body.
+    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError { error: ErrorBody { code: code.to_owned(), message: message.into() } }
+    }
+}

@@ -1,0 +1,40 @@
+//! The owner's list of stored submissions: one item, and a page of them.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+/// One stored submission, as the owner reads it: `GET …/feedback` and the exports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackItem {
+    /// The submission id.
+    pub id: String,
+    /// The scale.
+    pub scale: String,
+    /// The rating.
+    pub value: i64,
+    /// The comment, if any.
+    pub comment: Option<String>,
+    /// The page path.
+    pub page: String,
+    /// The language tag.
+    pub locale: String,
+    /// The visitor's clock at the click (ms since 1970).
+    pub client_ts: i64,
+    /// When the edge first received it (ms since 1970).
+    pub received_at: i64,
+    /// When it last changed (ms since 1970).
+    pub updated_at: i64,
+    /// Its revision.
+    pub rev: u32,
+}
+
+/// A page of `GET …/feedback`, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackPage {
+    /// The submissions.
+    pub items: Vec<FeedbackItem>,
+    /// Pass as `cursor` for the next (older) page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
