@@ -23,7 +23,9 @@ fn main() {
         }
     }
     files.sort();
-    let mut out = String::from("/// The widget's files: (name, content type, bytes); `embed.js` is the loader.\npub const FILES: &[(&str, &str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// The widget's files: (name, content type, bytes); `embed.js` is the loader.\npub const FILES: &[(&str, &str, &[u8])] = &[\n",
+    );
     for (name, content_type, path) in &files {
         let _ = writeln!(out, "    ({name:?}, {content_type:?}, include_bytes!({:?})),", path.display().to_string());
     }

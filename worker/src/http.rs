@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: JSON errors, body limits, CORS, security headers, auth.
 
 use sayso_core::{ApiError, Origin, ValidationError};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use worker::{Request, Response};
@@ -9,11 +10,18 @@ use worker::{Request, Response};
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 /// Everything that can go wrong while answering a request.
-#[derive(Debug, Error)]
+///
+/// A failure of the site's object crosses to the Worker as itself (serde, see
+/// `site::refusal`), so the Worker answers it exactly as the object meant it.
+#[derive(Debug, Error, Serialize, Deserialize)]
 pub enum Failure {
     /// The input broke one of sayso-core's rules.
     #[error(transparent)]
-    Invalid(#[from] ValidationError),
+    Invalid(
+        #[from]
+        #[serde(with = "crate::site::refusal")]
+        ValidationError,
+    ),
     /// The body is not JSON of the shape the route expects.
     #[error("the body is not valid JSON for this route: {0}")]
     BadJson(String),
@@ -25,13 +33,13 @@ pub enum Failure {
     TooLarge,
     /// The body's media type is not one the route reads.
     #[error("send the body as {0}")]
-    UnsupportedMediaType(&'static str),
+    UnsupportedMediaType(String),
     /// No route has this path.
     #[error("there is nothing at this path")]
     NotFound,
     /// The path exists, the method does not; the methods it does accept.
     #[error("this path accepts only {0}")]
-    MethodNotAllowed(&'static str),
+    MethodNotAllowed(String),
     /// A body came without `Content-Length` (browsers, beacons and curl always send one).
     #[error("send the body with a Content-Length header")]
     LengthRequired,
@@ -116,6 +124,14 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// Whether the page itself is refused (403: origin, Turnstile): such answers carry no CORS
+    /// grant, so a foreign page cannot even read why.
+    pub fn is_forbidden(&self) -> bool {
+        self.status_code_message().0 == 403
+    }
+}
+
 /// A JSON response with the given status.
 pub fn json<T: serde::Serialize>(status: u16, body: &T) -> Result<Response, Failure> {
     Ok(Response::from_json(body)?.with_status(status))
@@ -157,7 +173,7 @@ pub async fn read_body(req: &mut Request, accepted: &[&str], expected: &'static 
     let content_type = req.headers().get("content-type")?.unwrap_or_default();
     let media_type = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if !accepted.contains(&media_type.as_str()) {
-        return Err(Failure::UnsupportedMediaType(expected));
+        return Err(Failure::UnsupportedMediaType(expected.to_owned()));
     }
     // A declared length is required, so an oversized body is refused before it is read.
     let declared = req.headers().get("content-length")?.and_then(|v| v.trim().parse::<usize>().ok()).ok_or(Failure::LengthRequired)?;
@@ -194,12 +210,8 @@ pub fn request_origin(req: &Request) -> Result<Origin, Failure> {
 }
 
 /// Adds the CORS headers that let `origin` read the response (its status and `Retry-After`
-/// included, so the widget can tell a refusal from a network failure) and send JSON to it.
-pub fn allow_origin(response: Response, origin: &Origin) -> Result<Response, Failure> {
-    allow_origin_to(response, origin, "POST, OPTIONS", "content-type")
-}
-
-/// Grants `origin` the given methods and request headers (see `allow_origin`).
+/// included, so the widget can tell a refusal from a network failure) and send it `methods`
+/// with `request_headers`.
 pub fn allow_origin_to(response: Response, origin: &Origin, methods: &str, request_headers: &str) -> Result<Response, Failure> {
     let headers = response.headers();
     headers.set("access-control-allow-origin", origin.as_str())?;
@@ -219,7 +231,12 @@ pub fn allow_any_origin(response: Response) -> Result<Response, Failure> {
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer_token(req: &Request) -> Result<String, Failure> {
-    let value = req.headers().get("authorization")?.ok_or(Failure::Unauthorized)?;
+    bearer(req.headers().get("authorization")?.as_deref())
+}
+
+/// The token of an `Authorization` header's value if its scheme is `Bearer`.
+pub fn bearer(authorization: Option<&str>) -> Result<String, Failure> {
+    let value = authorization.ok_or(Failure::Unauthorized)?;
     // The scheme name is case-insensitive (RFC 9110).
     let (scheme, token) = value.split_once(' ').ok_or(Failure::Unauthorized)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
@@ -240,8 +257,7 @@ pub fn sha256_hex(text: &[u8]) -> String {
 /// Compares two secrets' hashes in time independent of where they differ.
 pub fn same_secret(given: &str, expected_hash: &str) -> bool {
     let given_hash = sha256_hex(given.as_bytes());
-    given_hash.len() == expected_hash.len()
-        && given_hash.bytes().zip(expected_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    given_hash.len() == expected_hash.len() && given_hash.bytes().zip(expected_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 /// `n` random bytes as lowercase base32 (a–z, 2–7): ids and keys that are safe in URLs.

@@ -1,5 +1,6 @@
-//! The sayso Worker: the router, and nothing else. Each route lives in `routes/`, the per-site
-//! storage in `site.rs`, and the HTTP plumbing in `http.rs`.
+//! The sayso Worker: the router, and nothing else. It looks each request up in the one route
+//! table (`routes/table.rs`) and calls the handler the table names; each route lives in
+//! `routes/`, the per-site storage in `site/`, and the HTTP plumbing in `http.rs`.
 
 mod directory;
 mod http;
@@ -9,43 +10,58 @@ mod site;
 pub use directory::SiteDirectory;
 pub use site::SiteObject;
 
-use worker::{event, Context, Env, Method, Request, Response};
+use worker::{event, Context, Env, Request, Response};
 
 use http::Failure;
+use routes::table::{self, Handler, Lookup};
+
+/// The routes this build answers.
+#[cfg(not(feature = "bench"))]
+const TABLES: &[&[table::Route]] = &[table::ROUTES];
+#[cfg(feature = "bench")]
+const TABLES: &[&[table::Route]] = &[table::ROUTES, table::BENCH_ROUTES];
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let path = req.path();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let result = match (req.method(), segments.as_slice()) {
-        (Method::Get | Method::Head, ["healthz"]) => routes::health(),
-        (Method::Get | Method::Head, ["v1", "embed.js"]) => routes::assets::embed(),
-        (Method::Get, ["v1", "openapi.json"]) => routes::openapi(),
-        (Method::Get | Method::Head, ["v1", "widget", file]) => routes::assets::file(file),
-        (Method::Post, ["v1", "sites"]) => routes::sites::create(req, &env).await,
-        (Method::Get, ["v1", "sites"]) => routes::sites::list(&req, &env).await,
-        (Method::Get, ["dashboard"]) => routes::dashboard::file(""),
-        (Method::Get, ["dashboard", "view"]) => routes::dashboard::view(&req, &env).await,
-        (Method::Get, ["dashboard", file]) => routes::dashboard::file(file),
-        (Method::Get, ["v1", "sites", site]) => routes::sites::owner(req, &env, site, Method::Get, "/settings").await,
-        (Method::Patch, ["v1", "sites", site]) => routes::sites::owner(req, &env, site, Method::Patch, "/settings").await,
-        (Method::Get, ["v1", "sites", site, "webhook-deliveries"]) => routes::sites::owner(req, &env, site, Method::Get, "/webhook-deliveries").await,
-        (Method::Post, ["v1", "sites", site, "keys"]) => routes::sites::owner(req, &env, site, Method::Post, "/keys").await,
-        (Method::Get | Method::Head, ["v1", "sites", site, "config"]) => routes::config::get(&req, &env, site).await,
-        (Method::Post, ["v1", "sites", site, "feedback"]) => routes::submit::post(req, &env, site).await,
-        (Method::Options, ["v1", "sites", site, "feedback"]) => routes::submit::preflight(req, &env, site).await,
-        (Method::Get, ["v1", "sites", site, "summary"]) => routes::summary::get(&req, &env, site).await,
-        (Method::Get, ["v1", "sites", site, "feedback"]) => routes::feedback::list(&req, &env, site).await,
-        (Method::Delete, ["v1", "sites", site, "feedback", id]) => routes::feedback::delete(&req, &env, site, id).await,
-        (Method::Options, ["v1", "sites", site, "feedback", _]) => routes::feedback::preflight(&req, &env, site).await,
-        (Method::Get, ["v1", "sites", site, "export.csv"]) => routes::export::get(&req, &env, site, routes::export::Format::Csv).await,
-        (Method::Get, ["v1", "sites", site, "export.ndjson"]) => routes::export::get(&req, &env, site, routes::export::Format::Ndjson).await,
-        #[cfg(feature = "bench")]
-        (Method::Post, ["v1", "sites", site, "bench-seed"]) => routes::sites::bench_seed(req, &env, site).await,
-        (_, known) => match routes::allowed_methods(known) {
-            Some(allowed) => Err(Failure::MethodNotAllowed(allowed)),
-            None => Err(Failure::NotFound),
-        },
+    let result = match table::find(TABLES, req.method().as_ref(), &path) {
+        Lookup::Route(handler, captured) => answer(handler, &captured, req, &env).await,
+        Lookup::MethodNotAllowed(allowed) => Err(Failure::MethodNotAllowed(allowed)),
+        Lookup::NotFound => Err(Failure::NotFound),
     };
     http::finish(result)
+}
+
+/// Calls the handler the table named, with the path's `{…}` segments.
+async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) -> Result<Response, Failure> {
+    // The table's patterns give each handler the segments it needs; a missing one is a table bug.
+    let segment = |i: usize| captured.get(i).copied().ok_or_else(|| Failure::Internal(format!("route {handler:?} lacks segment {i}")));
+    match handler {
+        Handler::Health => routes::health(),
+        Handler::Embed => routes::assets::embed(),
+        Handler::OpenApi => routes::openapi(),
+        Handler::WidgetFile => routes::assets::file(segment(0)?),
+        Handler::CreateSite => routes::sites::create(req, env).await,
+        Handler::ListSites => routes::sites::list(&req, env).await,
+        Handler::Dashboard => routes::dashboard::file(""),
+        Handler::DashboardView => routes::dashboard::view(&req, env).await,
+        Handler::DashboardFile => routes::dashboard::file(segment(0)?),
+        Handler::ReadSettings => routes::sites::settings(&req, env, segment(0)?).await,
+        Handler::ChangeSettings => routes::sites::change_settings(req, env, segment(0)?).await,
+        Handler::Deliveries => routes::sites::deliveries(&req, env, segment(0)?).await,
+        Handler::RotateKey => routes::sites::rotate_key(&req, env, segment(0)?).await,
+        Handler::Config => routes::config::get(&req, env, segment(0)?).await,
+        Handler::Submit => routes::submit::post(req, env, segment(0)?).await,
+        Handler::SubmitPreflight => routes::submit::preflight(&req, env, segment(0)?).await,
+        Handler::Summary => routes::summary::get(&req, env, segment(0)?).await,
+        Handler::Feedback => routes::feedback::list(&req, env, segment(0)?).await,
+        Handler::Delete => routes::feedback::delete(&req, env, segment(0)?, segment(1)?).await,
+        Handler::DeletePreflight => routes::feedback::preflight(&req, env, segment(0)?).await,
+        Handler::ExportCsv => routes::export::get(&req, env, segment(0)?, routes::export::Format::Csv).await,
+        Handler::ExportNdjson => routes::export::get(&req, env, segment(0)?, routes::export::Format::Ndjson).await,
+        #[cfg(feature = "bench")]
+        Handler::BenchSeed => routes::sites::bench_seed(req, env, segment(0)?).await,
+        #[cfg(not(feature = "bench"))]
+        Handler::BenchSeed => Err(Failure::NotFound),
+    }
 }

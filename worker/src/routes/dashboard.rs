@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 
 use sayso_core::scale::EMOJI_FACES;
 use sayso_core::{FeedbackPage, Rating, Scale, ScaleSummary, Sentiment, SiteId, Summary};
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Request, Response};
 
+use super::days::{format_day, parse_day};
 use crate::http::Failure;
-use crate::site;
+use crate::site::{self, FeedbackQuery, SummaryQuery};
 
 const SHELL: &str = include_str!("../../dashboard/shell.html");
 const SCRIPT: &str = include_str!("../../dashboard/app.js");
@@ -45,7 +46,9 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
     for (name, value) in url.query_pairs() {
         match name.as_ref() {
             "site" => site = Some(SiteId::parse(&value).map_err(|_| Failure::SiteNotFound)?),
-            "days" => days = value.parse().ok().filter(|d| (1..=366).contains(d)).ok_or_else(|| Failure::InvalidQuery("days must be 1 to 366".into()))?,
+            "days" => {
+                days = value.parse().ok().filter(|d| (1..=366).contains(d)).ok_or_else(|| Failure::InvalidQuery("days must be 1 to 366".into()))?
+            }
             "from" => from = Some(parse_day(&value).ok_or_else(|| Failure::InvalidQuery("from must be YYYY-MM-DD".into()))?),
             "to" => to = Some(parse_day(&value).ok_or_else(|| Failure::InvalidQuery("to must be YYYY-MM-DD".into()))?),
             _ => {}
@@ -59,27 +62,24 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
         _ => (today - days + 1, today),
     };
     let span = to - from + 1;
-    let auth = req.headers().get("authorization")?.unwrap_or_default();
-    let ask = |op: String| {
-        let (auth, site) = (auth.clone(), site.clone());
-        async move {
-            let mut answer = site::ask(env, &site, Method::Get, &op, &[("authorization", &auth)], None).await?;
-            if answer.status_code() != 200 {
-                return Err(Failure::Unauthorized);
-            }
-            Ok::<Vec<u8>, Failure>(answer.bytes().await?)
-        }
-    };
-    let parse = |bytes: Vec<u8>| serde_json::from_slice::<Summary>(&bytes).map_err(|e| Failure::Internal(format!("summary: {e}")));
-    let current = parse(ask(format!("/summary?from={}&to={}", format_day(from), format_day(to))).await?)?;
-    let previous = parse(ask(format!("/summary?from={}&to={}", format_day(from - span), format_day(from - 1))).await?)?;
-    let comments: FeedbackPage = serde_json::from_slice(&ask("/feedback?limit=50&has_comment=true".into()).await?)
-        .map_err(|e| Failure::Internal(format!("feedback: {e}")))?;
+    let key = super::credential(req)?;
+    let client = site::client(env, &site)?;
+    // The page is for its owner only: whatever the object refuses, the dashboard answers 401.
+    let range = |from: i64, to: i64| SummaryQuery { from: Some(format_day(from)), to: Some(format_day(to)), page: None };
+    let current = client.summary(&key, range(from, to)).await.map_err(refused)?;
+    let previous = client.summary(&key, range(from - span, from - 1)).await.map_err(refused)?;
+    let latest = FeedbackQuery { limit: 50, has_comment: Some(true), ..FeedbackQuery::default() };
+    let comments = client.feedback(&key, latest).await.map_err(refused)?;
     let edge = url.origin().ascii_serialization();
     let html = render(&current, &previous, &comments, from, to, &edge);
     let response = Response::ok(html)?;
     response.headers().set("content-type", "text/html; charset=utf-8")?;
     Ok(response)
+}
+
+/// Any refusal by the site's object, as the dashboard answers it. Transport failures too.
+fn refused(_: Failure) -> Failure {
+    Failure::Unauthorized
 }
 
 fn render(current: &Summary, previous: &Summary, comments: &FeedbackPage, from: i64, to: i64, edge: &str) -> String {
@@ -103,7 +103,14 @@ fn render(current: &Summary, previous: &Summary, comments: &FeedbackPage, from: 
         }
         None => out.push_str(r#"<div class="score" id="headline-score">–</div><div class="label">No ratings in this range yet. Paste the snippet below into your pages.</div>"#),
     }
-    let _ = write!(out, r#"<div class="counts"><span id="headline-total">{}</span> ratings · {} with a comment · {} to {} (UTC)</div></section>"#, current.total, current.comments, format_day(from), format_day(to));
+    let _ = write!(
+        out,
+        r#"<div class="counts"><span id="headline-total">{}</span> ratings · {} with a comment · {} to {} (UTC)</div></section>"#,
+        current.total,
+        current.comments,
+        format_day(from),
+        format_day(to)
+    );
     if let Some(s) = main {
         out.push_str(r#"<section class="card wide"><h2>Trend</h2>"#);
         trend(&mut out, current, s.scale, from, to);
@@ -134,12 +141,20 @@ fn trend(out: &mut String, summary: &Summary, scale: Scale, from: i64, to: i64) 
     let max_count = summary.days.iter().map(|d| d.count).max().unwrap_or(1).max(1) as f64;
     let _ = write!(out, r#"<svg viewBox="0 0 {w} {h}" role="img" aria-label="{} per day">"#, label(scale));
     let _ = write!(out, r#"<line class="axis" x1="{pad}" y1="{}" x2="{}" y2="{}"/>"#, y(lo), w - pad, y(lo));
-    let _ = write!(out, r#"<text x="0" y="{}">{}</text><text x="0" y="{}">{}</text>"#, y(hi) + 4.0, show_score(scale, hi), y(lo), show_score(scale, lo));
+    let _ =
+        write!(out, r#"<text x="0" y="{}">{}</text><text x="0" y="{}">{}</text>"#, y(hi) + 4.0, show_score(scale, hi), y(lo), show_score(scale, lo));
     let mut points = Vec::new();
     for slice in &summary.days {
         let Some(day) = parse_day(&slice.key) else { continue };
         let bar = slice.count as f64 / max_count * volume_h;
-        let _ = write!(out, r#"<rect class="volume" x="{:.1}" y="{:.1}" width="6" height="{bar:.1}"><title>{}: {} ratings</title></rect>"#, x(day) - 3.0, h - pad + 10.0 - bar, slice.key, slice.count);
+        let _ = write!(
+            out,
+            r#"<rect class="volume" x="{:.1}" y="{:.1}" width="6" height="{bar:.1}"><title>{}: {} ratings</title></rect>"#,
+            x(day) - 3.0,
+            h - pad + 10.0 - bar,
+            slice.key,
+            slice.count
+        );
         if let Some(score) = slice.scores.iter().find(|s| s.scale == scale) {
             points.push((x(day), y(score.score), slice.key.clone(), score.score));
         }
@@ -151,7 +166,13 @@ fn trend(out: &mut String, summary: &Summary, scale: Scale, from: i64, to: i64) 
     for (px, py, key, score) in &points {
         let _ = write!(out, r#"<circle class="dot" cx="{px:.1}" cy="{py:.1}" r="4"><title>{key}: {}</title></circle>"#, show_score(scale, *score));
     }
-    let _ = write!(out, r#"<text x="{pad}" y="{h}">{}</text><text x="{}" y="{h}" text-anchor="end">{}</text></svg>"#, format_day(from), w - pad, format_day(to));
+    let _ = write!(
+        out,
+        r#"<text x="{pad}" y="{h}">{}</text><text x="{}" y="{h}" text-anchor="end">{}</text></svg>"#,
+        format_day(from),
+        w - pad,
+        format_day(to)
+    );
 }
 
 /// One bar per value of the scale.
@@ -184,11 +205,8 @@ fn distribution(out: &mut String, s: &ScaleSummary) {
 
 /// The pages with the lowest scores on the main scale.
 fn attention(out: &mut String, summary: &Summary, scale: Scale) {
-    let mut pages: Vec<(&str, u64, f64)> = summary
-        .pages
-        .iter()
-        .filter_map(|p| p.scores.iter().find(|s| s.scale == scale).map(|s| (p.key.as_str(), s.count, s.score)))
-        .collect();
+    let mut pages: Vec<(&str, u64, f64)> =
+        summary.pages.iter().filter_map(|p| p.scores.iter().find(|s| s.scale == scale).map(|s| (p.key.as_str(), s.count, s.score))).collect();
     pages.sort_by(|a, b| a.2.total_cmp(&b.2).then(b.1.cmp(&a.1)));
     out.push_str(r#"<section class="card"><h2>Pages that need attention</h2><table><thead><tr><th>Page</th><th class="num">Ratings</th><th class="num">Score</th></tr></thead><tbody>"#);
     let (lo, hi) = bounds(scale);
@@ -276,32 +294,4 @@ fn esc(text: &str) -> String {
         }
     }
     out
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` (proleptic Gregorian, H. Hinnant's algorithm).
-fn parse_day(text: &str) -> Option<i64> {
-    let mut parts = text.splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok().filter(|m| (1..=12).contains(m))?;
-    let d: i64 = parts.next()?.parse().ok().filter(|d| (1..=31).contains(d))?;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// `YYYY-MM-DD` of days since 1970-01-01.
-fn format_day(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }

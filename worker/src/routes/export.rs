@@ -4,10 +4,10 @@
 use futures_util::stream;
 use sayso_core::export::{csv_line, CSV_HEADER};
 use sayso_core::{FeedbackPage, SiteId};
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::http::Failure;
-use crate::site::{self, FEEDBACK_PAGE_MAX};
+use crate::site::{self, Credential, FeedbackQuery, FEEDBACK_PAGE_MAX};
 
 /// The export formats.
 #[derive(Clone, Copy)]
@@ -21,15 +21,11 @@ pub enum Format {
 /// Answers the first page (or its error) at once, then streams the rest.
 pub async fn get(req: &Request, env: &Env, site: &str, format: Format) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
-    let auth = req.headers().get("authorization")?.unwrap_or_default();
-    let first = fetch_page(env, &site, &auth, None).await?;
-    let first = match first {
-        Ok(page) => page,
-        Err(refusal) => return Ok(refusal),
-    };
+    let key = super::credential(req)?;
+    let first = fetch_page(env, &site, &key, None).await?;
     let (env, name) = (env.clone(), site.as_str().to_owned());
     let chunks = stream::unfold(Some((first, true)), move |state| {
-        let (env, site, auth) = (env.clone(), site.clone(), auth.clone());
+        let (env, site, key) = (env.clone(), site.clone(), key.clone());
         async move {
             let (page, is_first) = state?;
             let mut chunk = String::new();
@@ -47,10 +43,10 @@ pub async fn get(req: &Request, env: &Env, site: &str, format: Format) -> Result
             }
             let next = match page.next_cursor {
                 None => None,
-                Some(cursor) => match fetch_page(&env, &site, &auth, Some(&cursor)).await {
-                    Ok(Ok(page)) => Some((page, false)),
+                Some(cursor) => match fetch_page(&env, &site, &key, Some(&cursor)).await {
+                    Ok(page) => Some((page, false)),
                     // The owner already has a 200: a failure now can only end the stream early.
-                    Ok(Err(_)) | Err(_) => {
+                    Err(_) => {
                         worker::console_error!("export of {} stopped early", site.as_str());
                         return Some((Err(worker::Error::from("export interrupted")), None));
                     }
@@ -69,17 +65,8 @@ pub async fn get(req: &Request, env: &Env, site: &str, format: Format) -> Result
     Ok(response)
 }
 
-/// One page from the object: `Ok(Ok(page))`, or `Ok(Err(response))` when it refused (401, 404).
-async fn fetch_page(env: &Env, site: &SiteId, auth: &str, cursor: Option<&str>) -> Result<Result<FeedbackPage, Response>, Failure> {
-    let mut op = format!("/feedback?limit={FEEDBACK_PAGE_MAX}");
-    if let Some(cursor) = cursor {
-        op.push_str("&cursor=");
-        op.push_str(cursor);
-    }
-    let mut answer = site::ask(env, site, Method::Get, &op, &[("authorization", auth)], None).await?;
-    if answer.status_code() != 200 {
-        return Ok(Err(answer));
-    }
-    let page: FeedbackPage = serde_json::from_slice(&answer.bytes().await?).map_err(|e| Failure::Internal(format!("feedback page: {e}")))?;
-    Ok(Ok(page))
+/// One page from the object, after `cursor` (a page's `next_cursor`).
+async fn fetch_page(env: &Env, site: &SiteId, key: &Credential, cursor: Option<&str>) -> Result<FeedbackPage, Failure> {
+    let query = FeedbackQuery { limit: FEEDBACK_PAGE_MAX, cursor: cursor.map(site::query::cursor).transpose()?, ..FeedbackQuery::default() };
+    site::client(env, site)?.feedback(key, query).await
 }

@@ -3,26 +3,28 @@
 //! visitor's "undo" (a delete with the submission's receipt, from the widget, with its CORS
 //! preflight).
 
-use worker::{Env, Method, Request, Response};
+use sayso_core::SubmissionId;
+use worker::{Env, Request, Response};
 
+use super::submit::grant_unless_forbidden;
 use crate::http::{self, Failure};
-use crate::site::{self, ORIGIN_HEADER};
+use crate::site::{self, FeedbackQuery};
 
-/// Forwards the owner's key and the filters to the site's object.
+/// The owner's filters, parsed here, and the key, checked by the site's object.
 pub async fn list(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
-    let query = req.url()?.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let auth = req.headers().get("authorization")?.unwrap_or_default();
-    site::ask(env, &site, Method::Get, &format!("/feedback{query}"), &[("authorization", &auth)], None).await
+    let key = super::credential(req)?;
+    let client = site::client(env, &site)?;
+    let query = client.owners(&key, FeedbackQuery::parse(&req.url()?)).await?;
+    http::json(200, &client.feedback(&key, query).await?)
 }
 
 /// Deletes one submission; the counts drop with it. A page (the widget's undo) may read the
 /// answer: the receipt or owner key is the permission, not the origin.
 pub async fn delete(req: &Request, env: &Env, site: &str, id: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
-    let auth = req.headers().get("authorization")?.unwrap_or_default();
-    let answer = match site::ask(env, &site, Method::Delete, &format!("/feedback/{id}"), &[("authorization", &auth)], None).await {
-        Ok(answer) => answer,
+    let answer = match deleted(req, env, &site, id).await {
+        Ok(()) => Response::empty()?.with_status(204),
         Err(failure) => http::error_response(&failure)?,
     };
     match http::request_origin(req) {
@@ -31,13 +33,16 @@ pub async fn delete(req: &Request, env: &Env, site: &str, id: &str) -> Result<Re
     }
 }
 
+async fn deleted(req: &Request, env: &Env, site: &sayso_core::SiteId, id: &str) -> Result<(), Failure> {
+    // An id that is not one is no submission of this site, whoever asks.
+    let id = SubmissionId::parse(id).map_err(|_| Failure::FeedbackNotFound)?;
+    site::client(env, site)?.delete(&super::credential(req)?, id.as_str()).await
+}
+
 /// `OPTIONS`: lets a page of an allowed origin send the widget's undo.
 pub async fn preflight(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
     let origin = http::request_origin(req)?;
-    let answer = site::ask(env, &site, Method::Post, "/check-origin", &[(ORIGIN_HEADER, origin.as_str())], None).await?;
-    if answer.status_code() == 403 {
-        return Ok(answer);
-    }
-    http::allow_origin_to(answer, &origin, "DELETE, OPTIONS", "authorization")
+    let answer = site::client(env, &site)?.check_origin(origin.as_str()).await.and_then(|()| Ok(Response::empty()?.with_status(204)));
+    grant_unless_forbidden(answer, &origin, "DELETE, OPTIONS", "authorization")
 }

@@ -1,19 +1,23 @@
-//! One module per resource; each route returns `Result<Response, Failure>` and `http::finish`
-//! turns failures into JSON errors.
+//! One module per resource; each route parses its input once, calls the site's object through
+//! the typed `site::client`, and returns `Result<Response, Failure>` (`http::finish` turns
+//! failures into JSON errors). Which route answers what is `table.rs`, the one route table.
 
 pub mod assets;
 pub mod config;
 pub mod dashboard;
+mod days;
 pub mod export;
 pub mod feedback;
 pub mod sites;
 pub mod submit;
 pub mod summary;
+pub mod table;
 
 use sayso_core::SiteId;
-use worker::Response;
+use worker::{Request, Response};
 
 use crate::http::Failure;
+use crate::site::Credential;
 
 /// `GET /healthz`: the Worker is up (it touches no storage).
 pub fn health() -> Result<Response, Failure> {
@@ -33,22 +37,7 @@ pub fn site_id(segment: &str) -> Result<SiteId, Failure> {
     SiteId::parse(segment).map_err(|_| Failure::SiteNotFound)
 }
 
-/// The methods a known path accepts, for `405` and its `Allow` header; `None` if no route has
-/// this path.
-pub fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
-    match segments {
-        ["healthz"] | ["v1", "embed.js"] | ["v1", "widget", _] => Some("GET, HEAD"),
-        ["v1", "openapi.json"] => Some("GET"),
-        ["v1", "sites"] => Some("GET, POST"),
-        ["v1", "sites", _] => Some("GET, PATCH"),
-        ["v1", "sites", _, "keys"] => Some("POST"),
-        ["v1", "sites", _, "webhook-deliveries"] => Some("GET"),
-        ["dashboard"] | ["dashboard", _] => Some("GET"),
-        ["v1", "sites", _, "config"] => Some("GET, HEAD"),
-        ["v1", "sites", _, "feedback"] => Some("GET, POST, OPTIONS"),
-        ["v1", "sites", _, "feedback", _] => Some("DELETE, OPTIONS"),
-        ["v1", "sites", _, "export.csv" | "export.ndjson"] => Some("GET"),
-        ["v1", "sites", _, "summary"] => Some("GET"),
-        _ => None,
-    }
+/// The request's `Authorization` header, for the site's object to check.
+pub fn credential(req: &Request) -> Result<Credential, Failure> {
+    Ok(Credential(req.headers().get("authorization")?))
 }

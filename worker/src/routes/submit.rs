@@ -1,28 +1,29 @@
 //! `POST /v1/sites/{site}/feedback`: a visitor's submission (JSON, or `text/plain` from
 //! `navigator.sendBeacon`), and its CORS preflight.
 
-use sayso_core::{Origin, SubmissionWire};
-use worker::{Env, Method, Request, Response};
+use sayso_core::{Origin, SubmissionWire, SubmitOutcome, SubmitStatus};
+use worker::{Env, Request, Response};
 
 use crate::http::{self, Failure};
-use crate::site::{self, OPT_OUT_HEADER, ORIGIN_HEADER, VISITOR_HEADER};
+use crate::site::{self, Visitor};
 
 /// Checks origin, size, type and every submission rule, then hands it to the site's object.
 ///
-/// Every answer but the object's `origin_not_allowed` carries CORS headers for the request's
-/// origin, errors included: the widget must read a 4xx to stop retrying it. Granting a read of
-/// an error to a page is harmless (no credentials, nothing written); a grant for a page of a
-/// foreign origin is withheld all the same.
+/// Every answer but a 403 (origin, Turnstile) carries CORS headers for the request's origin,
+/// errors included: the widget must read a 4xx to stop retrying it. Granting a read of an error
+/// to a page is harmless (no credentials, nothing written); a grant for a page of a foreign
+/// origin is withheld all the same.
 pub async fn post(mut req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let origin = http::request_origin(&req)?;
-    let answer = match submit(&mut req, env, site, &origin).await {
-        Ok(answer) => answer,
-        Err(failure) => http::error_response(&failure)?,
-    };
-    grant_unless_refused(answer, &origin)
+    let answer = submit(&mut req, env, site, &origin).await.and_then(|outcome| {
+        let status = if outcome.status == SubmitStatus::Created { 201 } else { 200 };
+        http::json(status, &outcome)
+    });
+    grant_unless_forbidden(answer, &origin, "POST, OPTIONS", "content-type")
 }
 
-async fn submit(req: &mut Request, env: &Env, site: &str, origin: &Origin) -> Result<Response, Failure> {
+/// Parses and validates the submission once, here; the object receives it typed.
+async fn submit(req: &mut Request, env: &Env, site: &str, origin: &Origin) -> Result<SubmitOutcome, Failure> {
     let site = super::site_id(site)?;
     let body = http::read_body(req, &["application/json", "text/plain"], "application/json").await?;
     let mut wire = http::parse_json::<SubmissionWire>(&body)?;
@@ -31,28 +32,37 @@ async fn submit(req: &mut Request, env: &Env, site: &str, origin: &Origin) -> Re
     if submission.site != site {
         return Err(Failure::SiteMismatch);
     }
-    // The visitor's IP and user agent go to the object only to be hashed with today's salt for
-    // the rate limit; neither is stored or logged. `Sec-GPC`/`DNT` travel so the site can honour them.
+    site::client(env, &site)?.submit(submission, origin.as_str(), visitor(req)?).await
+}
+
+/// The visitor's address and user agent go to the object only to be hashed with today's salt
+/// for the rate limit; neither is stored or logged. `Sec-GPC`/`DNT` travel so the site can
+/// honour them.
+fn visitor(req: &Request) -> Result<Visitor, Failure> {
     let headers = req.headers();
-    let ip = headers.get("cf-connecting-ip")?.unwrap_or_default();
-    let agent = headers.get("user-agent")?.unwrap_or_default();
-    let opted_out = headers.get("sec-gpc")?.is_some_and(|v| v.trim() == "1") || headers.get("dnt")?.is_some_and(|v| v.trim() == "1");
-    let internal = [(ORIGIN_HEADER, origin.as_str()), (VISITOR_HEADER, &format!("{}:{ip} {agent}", ip.len())), (OPT_OUT_HEADER, if opted_out { "1" } else { "0" })];
-    site::ask(env, &site, Method::Post, "/submit", &internal, Some(body)).await
+    let said = |name: &str| -> Result<bool, Failure> { Ok(headers.get(name)?.is_some_and(|v| v.trim() == "1")) };
+    Ok(Visitor {
+        address: headers.get("cf-connecting-ip")?.unwrap_or_default(),
+        agent: headers.get("user-agent")?.unwrap_or_default(),
+        opted_out: said("sec-gpc")? || said("dnt")?,
+    })
 }
 
 /// `OPTIONS`: lets a page of an allowed origin send JSON.
-pub async fn preflight(req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
+pub async fn preflight(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
-    let origin = http::request_origin(&req)?;
-    let answer = site::ask(env, &site, Method::Post, "/check-origin", &[(ORIGIN_HEADER, origin.as_str())], None).await?;
-    grant_unless_refused(answer, &origin)
+    let origin = http::request_origin(req)?;
+    let answer = site::client(env, &site)?.check_origin(origin.as_str()).await.and_then(|()| Ok(Response::empty()?.with_status(204)));
+    grant_unless_forbidden(answer, &origin, "POST, OPTIONS", "content-type")
 }
 
-fn grant_unless_refused(answer: Response, origin: &Origin) -> Result<Response, Failure> {
-    if answer.status_code() == 403 {
-        Ok(answer)
-    } else {
-        http::allow_origin(answer, origin)
-    }
+/// Adds the CORS grant for `origin` to an answer or its error, unless the page itself is
+/// refused (403).
+pub fn grant_unless_forbidden(answer: Result<Response, Failure>, origin: &Origin, methods: &str, request_headers: &str) -> Result<Response, Failure> {
+    let response = match answer {
+        Err(failure) if failure.is_forbidden() => return Err(failure),
+        Err(failure) => http::error_response(&failure)?,
+        Ok(response) => response,
+    };
+    http::allow_origin_to(response, origin, methods, request_headers)
 }

@@ -1,0 +1,104 @@
+//! The `SiteObject` Durable Object: one per site (`id_from_name(site)`), on SQLite storage, the
+//! single writer of that site's settings, submissions and counts. This is its index: the struct,
+//! and the one `match` from each typed call (`call.rs`) to the room that answers it.
+//!
+//! The Worker calls it through `client.rs`; every write is one transaction (`tx.rs`), so a
+//! submission and the counts it moves are stored together or not at all.
+
+mod abuse;
+pub mod call;
+mod client;
+pub mod query;
+mod reads;
+pub mod refusal;
+mod schema;
+#[cfg(feature = "bench")]
+mod seed;
+mod settings;
+mod submissions;
+mod tx;
+mod webhooks;
+
+use std::cell::Cell;
+
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
+
+pub use call::{Credential, SettingsChange, Visitor};
+pub use client::client;
+pub use query::{FeedbackQuery, SummaryQuery, FEEDBACK_PAGE_MAX};
+pub use settings::{new_owner_key, SiteRecord};
+
+use crate::http::{self, Failure};
+use call::{Ask, Call};
+
+/// One site's storage.
+#[durable_object]
+pub struct SiteObject {
+    sql: SqlStorage,
+    /// For alarms (webhook deliveries, retention).
+    alarms: worker::Storage,
+    storage: Option<tx::JsStorage>,
+    schema_ready: Cell<bool>,
+}
+
+impl DurableObject for SiteObject {
+    fn new(state: State, _env: Env) -> Self {
+        let alarms = state.storage();
+        let sql = alarms.sql();
+        let storage = state._inner().storage().ok().map(JsCast::unchecked_into);
+        Self { sql, alarms, storage, schema_ready: Cell::new(false) }
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(failure) = self.enforce_retention() {
+            worker::console_error!("retention: {failure}");
+        }
+        if let Err(failure) = self.deliver_webhooks().await {
+            worker::console_error!("webhook deliveries: {failure}");
+        }
+        Response::empty()
+    }
+
+    /// Every call arrives as one JSON `Call` and is answered 200 with `Result<Answer, Failure>`.
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let body = match http::parse_json::<Call>(&req.bytes().await?) {
+            Ok(call) => self.answer(call).await,
+            Err(failure) => reply::<call::Vouch>(Err(failure)),
+        };
+        Response::ok(body)
+    }
+}
+
+impl SiteObject {
+    /// The dispatch: each call to the room that owns it, its answer typed by `Ask`.
+    async fn answer(&self, call: Call) -> String {
+        match call {
+            Call::Create(c) => reply::<call::Create>(self.create(c)),
+            Call::Config(c) => reply::<call::Config>(self.config(c)),
+            Call::CheckOrigin(c) => reply::<call::CheckOrigin>(self.check_origin(&c).map(|_| ())),
+            Call::Submit(c) => reply::<call::Submit>(self.submit(c).await),
+            Call::ReadSummary(c) => reply::<call::ReadSummary>(self.summary(c)),
+            Call::ReadFeedback(c) => reply::<call::ReadFeedback>(self.feedback(c)),
+            Call::ReadSettings(c) => reply::<call::ReadSettings>(self.read_settings(c)),
+            Call::ChangeSettings(c) => reply::<call::ChangeSettings>(self.change_settings(c).await),
+            Call::RotateKey(c) => reply::<call::RotateKey>(self.rotate_key(c)),
+            Call::ReadDeliveries(c) => reply::<call::ReadDeliveries>(self.deliveries(c)),
+            Call::Delete(c) => reply::<call::Delete>(self.delete(c)),
+            Call::Vouch(c) => reply::<call::Vouch>(self.vouch(c)),
+            #[cfg(feature = "bench")]
+            Call::Seed(c) => reply::<call::Seed>(self.seed(c)),
+        }
+    }
+}
+
+/// The JSON of an answer. A failure that cannot be written (it never should) becomes an
+/// internal error, still as JSON the client reads.
+fn reply<A: Ask>(result: Result<A::Answer, Failure>) -> String {
+    fn text<T: Serialize>(result: &Result<T, Failure>) -> Result<String, serde_json::Error> {
+        serde_json::to_string(result)
+    }
+    text(&result)
+        .unwrap_or_else(|e| text::<()>(&Err(Failure::Internal(format!("an answer of the site could not be written: {e}")))).unwrap_or_default())
+}

@@ -1,0 +1,126 @@
+//! The owner's read filters (`GET …/summary`, `GET …/feedback`): parsed once from the query
+//! string at the route, handed to the object typed.
+
+use sayso_core::{PagePath, SubmissionId};
+use serde::{Deserialize, Serialize};
+
+use crate::http::Failure;
+
+/// The most items one page may hold (exports read in pages of this size).
+pub const FEEDBACK_PAGE_MAX: i64 = 1000;
+
+/// The filters of `GET …/summary`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SummaryQuery {
+    /// First day counted (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Last day counted.
+    pub to: Option<String>,
+    /// The one page counted.
+    pub page: Option<String>,
+}
+
+impl SummaryQuery {
+    /// `from`, `to` and `page` from a query string; anything else is refused.
+    pub fn parse(url: &worker::Url) -> Result<SummaryQuery, Failure> {
+        let mut query = SummaryQuery::default();
+        for (name, value) in url.query_pairs() {
+            match name.as_ref() {
+                "from" => query.from = Some(day(&value)?),
+                "to" => query.to = Some(day(&value)?),
+                "page" => query.page = Some(PagePath::parse(&value)?.as_str().to_owned()),
+                _ => return Err(Failure::InvalidQuery(format!("unknown parameter {name:?}: use from, to, page"))),
+            }
+        }
+        Ok(query)
+    }
+}
+
+/// The filters of `GET …/feedback`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FeedbackQuery {
+    /// The `(received_at, id)` of the last item of the previous page.
+    pub cursor: Option<(i64, String)>,
+    /// At most this many items (1 to `FEEDBACK_PAGE_MAX`).
+    pub limit: i64,
+    /// Lowest value.
+    pub min: Option<i64>,
+    /// Highest value.
+    pub max: Option<i64>,
+    /// One page path.
+    pub page: Option<String>,
+    /// With (or without) a comment.
+    pub has_comment: Option<bool>,
+    /// Text the comment contains.
+    pub q: Option<String>,
+}
+
+impl Default for FeedbackQuery {
+    fn default() -> FeedbackQuery {
+        FeedbackQuery { cursor: None, limit: 50, min: None, max: None, page: None, has_comment: None, q: None }
+    }
+}
+
+impl FeedbackQuery {
+    /// The filters from a query string; anything unknown or malformed is refused.
+    pub fn parse(url: &worker::Url) -> Result<FeedbackQuery, Failure> {
+        let bad = |what: &str| Failure::InvalidQuery(what.to_owned());
+        let mut query = FeedbackQuery::default();
+        for (name, value) in url.query_pairs() {
+            let int = || value.parse::<i64>().map_err(|_| bad(&format!("{name} must be a whole number")));
+            match name.as_ref() {
+                "cursor" => query.cursor = Some(cursor(&value)?),
+                "limit" => {
+                    query.limit = int()?;
+                    if !(1..=FEEDBACK_PAGE_MAX).contains(&query.limit) {
+                        return Err(bad(&format!("limit must be 1 to {FEEDBACK_PAGE_MAX}")));
+                    }
+                }
+                "min" => query.min = Some(int()?),
+                "max" => query.max = Some(int()?),
+                "page" => query.page = Some(PagePath::parse(&value)?.as_str().to_owned()),
+                "has_comment" => {
+                    query.has_comment = Some(match value.as_ref() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(bad("has_comment must be true or false")),
+                    })
+                }
+                "q" => {
+                    if value.chars().count() > 200 {
+                        return Err(bad("q must be at most 200 characters"));
+                    }
+                    query.q = Some(value.into_owned());
+                }
+                _ => return Err(bad(&format!("unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q"))),
+            }
+        }
+        Ok(query)
+    }
+}
+
+/// A page's `next_cursor` (`{received_at}_{id}`) as the position it names.
+pub fn cursor(raw: &str) -> Result<(i64, String), Failure> {
+    let foreign = || Failure::InvalidQuery("cursor is not one this API gave out".to_owned());
+    let (ts, id) = raw.split_once('_').ok_or_else(foreign)?;
+    let ts = ts.parse::<i64>().map_err(|_| foreign())?;
+    let id = SubmissionId::parse(id).map_err(|_| foreign())?;
+    Ok((ts, id.as_str().to_owned()))
+}
+
+/// A `YYYY-MM-DD` day from a query parameter.
+fn day(raw: &str) -> Result<String, Failure> {
+    let b = raw.as_bytes();
+    let digits = |r: core::ops::Range<usize>| raw.get(r).and_then(|d| d.parse::<u32>().ok());
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && digits(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && digits(8..10).is_some_and(|d| (1..=31).contains(&d));
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(Failure::InvalidQuery(format!("{raw:?} is not a day: use YYYY-MM-DD")))
+    }
+}

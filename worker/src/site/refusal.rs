@@ -1,0 +1,70 @@
+//! How a broken core rule (`ValidationError`) crosses from the site's object to the Worker
+//! inside a `Failure`: `#[serde(with = "crate::site::refusal")]` on `Failure::Invalid`.
+//!
+//! `ValidationError` has no serde of its own (two variants hold `&'static str`), so it travels
+//! as a mirror with owned fields and is rebuilt variant for variant on the Worker's side.
+
+use sayso_core::{Scale, ValidationError};
+use serde::{de, ser, Deserialize, Deserializer, Serialize, Serializer};
+
+/// `ValidationError`, variant for variant, with owned fields.
+#[derive(Serialize, Deserialize)]
+enum Rule {
+    InvalidId,
+    InvalidSite,
+    UnknownScale(String),
+    RatingOutOfRange { scale: Scale, value: i64 },
+    CommentTooLong,
+    InvalidPage,
+    InvalidLocale,
+    InvalidTimestamp,
+    InvalidWidgetVersion,
+    InvalidOrigin(String),
+    InvalidWebhook,
+    InvalidRetention,
+    TooFast,
+}
+
+/// Writes the mirror of `rule`. The settings rules that name a field (`InvalidText`,
+/// `InvalidWidgetSetting`) are checked at the route, before the object is asked, so they never
+/// need to cross; if one ever does, the object answers an internal error instead of a lie.
+pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result<S::Ok, S::Error> {
+    let mirror = match rule.clone() {
+        ValidationError::InvalidId => Rule::InvalidId,
+        ValidationError::InvalidSite => Rule::InvalidSite,
+        ValidationError::UnknownScale(scale) => Rule::UnknownScale(scale),
+        ValidationError::RatingOutOfRange { scale, value } => Rule::RatingOutOfRange { scale, value },
+        ValidationError::CommentTooLong => Rule::CommentTooLong,
+        ValidationError::InvalidPage => Rule::InvalidPage,
+        ValidationError::InvalidLocale => Rule::InvalidLocale,
+        ValidationError::InvalidTimestamp => Rule::InvalidTimestamp,
+        ValidationError::InvalidWidgetVersion => Rule::InvalidWidgetVersion,
+        ValidationError::InvalidOrigin(origin) => Rule::InvalidOrigin(origin),
+        ValidationError::InvalidWebhook => Rule::InvalidWebhook,
+        ValidationError::InvalidRetention => Rule::InvalidRetention,
+        ValidationError::TooFast => Rule::TooFast,
+        other @ (ValidationError::InvalidText { .. } | ValidationError::InvalidWidgetSetting { .. }) => {
+            return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
+        }
+    };
+    mirror.serialize(serializer)
+}
+
+/// Rebuilds the `ValidationError` the object refused with.
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<ValidationError, D::Error> {
+    Ok(match Rule::deserialize(deserializer).map_err(de::Error::custom)? {
+        Rule::InvalidId => ValidationError::InvalidId,
+        Rule::InvalidSite => ValidationError::InvalidSite,
+        Rule::UnknownScale(scale) => ValidationError::UnknownScale(scale),
+        Rule::RatingOutOfRange { scale, value } => ValidationError::RatingOutOfRange { scale, value },
+        Rule::CommentTooLong => ValidationError::CommentTooLong,
+        Rule::InvalidPage => ValidationError::InvalidPage,
+        Rule::InvalidLocale => ValidationError::InvalidLocale,
+        Rule::InvalidTimestamp => ValidationError::InvalidTimestamp,
+        Rule::InvalidWidgetVersion => ValidationError::InvalidWidgetVersion,
+        Rule::InvalidOrigin(origin) => ValidationError::InvalidOrigin(origin),
+        Rule::InvalidWebhook => ValidationError::InvalidWebhook,
+        Rule::InvalidRetention => ValidationError::InvalidRetention,
+        Rule::TooFast => ValidationError::TooFast,
+    })
+}

@@ -1,0 +1,217 @@
+//! The object's SQLite schema, its one-time migrations, and every query it runs, as named
+//! constants beside the rows they read.
+
+use sayso_core::{Rating, Scale, Tally};
+use serde::Deserialize;
+
+use super::SiteObject;
+use crate::http::Failure;
+
+/// Every table; run on first use of a created site (`CREATE … IF NOT EXISTS`, so later
+/// versions' tables appear in sites created before them).
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS site (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submission (
+  id TEXT PRIMARY KEY,
+  scale TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  comment TEXT,
+  page TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  client_ts INTEGER NOT NULL,
+  widget_version TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS daily (
+  day TEXT NOT NULL,
+  page TEXT NOT NULL,
+  scale TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  ratings INTEGER NOT NULL,
+  comments INTEGER NOT NULL,
+  PRIMARY KEY (day, page, scale, value)
+);
+CREATE INDEX IF NOT EXISTS submission_newest ON submission (received_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS bucket (
+  key TEXT PRIMARY KEY,
+  tokens REAL NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS salt (
+  day TEXT PRIMARY KEY,
+  salt TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+  event TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  outcome TEXT NOT NULL
+);
+";
+
+/// Whether the `site` table exists (a site nobody created has none), as a `RecordRow`.
+pub const SITE_TABLE: &str = "SELECT name AS record FROM sqlite_master WHERE type = 'table' AND name = 'site'";
+/// The site's record.
+pub const SELECT_RECORD: &str = "SELECT record FROM site WHERE one = 1";
+/// Stores the record of a new site.
+pub const INSERT_RECORD: &str = "INSERT INTO site (one, record) VALUES (1, ?1)";
+/// Writes the record back.
+pub const UPDATE_RECORD: &str = "UPDATE site SET record = ?1 WHERE one = 1";
+
+/// The stored revision of a submission (`RevRow`).
+pub const SELECT_REV: &str = "SELECT rev FROM submission WHERE id = ?1";
+/// A stored submission (`SubmissionRow`).
+pub const SELECT_SUBMISSION: &str = "SELECT scale, value, comment, page, locale, rev, received_at FROM submission WHERE id = ?1";
+/// A new submission; its values are `submissions::values`, numbered as in `UPDATE_SUBMISSION`.
+pub const INSERT_SUBMISSION: &str =
+    "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+/// A new revision of a stored submission, with the same numbered values as `INSERT_SUBMISSION`.
+pub const UPDATE_SUBMISSION: &str = "UPDATE submission SET scale = ?2, value = ?3, comment = ?4, page = ?5, locale = ?6, client_ts = ?7,
+    widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11 WHERE id = ?1";
+/// Deletes one submission.
+pub const DELETE_SUBMISSION: &str = "DELETE FROM submission WHERE id = ?1";
+
+/// The one way counts move: adds the rows of `$source` (day, page, scale, value, ratings,
+/// comments) to the per-day counts, signed, so adding and taking away are the same statement.
+macro_rules! add_to_daily {
+    ($source:literal) => {
+        concat!(
+            "INSERT INTO daily (day, page, scale, value, ratings, comments) ",
+            $source,
+            " ON CONFLICT (day, page, scale, value) DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments"
+        )
+    };
+}
+/// Adds `?5` ratings (±1) and `?6` comments to the counts of page `?2`, rating `?3`:`?4`, on the
+/// UTC day of `?1` (ms).
+pub const COUNT: &str = add_to_daily!("VALUES (date(?1 / 1000, 'unixepoch'), ?2, ?3, ?4, ?5, ?6)");
+/// Takes every submission received before `?1` out of the counts (retention).
+pub const UNCOUNT_BEFORE: &str = add_to_daily!(
+    "SELECT date(received_at / 1000, 'unixepoch'), page, scale, value, -count(*), -count(comment) FROM submission WHERE received_at < ?1 GROUP BY 1, 2, 3, 4"
+);
+/// Deletes every submission received before `?1` (retention; after `UNCOUNT_BEFORE`).
+pub const DELETE_BEFORE: &str = "DELETE FROM submission WHERE received_at < ?1";
+/// Drops counts that reached zero.
+pub const DELETE_EMPTY_DAILY: &str = "DELETE FROM daily WHERE ratings = 0 AND comments = 0";
+/// Rebuilds the per-day, per-page counts from the stored submissions.
+pub const REBUILD_DAILY: &str = "INSERT INTO daily (day, page, scale, value, ratings, comments)
+    SELECT date(received_at / 1000, 'unixepoch'), page, scale, value, count(*), count(comment) FROM submission GROUP BY 1, 2, 3, 4";
+
+/// The counts in a range of days, for one page or all (`DailyRow`).
+pub const SELECT_DAILY: &str = "SELECT day, page, scale, value, ratings, comments FROM daily
+    WHERE ratings > 0 AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) AND (?3 IS NULL OR page = ?3)";
+/// A page of submissions, newest first, after the cursor `(?1, ?2)`, filtered (`FeedbackItem`).
+pub const SELECT_FEEDBACK: &str = "SELECT id, scale, value, comment, page, locale, client_ts, received_at, updated_at, rev FROM submission
+    WHERE (?1 IS NULL OR received_at < ?1 OR (received_at = ?1 AND id < ?2))
+      AND (?3 IS NULL OR value >= ?3) AND (?4 IS NULL OR value <= ?4)
+      AND (?5 IS NULL OR page = ?5)
+      AND (?6 IS NULL OR (comment IS NOT NULL) = ?6)
+      AND (?7 IS NULL OR comment LIKE ?7 ESCAPE '\\')
+    ORDER BY received_at DESC, id DESC LIMIT ?8";
+
+/// One row of `site` (or the name of the table, for `SITE_TABLE`).
+#[derive(Deserialize)]
+pub struct RecordRow {
+    /// The record as JSON.
+    pub record: String,
+}
+
+/// A stored revision number.
+#[derive(Deserialize)]
+pub struct RevRow {
+    /// The revision.
+    pub rev: u32,
+}
+
+/// A stored submission, as far as the counts and the edit rules need it.
+#[derive(Deserialize)]
+pub struct SubmissionRow {
+    scale: String,
+    value: i64,
+    /// The comment, if any.
+    pub comment: Option<String>,
+    /// The page path.
+    pub page: String,
+    /// The language tag.
+    pub locale: String,
+    /// The stored revision.
+    pub rev: u32,
+    /// When it first arrived (ms).
+    pub received_at: i64,
+}
+
+/// One line of the per-day counts.
+#[derive(Deserialize)]
+pub struct DailyRow {
+    /// The UTC day.
+    pub day: String,
+    /// The page path.
+    pub page: String,
+    scale: String,
+    value: i64,
+    ratings: i64,
+    comments: i64,
+}
+
+#[derive(Deserialize)]
+struct Exists {
+    present: i64,
+}
+
+/// A stored scale and value as a rating. Stored rows are read as stored, not re-validated as
+/// new input: a rule tightened in a later version must not make old rows unreadable.
+fn stored_rating(scale: &str, value: i64) -> Result<Rating, Failure> {
+    Scale::parse(scale)
+        .and_then(|s| Rating::new(s, value).ok())
+        .ok_or_else(|| Failure::Internal(format!("stored rating {scale}:{value} is not a rating")))
+}
+
+impl SubmissionRow {
+    /// The stored rating.
+    pub fn rating(&self) -> Result<Rating, Failure> {
+        stored_rating(&self.scale, self.value)
+    }
+}
+
+impl DailyRow {
+    /// The rating this line counts and its tally.
+    pub fn count(&self) -> Result<(Rating, Tally), Failure> {
+        let rating = stored_rating(&self.scale, self.value)?;
+        let (Ok(ratings), Ok(comments)) = (u64::try_from(self.ratings), u64::try_from(self.comments)) else {
+            return Err(Failure::Internal(format!("negative count {}:{} ({}, {})", self.scale, self.value, self.ratings, self.comments)));
+        };
+        Ok((rating, Tally { ratings, comments }))
+    }
+}
+
+impl SiteObject {
+    /// Creates the tables and runs the migrations, once per instance.
+    pub(super) fn ensure_schema(&self) -> Result<(), Failure> {
+        if !self.schema_ready.get() {
+            self.sql.exec(SCHEMA, None)?;
+            // Sites from before per-day counts had one all-time `tally`: rebuild once.
+            let exists =
+                |sql: &str| -> Result<bool, Failure> { Ok(self.sql.exec(sql, None)?.to_array::<Exists>()?.first().is_some_and(|e| e.present == 1)) };
+            if !exists("SELECT EXISTS (SELECT 1 FROM daily) AS present")? && exists("SELECT EXISTS (SELECT 1 FROM submission) AS present")? {
+                self.transaction(|| Ok(self.sql.exec(REBUILD_DAILY, None).map(|_| ())?))?;
+            }
+            self.sql.exec("DROP TABLE IF EXISTS tally", None)?;
+            self.schema_ready.set(true);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+//! The site's record — settings and keys — as the object stores it: creating it, reading it,
+//! checking the owner key against it, changing it, rotating the key.
+
+use sayso_core::{CheckedPatch, OwnerKey, SiteConfig, SiteView};
+use serde::{Deserialize, Serialize};
+
+use super::call::{self, Credential};
+use super::schema::{RecordRow, INSERT_RECORD, SELECT_RECORD, SITE_TABLE, UPDATE_RECORD};
+use super::SiteObject;
+use crate::http::{self, Failure};
+
+/// A site as its object stores it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SiteRecord {
+    /// Everything the owner may read (and change with `PATCH`).
+    #[serde(flatten)]
+    pub settings: SiteView,
+    /// SHA-256 (hex) of the owner key; the key itself is never stored.
+    pub owner_key_sha256: String,
+    /// The key receipts are derived from (HMAC of the submission id); made on first use.
+    #[serde(default)]
+    pub receipt_key: Option<String>,
+    /// The Turnstile secret, while Turnstile is on (never shown to anyone).
+    #[serde(default)]
+    pub turnstile_secret: Option<String>,
+}
+
+/// A new owner key: `sk_` and 32 random bytes in base32.
+pub fn new_owner_key() -> Result<String, Failure> {
+    Ok(format!("sk_{}", http::random_token(32)?))
+}
+
+fn record_text(record: &SiteRecord) -> Result<String, Failure> {
+    serde_json::to_string(record).map_err(|e| Failure::Internal(e.to_string()))
+}
+
+impl SiteObject {
+    /// The site's record. An id nobody created has no tables: asking for it writes nothing, so
+    /// requests for made-up site ids leave no storage behind.
+    pub(super) fn record(&self) -> Result<SiteRecord, Failure> {
+        if !self.schema_ready.get() {
+            let tables: Vec<RecordRow> = self.sql.exec(SITE_TABLE, None)?.to_array()?;
+            if tables.is_empty() {
+                return Err(Failure::SiteNotFound);
+            }
+            // Created before: bring its schema up to date (new tables of later versions).
+            self.ensure_schema()?;
+        }
+        let rows: Vec<RecordRow> = self.sql.exec(SELECT_RECORD, None)?.to_array()?;
+        let row = rows.into_iter().next().ok_or(Failure::SiteNotFound)?;
+        serde_json::from_str(&row.record).map_err(|e| Failure::Internal(format!("stored site record: {e}")))
+    }
+
+    /// Writes the record back (inside the caller's transaction).
+    pub(super) fn store(&self, record: &SiteRecord) -> Result<(), Failure> {
+        self.sql.exec(UPDATE_RECORD, vec![record_text(record)?.into()])?;
+        Ok(())
+    }
+
+    /// The site's record, if `key` is its owner key.
+    pub(super) fn owner(&self, key: &Credential) -> Result<SiteRecord, Failure> {
+        let record = self.record()?;
+        let token = http::bearer(key.0.as_deref())?;
+        if !http::same_secret(&token, &record.owner_key_sha256) {
+            return Err(Failure::Unauthorized);
+        }
+        Ok(record)
+    }
+
+    /// Stores the record of a new site; `SiteExists` if this object holds one already.
+    pub(super) fn create(&self, call: call::Create) -> Result<(), Failure> {
+        self.ensure_schema()?;
+        let text = record_text(&call.record)?;
+        self.transaction(|| {
+            let existing: Vec<RecordRow> = self.sql.exec(SELECT_RECORD, None)?.to_array()?;
+            if !existing.is_empty() {
+                return Err(Failure::SiteExists);
+            }
+            self.sql.exec(INSERT_RECORD, vec![text.into()])?;
+            Ok(())
+        })
+    }
+
+    /// The widget's settings in the language the visitor's page asks for.
+    pub(super) fn config(&self, call: call::Config) -> Result<SiteConfig, Failure> {
+        let record = self.record()?;
+        let mut widget = record.settings.widget.resolve(&call.lang);
+        widget.turnstile = record.settings.turnstile.map(|t| t.site_key);
+        Ok(SiteConfig { site: record.settings.site, widget })
+    }
+
+    /// What the owner may read of the record (never the key's hash).
+    pub(super) fn read_settings(&self, call: call::ReadSettings) -> Result<SiteView, Failure> {
+        Ok(self.owner(&call.key)?.settings)
+    }
+
+    /// Only the owner check.
+    pub(super) fn vouch(&self, call: call::Vouch) -> Result<(), Failure> {
+        self.owner(&call.key).map(|_| ())
+    }
+
+    /// Changes the name, origins, widget, webhook, retention, limits or Turnstile; answers the
+    /// new settings.
+    pub(super) async fn change_settings(&self, call: call::ChangeSettings) -> Result<SiteView, Failure> {
+        self.owner(&call.key)?;
+        let patch = CheckedPatch::try_from(call.change)?;
+        let secret = http::random_token(32)?;
+        let record = self.transaction(|| {
+            let mut record = self.record()?;
+            let SiteRecord { settings, turnstile_secret, .. } = &mut record;
+            patch.apply(settings, turnstile_secret, || secret);
+            self.store(&record)?;
+            Ok(record)
+        })?;
+        if record.settings.retention_days.is_some() {
+            // Enforce the new period now, then daily.
+            self.alarms.set_alarm(1).await?;
+        }
+        Ok(record.settings)
+    }
+
+    /// Replaces the owner key; the old one stops working at once.
+    pub(super) fn rotate_key(&self, call: call::RotateKey) -> Result<OwnerKey, Failure> {
+        self.owner(&call.key)?;
+        let owner_key = new_owner_key()?;
+        self.transaction(|| {
+            let mut record = self.record()?;
+            record.owner_key_sha256 = http::sha256_hex(owner_key.as_bytes());
+            self.store(&record)
+        })?;
+        Ok(OwnerKey { owner_key })
+    }
+}

@@ -1,0 +1,185 @@
+//! The alarm's work: webhook events queued with their submission and delivered signed with
+//! retries and a log, and the retention period enforced with the counts kept exact.
+
+use sayso_core::{FeedbackItem, Submission, WebhookSettings};
+use serde::{Deserialize, Serialize};
+use worker::{Method, Request, RequestInit};
+
+use super::call;
+use super::schema::{DELETE_BEFORE, DELETE_EMPTY_DAILY, UNCOUNT_BEFORE};
+use super::settings::SiteRecord;
+use super::SiteObject;
+use crate::http::Failure;
+
+/// Webhook deliveries stop after this many attempts (about 17 minutes of backoff in all).
+const WEBHOOK_MAX_ATTEMPTS: i64 = 10;
+
+/// Queues an event once (`?1` event id, `?2` body, due at `?3`).
+const ENQUEUE: &str = "INSERT OR IGNORE INTO webhook_outbox (event, body, attempts, next_at) VALUES (?1, ?2, 0, ?3)";
+/// The earliest due time (`NextAt`).
+const NEXT_DUE: &str = "SELECT min(next_at) AS next_at FROM webhook_outbox";
+/// The events due at `?1`, oldest first (`OutboxRow`).
+const SELECT_DUE: &str = "SELECT event, body, attempts FROM webhook_outbox WHERE next_at <= ?1 ORDER BY next_at LIMIT 20";
+/// Schedules a retry: attempts `?1`, due at `?2`, of event `?3`.
+const RETRY: &str = "UPDATE webhook_outbox SET attempts = ?1, next_at = ?2 WHERE event = ?3";
+/// Takes an event out of the outbox.
+const DEQUEUE: &str = "DELETE FROM webhook_outbox WHERE event = ?1";
+/// Logs an attempt.
+const LOG: &str = "INSERT INTO webhook_log (event, at, attempt, status, outcome) VALUES (?1, ?2, ?3, ?4, ?5)";
+/// Keeps the last 1000 log lines.
+const TRIM_LOG: &str = "DELETE FROM webhook_log WHERE seq <= (SELECT max(seq) - 1000 FROM webhook_log)";
+/// The last 100 attempts, newest first (`Attempt`).
+const SELECT_LOG: &str = "SELECT event, at, attempt, status, outcome FROM webhook_log ORDER BY seq DESC LIMIT 100";
+/// How many events wait (as a `NextAt`).
+const COUNT_PENDING: &str = "SELECT count(*) AS next_at FROM webhook_outbox";
+
+#[derive(Deserialize)]
+struct OutboxRow {
+    event: String,
+    body: String,
+    attempts: i64,
+}
+
+#[derive(Deserialize)]
+struct NextAt {
+    next_at: Option<i64>,
+}
+
+/// One line of the webhook delivery log.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Attempt {
+    event: String,
+    at: i64,
+    attempt: i64,
+    status: i64,
+    outcome: String,
+}
+
+/// `GET …/webhook-deliveries`: the webhook and its last 100 delivery attempts. Answered
+/// through `serde_json::to_value`, with the fields in this order, so the JSON is the same
+/// bytes the `json!` literal of earlier versions gave.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Deliveries {
+    /// The webhook, if one is set.
+    pub webhook: Option<WebhookSettings>,
+    /// Events waiting for delivery.
+    pub pending: i64,
+    /// Newest first.
+    pub deliveries: Vec<Attempt>,
+}
+
+impl SiteObject {
+    /// Queues a webhook post for a submission that matches the site's filter (inside the
+    /// submission's transaction: the event is queued exactly when the submission is stored).
+    /// Returns whether it queued one.
+    pub(super) fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, now: i64) -> Result<bool, Failure> {
+        let Some(hook) = &record.settings.webhook else { return Ok(false) };
+        if !hook.fires_for(s.rating, s.comment.is_some()) {
+            return Ok(false);
+        }
+        let item = FeedbackItem {
+            id: s.id.as_str().to_owned(),
+            scale: s.rating.scale().as_str().to_owned(),
+            value: i64::from(s.rating.value()),
+            comment: s.comment.as_ref().map(|c| c.as_str().to_owned()),
+            page: s.page.as_str().to_owned(),
+            locale: s.locale.as_str().to_owned(),
+            client_ts: s.client_ts,
+            received_at: now,
+            updated_at: now,
+            rev: s.rev,
+        };
+        // Slack and compatible chat tools show `text`.
+        let text = format!(
+            "{}/{} on {} for {}{}",
+            s.rating.value(),
+            s.rating.scale().highest(),
+            s.page.as_str(),
+            record.settings.name,
+            s.comment.as_ref().map(|c| format!(": \u{201c}{}\u{201d}", c.as_str())).unwrap_or_default()
+        );
+        let event = format!("{}:{}", s.id.as_str(), s.rev);
+        let body =
+            serde_json::json!({ "type": "feedback", "event": event, "site": record.settings.site, "submission": item, "text": text }).to_string();
+        self.sql.exec(ENQUEUE, vec![event.into(), body.into(), now.into()])?;
+        Ok(true)
+    }
+
+    /// Deletes submissions past the site's retention period and takes them out of the counts,
+    /// in one transaction, so the counts stay exactly those of the submissions kept.
+    pub(super) fn enforce_retention(&self) -> Result<(), Failure> {
+        let Some(days) = self.record()?.settings.retention_days else { return Ok(()) };
+        let cutoff = worker::Date::now().as_millis() as i64 - i64::from(days) * 86_400_000;
+        self.transaction(|| {
+            self.sql.exec(UNCOUNT_BEFORE, vec![cutoff.into()])?;
+            self.sql.exec(DELETE_BEFORE, vec![cutoff.into()])?;
+            self.sql.exec(DELETE_EMPTY_DAILY, None)?;
+            Ok(())
+        })
+    }
+
+    /// Sets the alarm for the earliest queued delivery, or a day from now when a retention
+    /// period is set.
+    pub(super) async fn schedule_deliveries(&self, record: &SiteRecord, now: i64) -> Result<(), Failure> {
+        let next: Vec<NextAt> = self.sql.exec(NEXT_DUE, None)?.to_array()?;
+        let webhook = next.first().and_then(|n| n.next_at).map(|at| (at - now).max(1));
+        let retention = record.settings.retention_days.map(|_| 86_400_000);
+        if let Some(delay) = webhook.into_iter().chain(retention).min() {
+            self.alarms.set_alarm(delay).await?;
+        }
+        Ok(())
+    }
+
+    /// The alarm: posts what is due, signed; retries failures with backoff; logs every attempt.
+    pub(super) async fn deliver_webhooks(&self) -> Result<(), Failure> {
+        let record = self.record()?;
+        let now = worker::Date::now().as_millis() as i64;
+        let due: Vec<OutboxRow> = self.sql.exec(SELECT_DUE, vec![now.into()])?.to_array()?;
+        let (Some(hook), Some(secret)) = (&record.settings.webhook, &record.settings.webhook_secret) else {
+            self.sql.exec("DELETE FROM webhook_outbox", None)?;
+            // Still re-arm: a retention period needs tomorrow's run even without a webhook.
+            return self.schedule_deliveries(&record, now).await;
+        };
+        for row in due {
+            let attempt = row.attempts + 1;
+            let (status, outcome) = match post_signed(&hook.url, secret, &row.body, now / 1000).await {
+                Ok(status) if (200..300).contains(&status) => (status, "delivered"),
+                Ok(status) => (status, if attempt >= WEBHOOK_MAX_ATTEMPTS { "gave_up" } else { "retrying" }),
+                Err(_) => (0, if attempt >= WEBHOOK_MAX_ATTEMPTS { "gave_up" } else { "retrying" }),
+            };
+            if outcome == "retrying" {
+                let backoff = 1000_i64 << (attempt - 1).min(20);
+                self.sql.exec(RETRY, vec![attempt.into(), (now + backoff.min(3_600_000)).into(), row.event.clone().into()])?;
+            } else {
+                self.sql.exec(DEQUEUE, vec![row.event.clone().into()])?;
+            }
+            self.sql.exec(LOG, vec![row.event.into(), now.into(), attempt.into(), i64::from(status).into(), outcome.into()])?;
+        }
+        self.sql.exec(TRIM_LOG, None)?;
+        self.schedule_deliveries(&record, now).await
+    }
+
+    /// `ReadDeliveries`: the webhook and its last 100 delivery attempts, newest first.
+    pub(super) fn deliveries(&self, call: call::ReadDeliveries) -> Result<Deliveries, Failure> {
+        let record = self.owner(&call.key)?;
+        let deliveries: Vec<Attempt> = self.sql.exec(SELECT_LOG, None)?.to_array()?;
+        let pending: Vec<NextAt> = self.sql.exec(COUNT_PENDING, None)?.to_array()?;
+        Ok(Deliveries { webhook: record.settings.webhook, pending: pending.first().and_then(|p| p.next_at).unwrap_or(0), deliveries })
+    }
+}
+
+/// POSTs a webhook body with `sayso-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
+async fn post_signed(url: &str, secret: &str, body: &str, unix_seconds: i64) -> Result<u16, Failure> {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| Failure::Internal(e.to_string()))?;
+    mac.update(format!("{unix_seconds}.{body}").as_bytes());
+    let signature: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let headers = worker::Headers::new();
+    headers.set("content-type", "application/json")?;
+    headers.set("user-agent", "sayso-webhook/1")?;
+    headers.set("sayso-signature", &format!("t={unix_seconds},v1={signature}"))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+    let response = worker::Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
+    Ok(response.status_code())
+}
