@@ -1,9 +1,11 @@
 // sayso loader: the script the snippet points at. It must stay tiny and never block the page:
 // it registers <sayso-feedback>, and only when the page is idle (or, for an element placed in
 // the page, when it comes near the viewport) does it fetch the widget's glue and wasm
-// (content-hashed, cached for a year). `cargo xtask build` fills in the names.
-((doc, script, win) => {
-  if (!script || customElements.get("sayso-feedback")) return;
+// (content-hashed, cached for a year). `cargo xtask build` fills in the names, and the
+// `BOUNDARY.<name>`s it shares with host.js (src/boundary.rs).
+// The tag is a parameter so the minified loader writes it once.
+((doc, script, win, tag = "sayso-feedback") => {
+  if (!script || customElements.get(tag)) return;
   if (typeof WebAssembly != "object") {
     console.warn("sayso: this browser cannot run WebAssembly, so the feedback widget is off.");
     return;
@@ -14,7 +16,7 @@
   // The glue and the wasm download in parallel; the wasm compiles while it streams in.
   const load = () =>
     (widget ||= Promise.all([import(edge + "/v1/widget/__GLUE__"), fetch(edge + "/v1/widget/__WASM__").then((r) => WebAssembly.compileStreaming(r))]).then(
-      ([m, module]) => (m.init({ module }), m)
+      ([m, module]) => (m.init(module), m)
     ));
   // Idle, but within 2 s even on a busy page (setTimeout reads the object as 0 ms).
   const idle = (fn) => (win.requestIdleCallback || setTimeout)(fn, { timeout: 2000 });
@@ -23,21 +25,21 @@
     const original = history[name];
     history[name] = function () {
       const result = original.apply(this, arguments);
-      win.dispatchEvent(new Event("sayso:navigate"));
+      win.dispatchEvent(new Event(BOUNDARY.NAVIGATE_EVENT));
       return result;
     };
   }
   customElements.define(
-    "sayso-feedback",
+    tag,
     class extends HTMLElement {
       connectedCallback() {
-        if (this.s) return;
+        if (this[BOUNDARY.STARTER]) return;
         // Mounts once, whichever comes first: idle, the viewport, or open().
-        const start = (this.s = () => {
-          if (this.m) return;
-          this.m = 1;
+        const start = (this[BOUNDARY.STARTER] = () => {
+          if (this[BOUNDARY.MOUNTED]) return;
+          this[BOUNDARY.MOUNTED] = 1;
           load()
-            .then((m) => m.mount(this, edge, site))
+            .then((m) => (this.r = m.mount(this, edge, site)))
             .catch((e) => console.warn("sayso: the feedback widget could not load:", e));
         });
         if (this.hasAttribute("floating") || this.hasAttribute("auto") || !win.IntersectionObserver) return idle(start);
@@ -46,19 +48,24 @@
         }, { rootMargin: "200px" });
         seen.observe(this);
       }
+      // Removed or moved: the widget tells which (`mount` answered the function), and when
+      // removed, releases its listeners and timers.
+      disconnectedCallback() {
+        this.r?.();
+      }
       // The page's own code may open the widget: `document.querySelector('sayso-feedback').open()`.
       open() {
-        this.o = 1;
-        this.dispatchEvent(new Event("sayso:open"));
-        this.s && this.s();
+        this[BOUNDARY.OPEN_ASKED] = 1;
+        this.dispatchEvent(new Event(BOUNDARY.OPEN_EVENT));
+        this[BOUNDARY.STARTER]?.();
       }
     }
   );
   // The one-line snippet alone gives a widget of its own (floating, popover or none, as the
   // site's config says); pages may place their own elements instead.
   const place = () => {
-    if (!doc.querySelector("sayso-feedback")) {
-      const el = doc.createElement("sayso-feedback");
+    if (!doc.querySelector(tag)) {
+      const el = doc.createElement(tag);
       el.setAttribute("auto", "");
       doc.body.append(el);
     }

@@ -8,21 +8,14 @@ use alloc::vec::Vec;
 use sayso_core::i18n::{self, question_key, KEYS};
 use sayso_core::{Scale, Triggers};
 
+use crate::boundary::setting::{
+    AUTO_ATTRIBUTE, DIR, EXCLUDE, FLOATING_ATTRIBUTE, INCLUDE, LANG, NONE, PLACEMENT, POPOVER, QUESTION_ATTRIBUTE, SCALE, SCALE_ATTRIBUTE, STRINGS,
+    TURNSTILE,
+};
+use crate::boundary::Mode;
+use crate::cat;
+use crate::host::setting;
 use crate::view::number;
-use crate::{cat, setting};
-
-/// How a widget appears (the number is what `create` answers).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Not shown (the site's placement is `none` and the snippet placed this element).
-    Off = 0,
-    /// In the page's flow, always open.
-    Inline = 1,
-    /// A tab in a corner that opens the panel.
-    Floating = 2,
-    /// Opens by itself in a corner when a trigger fires.
-    Popover = 3,
-}
 
 /// One widget's settings.
 pub struct Settings {
@@ -47,27 +40,24 @@ impl Settings {
     /// browser's `JSON.parse`, so the widget ships no JSON parser) and the element's attributes.
     pub fn read(n: u32, sampled: bool) -> Settings {
         let attribute = |name: &str| setting(n, name).filter(|v| !v.trim_ascii().is_empty());
-        let scale = attribute("@scale")
-            .or_else(|| setting(n, "scale"))
-            .and_then(|s| Scale::parse(&s))
-            .unwrap_or(Scale::Stars);
+        let scale = attribute(SCALE_ATTRIBUTE).or_else(|| setting(n, SCALE)).and_then(|s| Scale::parse(&s)).unwrap_or(Scale::Stars);
         let mut strings: Vec<String> = KEYS
             .iter()
             .zip(i18n::english())
-            .map(|(key, fallback)| setting(n, &cat(&["strings.", key])).unwrap_or_else(|| String::from(*fallback)))
+            .map(|(key, fallback)| setting(n, &cat(&[STRINGS, key])).unwrap_or_else(|| String::from(*fallback)))
             .collect();
-        if let (Some(question), Some(slot)) = (attribute("@question"), strings.get_mut(question_key(scale))) {
+        if let (Some(question), Some(slot)) = (attribute(QUESTION_ATTRIBUTE), strings.get_mut(question_key(scale))) {
             *slot = question;
         }
-        let auto = setting(n, "@auto").is_some();
-        let mode = if setting(n, "@floating").is_some() {
+        let auto = setting(n, AUTO_ATTRIBUTE).is_some();
+        let mode = if setting(n, FLOATING_ATTRIBUTE).is_some() {
             Mode::Floating
         } else if !auto {
             Mode::Inline
         } else {
-            match setting(n, "placement").as_deref() {
-                Some("popover") => Mode::Popover,
-                Some("none") => Mode::Off,
+            match setting(n, PLACEMENT).as_deref() {
+                Some(POPOVER) => Mode::Popover,
+                Some(NONE) => Mode::Off,
                 _ => Mode::Floating,
             }
         };
@@ -81,13 +71,13 @@ impl Settings {
         Settings {
             scale,
             strings,
-            lang: setting(n, "lang").unwrap_or_else(|| String::from("en")),
-            dir: setting(n, "dir").unwrap_or_else(|| String::from("ltr")),
+            lang: setting(n, LANG).unwrap_or_else(|| String::from("en")),
+            dir: setting(n, DIR).unwrap_or_else(|| String::from("ltr")),
             mode,
             auto,
-            triggers: Triggers { include: patterns("triggers.include."), exclude: patterns("triggers.exclude."), ..Triggers::default() },
+            triggers: Triggers { include: patterns(INCLUDE), exclude: patterns(EXCLUDE), ..Triggers::default() },
             sampled,
-            turnstile: setting(n, "turnstile").is_some(),
+            turnstile: setting(n, TURNSTILE).is_some(),
         }
     }
 

@@ -5,8 +5,11 @@
 
 use alloc::string::String;
 
-use crate::settings::{Mode, Settings};
-use crate::{cat, State, Step, Widget};
+use crate::boundary::{tokens, Mode};
+use crate::cat;
+use crate::settings::Settings;
+use crate::state::{State, Step};
+use crate::widget::Widget;
 use sayso_core::config::with_number;
 use sayso_core::i18n::{key, question_key};
 use sayso_core::scale::EMOJI_FACES;
@@ -15,14 +18,9 @@ use sayso_core::{Rating, Scale, Sentiment};
 /// The widget's stylesheet (the host adopts it in the shadow root).
 pub const CSS: &str = include_str!("widget.css");
 
-/// Constant tokens for a `View`, joined at compile time: `tokens!("<p", "@id=q")`. Fixed markup
-/// is then data, not code (measured: the view's code shrank by more than half).
-macro_rules! tokens {
-    ($($token:literal),+ $(,)?) => { concat!($("\u{1f}", $token),+) };
-}
-
-/// A view being written for the host's `build`: tokens `<tag` (a child element), `@name=value`,
-/// `"text` and `>` (end of element), each after a U+001F.
+/// A view being written for the host's `build`, in `boundary`'s tokens. Fixed markup is joined
+/// at compile time with `tokens!`, so it is data, not code (measured: the view's code shrank by
+/// more than half).
 struct View(String);
 
 impl View {
@@ -33,11 +31,11 @@ impl View {
     }
 
     fn attr(&mut self, name: &str, value: &str) -> &mut Self {
-        self.put("\u{1f}@").put(name).put("=").put(value)
+        self.put(tokens!("@")).put(name).put("=").put(value)
     }
 
     fn text(&mut self, text: &str) -> &mut Self {
-        self.put("\u{1f}\"").put(text)
+        self.put(tokens!("\"")).put(text)
     }
 
     fn close(&mut self) -> &mut Self {
@@ -106,7 +104,18 @@ fn panel(view: &mut View, w: &Widget, state: &State) {
                 }
                 // The honeypot: off-screen, out of the tab order and hidden from assistive
                 // technology, so only a bot fills it.
-                view.put(tokens!("<div", "@class=hp", "@aria-hidden=true", "<input", "@id=hp", "@name=website", "@tabindex=-1", "@autocomplete=off", ">", ">"));
+                view.put(tokens!(
+                    "<div",
+                    "@class=hp",
+                    "@aria-hidden=true",
+                    "<input",
+                    "@id=hp",
+                    "@name=website",
+                    "@tabindex=-1",
+                    "@autocomplete=off",
+                    ">",
+                    ">"
+                ));
                 view.put(tokens!("<div", "@class=row", "<button", "@type=button", "@data-action=skip")).text(s.text(key::SKIP)).close();
                 view.put(tokens!("<button", "@type=button", "@data-action=send", "@class=primary")).text(s.text(key::SEND));
                 if waiting {
@@ -175,7 +184,11 @@ fn scale(view: &mut View, s: &Settings, chosen: Option<Rating>) {
         _ => None,
     };
     if let Some((low, high)) = ends {
-        view.put(tokens!("<div", "@class=legend", "@aria-hidden=true", "<span")).text(s.text(low)).put(tokens!(">", "<span")).text(s.text(high)).put(tokens!(">", ">"));
+        view.put(tokens!("<div", "@class=legend", "@aria-hidden=true", "<span"))
+            .text(s.text(low))
+            .put(tokens!(">", "<span"))
+            .text(s.text(high))
+            .put(tokens!(">", ">"));
     }
 }
 

