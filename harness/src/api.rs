@@ -41,11 +41,7 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&
     let request = builder.body(body.map(<[u8]>::to_vec).unwrap_or_default()).context("building the request")?;
     let mut response = agent.run(request).with_context(|| format!("{method} {url}"))?;
     let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
+    let headers = response.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned())).collect();
     let body = response.body_mut().read_to_string().unwrap_or_default();
     Ok(Answer { status, headers, body })
 }

@@ -28,7 +28,6 @@ impl Element {
     pub fn as_arg(&self) -> Value {
         json!({ ELEMENT_KEY: self.0 })
     }
-
 }
 
 /// A browser session; the browser and its driver stop on drop.

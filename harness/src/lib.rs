@@ -80,8 +80,6 @@ impl Drop for TempDir {
 
 /// Sends `signal` to a whole process group (a tool and everything it started).
 pub fn signal_group(pid: u32, signal: &str) {
-    let _ = std::process::Command::new("kill")
-        .args([format!("-{signal}"), "--".into(), format!("-{pid}")])
-        .stderr(std::process::Stdio::null())
-        .status();
+    let _ =
+        std::process::Command::new("kill").args([format!("-{signal}"), "--".into(), format!("-{pid}")]).stderr(std::process::Stdio::null()).status();
 }

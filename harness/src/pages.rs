@@ -83,7 +83,10 @@ fn answer(mut stream: TcpStream, edge: &str, site: &str) -> Result<()> {
             let content_type = content_type(&file);
             let bytes = std::fs::read(&file)?;
             let body = if content_type.starts_with("text/html") {
-                String::from_utf8_lossy(&bytes).replace(SNIPPET_EDGE, edge).replace(&format!("data-site=\"{SNIPPET_SITE}\""), &format!("data-site=\"{site}\"")).into_bytes()
+                String::from_utf8_lossy(&bytes)
+                    .replace(SNIPPET_EDGE, edge)
+                    .replace(&format!("data-site=\"{SNIPPET_SITE}\""), &format!("data-site=\"{site}\""))
+                    .into_bytes()
             } else {
                 bytes
             };

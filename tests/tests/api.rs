@@ -110,7 +110,11 @@ fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
     let anonymous = f.send_raw(submission(ID, 5).to_string().as_bytes(), "application/json", None)?;
     ensure!(anonymous.status == 403 && anonymous.error_code().as_deref() == Some("origin_required"), "{anonymous:?}");
     // Referer stands in for a missing Origin.
-    let by_referer = api::post(&f.feedback_url(), &[("content-type", "application/json"), ("referer", "https://docs.example.com/a/b?c")], submission(ID, 5).to_string().as_bytes())?;
+    let by_referer = api::post(
+        &f.feedback_url(),
+        &[("content-type", "application/json"), ("referer", "https://docs.example.com/a/b?c")],
+        submission(ID, 5).to_string().as_bytes(),
+    )?;
     ensure!(by_referer.status == 201, "{by_referer:?}");
 
     let preflight = |origin: &str| api::request("OPTIONS", &f.feedback_url(), &[("origin", origin), ("access-control-request-method", "POST")], None);
@@ -125,7 +129,11 @@ fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
     f.edge.create_site("ports", &["https://shop.example:443"], json!({}))?;
     let mut body = submission("0190a6e2-7c1d-7abc-8def-0000000000aa", 3);
     body["site"] = json!("ports");
-    let listed_with_port = api::post(&format!("{}/v1/sites/ports/feedback", f.edge.url), &[("content-type", "application/json"), ("origin", "https://shop.example")], body.to_string().as_bytes())?;
+    let listed_with_port = api::post(
+        &format!("{}/v1/sites/ports/feedback", f.edge.url),
+        &[("content-type", "application/json"), ("origin", "https://shop.example")],
+        body.to_string().as_bytes(),
+    )?;
     ensure!(listed_with_port.status == 201, "{listed_with_port:?}");
     Ok(())
 }
@@ -192,7 +200,11 @@ fn owner_and_admin_routes_need_their_keys() -> Result<()> {
     ensure!(empty["total"] == 0 && empty["scales"] == json!([]) && empty["days"] == json!([]) && empty["best_page"].is_null(), "{ok:?}");
 
     let create = |token: &str, body: Value| {
-        api::post(&format!("{}/v1/sites", f.edge.url), &[("authorization", &format!("Bearer {token}")), ("content-type", "application/json")], body.to_string().as_bytes())
+        api::post(
+            &format!("{}/v1/sites", f.edge.url),
+            &[("authorization", &format!("Bearer {token}")), ("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )
     };
     let site = json!({ "name": "Blog", "origins": ["https://blog.example.com"] });
     ensure!(create("wrong", site.clone())?.status == 401);
@@ -224,7 +236,10 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
     // Unknown sites are 404, readable cross-origin (the widget shows nothing for them).
     for id in ["nope", "made-up-1"] {
         let missing = api::get(&format!("{}/v1/sites/{id}/config", f.edge.url), &[])?;
-        ensure!(missing.error_code().as_deref() == Some("site_not_found") && missing.header("access-control-allow-origin") == Some("*"), "{missing:?}");
+        ensure!(
+            missing.error_code().as_deref() == Some("site_not_found") && missing.header("access-control-allow-origin") == Some("*"),
+            "{missing:?}"
+        );
         let summary = api::get(&format!("{}/v1/sites/{id}/summary", f.edge.url), &[("authorization", "Bearer x")])?;
         ensure!(summary.status == 404, "{summary:?}");
     }
@@ -244,7 +259,6 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
         ("GET", "/nope", 404, "not_found", None),
         ("DELETE", "/v1/sites/demo/feedback", 405, "method_not_allowed", Some("GET, POST, OPTIONS")),
         ("POST", "/v1/sites/demo/export.csv", 405, "method_not_allowed", Some("GET")),
-
         ("POST", "/v1/sites/demo/config", 405, "method_not_allowed", Some("GET, HEAD")),
         ("DELETE", "/v1/sites", 405, "method_not_allowed", Some("GET, POST")),
         ("GET", "/v1/sites/NOT%20A%20SITE/config", 404, "site_not_found", None),
@@ -256,7 +270,6 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
     }
     Ok(())
 }
-
 
 #[test]
 fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never() -> Result<()> {
@@ -273,7 +286,11 @@ fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never()
     let a = statuses(0..4, "visitor-a")?;
     let limited = send(9, "visitor-a", &[])?;
     ensure!(a == [201, 201, 201, 429], "3 per minute for one visitor: {a:?}");
-    ensure!(limited.error_code().as_deref() == Some("rate_limited") && limited.header("retry-after").is_some_and(|s| s.parse::<u32>().is_ok_and(|s| s >= 1)), "{limited:?}");
+    ensure!(
+        limited.error_code().as_deref() == Some("rate_limited")
+            && limited.header("retry-after").is_some_and(|s| s.parse::<u32>().is_ok_and(|s| s >= 1)),
+        "{limited:?}"
+    );
     ensure!(limited.header("access-control-expose-headers").is_some_and(|h| h.contains("Retry-After")), "the widget can read Retry-After");
     // A resend of a stored submission is never limited (the outbox retries must get through).
     ensure!(send(0, "visitor-a", &[])?.status == 200);
@@ -313,7 +330,10 @@ fn a_filled_honeypot_is_answered_as_stored_but_stores_nothing_and_hasty_comments
         api::post(&url, &[("content-type", "application/json"), ("origin", PAGE_ORIGIN)], body.to_string().as_bytes())
     };
     let trapped = send(1, json!({ "trap": "http://spam.example", "comment": "buy now", "dwell_ms": 9000 }))?;
-    ensure!(trapped.status == 201 && trapped.json()["status"] == "created" && trapped.json()["receipt"].is_string(), "looks stored to the bot: {trapped:?}");
+    ensure!(
+        trapped.status == 201 && trapped.json()["status"] == "created" && trapped.json()["receipt"].is_string(),
+        "looks stored to the bot: {trapped:?}"
+    );
     let hasty = send(2, json!({ "comment": "first!", "dwell_ms": 40 }))?;
     ensure!(hasty.status == 400 && hasty.error_code().as_deref() == Some("too_fast"), "{hasty:?}");
     let unsaid = send(3, json!({ "comment": "no timing" }))?;

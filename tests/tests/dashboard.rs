@@ -18,14 +18,26 @@ const UI: Duration = Duration::from_secs(30);
 fn the_dashboard_signs_in_shows_the_api_numbers_and_comments_as_text() -> Result<()> {
     let edge = Edge::start(EdgeOptions::default())?;
     let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
-    let ratings = [(5, "/docs", Some("Clear and quick")), (4, "/docs", None), (5, "/docs", None), (2, "/pricing", Some(HOSTILE)), (1, "/pricing", Some("Too expensive")), (2, "/pricing", None), (4, "/start", None)];
+    let ratings = [
+        (5, "/docs", Some("Clear and quick")),
+        (4, "/docs", None),
+        (5, "/docs", None),
+        (2, "/pricing", Some(HOSTILE)),
+        (1, "/pricing", Some("Too expensive")),
+        (2, "/pricing", None),
+        (4, "/start", None),
+    ];
     for (n, (value, page, comment)) in ratings.iter().enumerate() {
         let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": value,
             "page": page, "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
         if let Some(c) = comment {
             body["comment"] = json!(c);
         }
-        let a = api::post(&format!("{}/v1/sites/demo/feedback", edge.url), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?;
+        let a = api::post(
+            &format!("{}/v1/sites/demo/feedback", edge.url),
+            &[("content-type", "application/json"), ("origin", ORIGIN)],
+            body.to_string().as_bytes(),
+        )?;
         ensure!(a.status == 201, "{a:?}");
     }
     let summary = edge.summary("demo", &key)?;
@@ -59,7 +71,8 @@ fn the_dashboard_signs_in_shows_the_api_numbers_and_comments_as_text() -> Result
 
     // The hostile comment is text: no <img> was created and no dialog opened.
     let images = browser.execute("return document.querySelectorAll('.comments img').length", vec![])?;
-    let shown = browser.execute("return [...document.querySelectorAll('.comments .text')].some(e => e.textContent === arguments[0])", vec![json!(HOSTILE)])?;
+    let shown = browser
+        .execute("return [...document.querySelectorAll('.comments .text')].some(e => e.textContent === arguments[0])", vec![json!(HOSTILE)])?;
     ensure!(images == 0 && shown == true, "comment shown as text: images {images}, shown {shown}");
     ensure!(browser.dialog_text().is_none(), "no dialog opened");
     // The key lives in this tab's session storage, never in the URL.

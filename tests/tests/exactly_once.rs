@@ -77,7 +77,8 @@ fn twenty_ratings_made_offline_on_twenty_pages_count_exactly_twenty() -> Result<
     wait_total(&edge, &key, 20)?;
     std::thread::sleep(Duration::from_secs(2));
     let summary = edge.summary("demo", &key)?;
-    let per_value: Vec<u64> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
+    let per_value: Vec<u64> =
+        summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
     println!("back online: counted {} (per star value {per_value:?}), outbox {}", summary["total"], outbox_len(&browser)?);
     ensure!(summary["total"] == 20 && per_value == [4, 4, 4, 4, 4], "{summary}");
     ensure!(outbox_len(&browser)? == 0, "the outbox is empty once delivered");
@@ -148,7 +149,11 @@ fn a_thousand_submissions_through_a_sigkill_of_the_edge_count_exactly_a_thousand
                         match answer {
                             Ok(a) if a.status == 201 || a.status == 200 => {
                                 let mut s = statuses.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
-                                if a.status == 201 { s.0 += 1 } else { s.1 += 1 }
+                                if a.status == 201 {
+                                    s.0 += 1
+                                } else {
+                                    s.1 += 1
+                                }
                                 break;
                             }
                             Ok(a) if a.status < 500 => bail!("submission {i} refused: {} {}", a.status, a.body),
@@ -196,14 +201,17 @@ fn the_same_submission_sent_fifty_times_at_once_counts_once() -> Result<()> {
     let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "thumbs" }))?.owner_key;
     let url = format!("{}/v1/sites/demo/feedback", edge.url);
     let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-00000000d0d0", "site": "demo", "scale": "thumbs", "value": 1, "comment": "Twice is once",
-        "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" }).to_string();
+        "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" })
+    .to_string();
     let barrier = Barrier::new(50);
     let answers: Vec<api::Answer> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..50)
-            .map(|_| scope.spawn(|| {
-                barrier.wait();
-                api::post(&url, &[("content-type", "application/json"), ("origin", ORIGIN)], body.as_bytes())
-            }))
+            .map(|_| {
+                scope.spawn(|| {
+                    barrier.wait();
+                    api::post(&url, &[("content-type", "application/json"), ("origin", ORIGIN)], body.as_bytes())
+                })
+            })
             .collect();
         handles.into_iter().map(|h| h.join().map_err(|_| anyhow::anyhow!("panicked"))?).collect::<Result<Vec<_>>>()
     })?;

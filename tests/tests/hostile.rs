@@ -25,9 +25,32 @@ fn cases() -> Vec<Case> {
     };
     // Broken or wrongly shaped JSON.
     for raw in [
-        "", " ", "{", "}", "[", "null", "true", "0", "\"x\"", "[]", "{}", "{\"id\":}", "{'id':1}", "{\"id\":\"x\",}", "\u{feff}{}",
-        "{\"id\":\"a\"\"b\"}", "{\"a\":1e999999}", "{\"value\":NaN}", "{\"value\":Infinity}", "{\"value\":-Infinity}", "{\"value\":0x10}",
-        "\u{0}", "{\"id\":\"\\ud800\"}", "{\"id\":\"\\u0000\"}", "{\"__proto__\":{}}", "{\"constructor\":{\"prototype\":{}}}",
+        "",
+        " ",
+        "{",
+        "}",
+        "[",
+        "null",
+        "true",
+        "0",
+        "\"x\"",
+        "[]",
+        "{}",
+        "{\"id\":}",
+        "{'id':1}",
+        "{\"id\":\"x\",}",
+        "\u{feff}{}",
+        "{\"id\":\"a\"\"b\"}",
+        "{\"a\":1e999999}",
+        "{\"value\":NaN}",
+        "{\"value\":Infinity}",
+        "{\"value\":-Infinity}",
+        "{\"value\":0x10}",
+        "\u{0}",
+        "{\"id\":\"\\ud800\"}",
+        "{\"id\":\"\\u0000\"}",
+        "{\"__proto__\":{}}",
+        "{\"constructor\":{\"prototype\":{}}}",
     ] {
         out.push(post(raw.as_bytes().to_vec(), "application/json", ORIGIN));
     }
@@ -36,9 +59,30 @@ fn cases() -> Vec<Case> {
     out.push(post(format!("{{\"a\":{}1{}}}", "[".repeat(5000), "]".repeat(5000)).into_bytes(), "application/json", ORIGIN));
     // Every field with hostile values.
     let hostile_values: Vec<Value> = vec![
-        json!(null), json!(true), json!(-1), json!(0), json!(11), json!(1.5), json!(-0.0), json!(1e308), json!(u64::MAX), json!(i64::MIN),
-        json!("NaN"), json!("Infinity"), json!(""), json!(" "), json!("x".repeat(5000)), json!("\u{202e}evil"), json!("\u{0}"),
-        json!("../../etc/passwd"), json!("<script>alert(1)</script>"), json!("%00"), json!("😀"), json!([]), json!({}), json!([1, 2]),
+        json!(null),
+        json!(true),
+        json!(-1),
+        json!(0),
+        json!(11),
+        json!(1.5),
+        json!(-0.0),
+        json!(1e308),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!("NaN"),
+        json!("Infinity"),
+        json!(""),
+        json!(" "),
+        json!("x".repeat(5000)),
+        json!("\u{202e}evil"),
+        json!("\u{0}"),
+        json!("../../etc/passwd"),
+        json!("<script>alert(1)</script>"),
+        json!("%00"),
+        json!("😀"),
+        json!([]),
+        json!({}),
+        json!([1, 2]),
     ];
     for field in ["id", "site", "scale", "value", "page", "locale", "client_ts", "widget_version", "rev"] {
         for v in &hostile_values {
@@ -71,22 +115,55 @@ fn cases() -> Vec<Case> {
     for media in ["application/x-www-form-urlencoded", "multipart/form-data", "text/html", "application/xml", "image/png", "application/jsonp", ""] {
         out.push(post(valid().to_string().into_bytes(), media, ORIGIN));
     }
-    for origin in ["https://evil.example", "null", "file://", "javascript:alert(1)", "https://docs.example.com.evil.example", "http://docs.example.com", "https://docs.example.com:8443", "https://DOCS.example.com.", "  ", "https://docs.example.com https://evil.example"] {
+    for origin in [
+        "https://evil.example",
+        "null",
+        "file://",
+        "javascript:alert(1)",
+        "https://docs.example.com.evil.example",
+        "http://docs.example.com",
+        "https://docs.example.com:8443",
+        "https://DOCS.example.com.",
+        "  ",
+        "https://docs.example.com https://evil.example",
+    ] {
         out.push(post(valid().to_string().into_bytes(), "application/json", origin));
     }
     // Wrong sites, paths and methods.
     for site in ["nope", "NOPE", "a", "%2e%2e", "..", "demo%00", "demo%2fx", &"a".repeat(200), "d\u{0301}emo", "%F0%9F%98%80"] {
         let mut body = valid();
         body["site"] = json!(site);
-        out.push(("POST".into(), format!("/v1/sites/{site}/feedback"), vec![("content-type".into(), "application/json".into()), ("origin".into(), ORIGIN.into())], Some(body.to_string().into_bytes())));
+        out.push((
+            "POST".into(),
+            format!("/v1/sites/{site}/feedback"),
+            vec![("content-type".into(), "application/json".into()), ("origin".into(), ORIGIN.into())],
+            Some(body.to_string().into_bytes()),
+        ));
         out.push(("GET".into(), format!("/v1/sites/{site}/config"), vec![], None));
     }
     for (method, path) in [
-        ("PUT", "/v1/sites/demo/feedback"), ("DELETE", "/v1/sites/demo/feedback"), ("PATCH", "/v1/sites/demo/feedback"), ("PUT", "/v1/sites"),
-        ("DELETE", "/v1/sites"), ("POST", "/v1/sites/demo/config"), ("POST", "/v1/sites/demo/summary"), ("DELETE", "/healthz"), ("POST", "/v1/embed.js"),
-        ("GET", "/v1"), ("GET", "/v1/"), ("GET", "/v1/sites/demo/feedback/"), ("GET", "/.env"), ("GET", "/wp-admin"), ("GET", "/v1/widget/../../wrangler.toml"),
-        ("GET", "/v1/sites/demo/summary"), ("GET", "/v1/sites/demo/export.csv"), ("GET", "/v1/sites/demo"), ("POST", "/v1/sites/demo/keys"),
-        ("DELETE", "/v1/sites/demo/feedback/0190a6e2-7c1d-7abc-8def-0123456789ab"), ("PATCH", "/v1/sites/demo"), ("GET", "/v1/sites"),
+        ("PUT", "/v1/sites/demo/feedback"),
+        ("DELETE", "/v1/sites/demo/feedback"),
+        ("PATCH", "/v1/sites/demo/feedback"),
+        ("PUT", "/v1/sites"),
+        ("DELETE", "/v1/sites"),
+        ("POST", "/v1/sites/demo/config"),
+        ("POST", "/v1/sites/demo/summary"),
+        ("DELETE", "/healthz"),
+        ("POST", "/v1/embed.js"),
+        ("GET", "/v1"),
+        ("GET", "/v1/"),
+        ("GET", "/v1/sites/demo/feedback/"),
+        ("GET", "/.env"),
+        ("GET", "/wp-admin"),
+        ("GET", "/v1/widget/../../wrangler.toml"),
+        ("GET", "/v1/sites/demo/summary"),
+        ("GET", "/v1/sites/demo/export.csv"),
+        ("GET", "/v1/sites/demo"),
+        ("POST", "/v1/sites/demo/keys"),
+        ("DELETE", "/v1/sites/demo/feedback/0190a6e2-7c1d-7abc-8def-0123456789ab"),
+        ("PATCH", "/v1/sites/demo"),
+        ("GET", "/v1/sites"),
     ] {
         out.push((method.into(), path.into(), vec![], None));
     }

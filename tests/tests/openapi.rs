@@ -101,7 +101,13 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("GET", "/healthz", &api::get(&format!("{e}/healthz"), &[])?)?;
     let loader = api::get(&format!("{e}/v1/embed.js"), &[])?;
     c.check("GET", "/v1/embed.js", &loader)?;
-    let glue = loader.body.match_indices("sayso-").filter_map(|(i, _)| loader.body[i..].split('"').next()).find(|n| n.ends_with(".js")).context("glue name")?.to_owned();
+    let glue = loader
+        .body
+        .match_indices("sayso-")
+        .filter_map(|(i, _)| loader.body[i..].split('"').next())
+        .find(|n| n.ends_with(".js"))
+        .context("glue name")?
+        .to_owned();
     c.check("GET", "/v1/widget/{file}", &api::get(&format!("{e}/v1/widget/{glue}"), &[])?)?;
     c.check("GET", "/v1/widget/{file}", &api::get(&format!("{e}/v1/widget/nope.js"), &[])?)?;
 
@@ -121,7 +127,11 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("GET", "/v1/sites/{site}", &api::get(&site, &[("authorization", &owner)])?)?;
     c.check("GET", "/v1/sites/{site}", &api::get(&site, &[("authorization", "Bearer x")])?)?;
     c.check("GET", "/v1/sites/{site}", &api::get(&format!("{e}/v1/sites/nope"), &[("authorization", &owner)])?)?;
-    c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "webhook": { "url": "http://127.0.0.1:9/hook", "comments": true }, "retention_days": 365 }))?)?;
+    c.check(
+        "PATCH",
+        "/v1/sites/{site}",
+        &patch(&owner, json!({ "webhook": { "url": "http://127.0.0.1:9/hook", "comments": true }, "retention_days": 365 }))?,
+    )?;
     c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "origins": [] }))?)?;
     c.check("PATCH", "/v1/sites/{site}", &patch("Bearer x", json!({}))?)?;
 
@@ -131,9 +141,13 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("GET", "/v1/sites/{site}/config", &api::get(&format!("{site}/config"), &[("if-none-match", &etag)])?)?;
     c.check("GET", "/v1/sites/{site}/config", &api::get(&format!("{e}/v1/sites/nope/config"), &[])?)?;
 
-    let body = |value: i64, rev: u32| json!({ "id": "0190a6e2-7c1d-7abc-8def-0000000000c1", "site": "demo", "scale": "stars", "value": value, "comment": "Nice",
-        "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": rev }).to_string();
-    let post = |b: &str, ctype: &str, origin: &str| api::post(&format!("{site}/feedback"), &[("content-type", ctype), ("origin", origin)], b.as_bytes());
+    let body = |value: i64, rev: u32| {
+        json!({ "id": "0190a6e2-7c1d-7abc-8def-0000000000c1", "site": "demo", "scale": "stars", "value": value, "comment": "Nice",
+        "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": rev })
+        .to_string()
+    };
+    let post =
+        |b: &str, ctype: &str, origin: &str| api::post(&format!("{site}/feedback"), &[("content-type", ctype), ("origin", origin)], b.as_bytes());
     c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/json", ORIGIN)?)?;
     c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "text/plain", ORIGIN)?)?;
     c.check("POST", "/v1/sites/{site}/feedback", &post(&body(5, 0), "application/json", ORIGIN)?)?;
@@ -141,7 +155,8 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/json", "https://evil.example")?)?;
     c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/xml", ORIGIN)?)?;
     c.check("POST", "/v1/sites/{site}/feedback", &post(&" ".repeat(20_000), "application/json", ORIGIN)?)?;
-    let preflight = |origin: &str| api::request("OPTIONS", &format!("{site}/feedback"), &[("origin", origin), ("access-control-request-method", "POST")], None);
+    let preflight =
+        |origin: &str| api::request("OPTIONS", &format!("{site}/feedback"), &[("origin", origin), ("access-control-request-method", "POST")], None);
     c.check("OPTIONS", "/v1/sites/{site}/feedback", &preflight(ORIGIN)?)?;
     c.check("OPTIONS", "/v1/sites/{site}/feedback", &preflight("https://evil.example")?)?;
     c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?limit=10"), &[("authorization", &owner)])?)?;
@@ -163,9 +178,19 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("GET", "/v1/sites/{site}/webhook-deliveries", &api::get(&format!("{site}/webhook-deliveries"), &[])?)?;
 
     let one = format!("{site}/feedback/0190a6e2-7c1d-7abc-8def-0000000000c1");
-    let undo_preflight = |origin: &str| api::request("OPTIONS", &one, &[("origin", origin), ("access-control-request-method", "DELETE"), ("access-control-request-headers", "authorization")], None);
+    let undo_preflight = |origin: &str| {
+        api::request(
+            "OPTIONS",
+            &one,
+            &[("origin", origin), ("access-control-request-method", "DELETE"), ("access-control-request-headers", "authorization")],
+            None,
+        )
+    };
     let granted = undo_preflight(ORIGIN)?;
-    ensure!(granted.header("access-control-allow-headers") == Some("authorization") && granted.header("access-control-allow-origin") == Some(ORIGIN), "{granted:?}");
+    ensure!(
+        granted.header("access-control-allow-headers") == Some("authorization") && granted.header("access-control-allow-origin") == Some(ORIGIN),
+        "{granted:?}"
+    );
     c.check("OPTIONS", "/v1/sites/{site}/feedback/{id}", &granted)?;
     c.check("OPTIONS", "/v1/sites/{site}/feedback/{id}", &undo_preflight("https://evil.example")?)?;
     let widget_config = api::get(&format!("{site}/config?lang=ar-EG"), &[])?;
@@ -182,7 +207,9 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
         .as_object()
         .into_iter()
         .flatten()
-        .flat_map(|(path, item)| item.as_object().into_iter().flatten().filter(|(m, _)| *m != "parameters").map(move |(m, _)| (m.clone(), path.clone())))
+        .flat_map(|(path, item)| {
+            item.as_object().into_iter().flatten().filter(|(m, _)| *m != "parameters").map(move |(m, _)| (m.clone(), path.clone()))
+        })
         .collect();
     let untested: Vec<_> = documented.difference(&c.called).collect();
     println!("{} answers from {} documented operations conform to the OpenAPI document", c.answers, documented.len());

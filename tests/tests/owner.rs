@@ -29,7 +29,11 @@ impl Owner {
         if let Some(c) = comment {
             body["comment"] = json!(c);
         }
-        let a = api::post(&format!("{}/v1/sites/demo/feedback", self.edge.url), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?;
+        let a = api::post(
+            &format!("{}/v1/sites/demo/feedback", self.edge.url),
+            &[("content-type", "application/json"), ("origin", ORIGIN)],
+            body.to_string().as_bytes(),
+        )?;
         ensure!(a.status == 201, "{a:?}");
         Ok(id)
     }
@@ -131,13 +135,16 @@ fn deleting_feedback_keeps_the_counts_exact() -> Result<()> {
     let o = Owner::new()?;
     let keep = o.submit(1, 5, Some("Keep me"), "/")?;
     let gone = o.submit(2, 1, Some("Delete me"), "/")?;
-    let delete = |id: &str| api::request("DELETE", &format!("{}/v1/sites/demo/feedback/{id}", o.edge.url), &[("authorization", &format!("Bearer {}", o.key))], None);
+    let delete = |id: &str| {
+        api::request("DELETE", &format!("{}/v1/sites/demo/feedback/{id}", o.edge.url), &[("authorization", &format!("Bearer {}", o.key))], None)
+    };
     ensure!(api::request("DELETE", &format!("{}/v1/sites/demo/feedback/{gone}", o.edge.url), &[], None)?.status == 401);
     ensure!(delete(&gone)?.status == 204);
     let again = delete(&gone)?;
     ensure!(again.status == 404 && again.error_code().as_deref() == Some("feedback_not_found"), "{again:?}");
     let summary = o.edge.summary("demo", &o.key)?;
-    let histogram: Vec<u64> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
+    let histogram: Vec<u64> =
+        summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
     println!("after deleting the 1★: total {}, comments {}, histogram {histogram:?}", summary["total"], summary["comments"]);
     ensure!(summary["total"] == 1 && summary["comments"] == 1 && histogram == [0, 0, 0, 0, 1], "{summary}");
     ensure!(ids(&o.list("")?) == [keep], "only the kept one is listed");
@@ -177,8 +184,19 @@ fn the_summary_breaks_down_by_day_and_page_and_limits_to_a_range() -> Result<()>
     };
     let all = summary("")?;
     let today = utc_day(0);
-    println!("days {} pages {} best {} worst {} csat {}", all["days"], all["pages"].as_array().map_or(0, Vec::len), all["best_page"], all["worst_page"], all["scales"][0]["csat"]);
-    ensure!(all["total"] == 10 && all["days"] == json!([{ "key": today, "count": 10, "comments": 2, "scores": [{ "scale": "stars", "count": 10, "score": 3.0 }] }]), "{all}");
+    println!(
+        "days {} pages {} best {} worst {} csat {}",
+        all["days"],
+        all["pages"].as_array().map_or(0, Vec::len),
+        all["best_page"],
+        all["worst_page"],
+        all["scales"][0]["csat"]
+    );
+    ensure!(
+        all["total"] == 10
+            && all["days"] == json!([{ "key": today, "count": 10, "comments": 2, "scores": [{ "scale": "stars", "count": 10, "score": 3.0 }] }]),
+        "{all}"
+    );
     ensure!(all["best_page"] == "/good" && all["worst_page"] == "/bad", "a page needs 3 ratings to be ranked: {all}");
     ensure!(all["scales"][0]["csat"] == 50.0 && all["scales"][0]["score"] == 3.0, "{all}");
     ensure!(all["pages"].as_array().map(|p| p.len()) == Some(4) && all["pages"][3]["key"] == "/rare", "most rated first: {all}");
@@ -200,18 +218,28 @@ fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> 
     let o = Owner::new()?;
     let site_url = format!("{}/v1/sites/demo", o.edge.url);
     let auth = |key: &str| format!("Bearer {key}");
-    let patch = |key: &str, body: Value| api::request("PATCH", &site_url, &[("authorization", &auth(key)), ("content-type", "application/json")], Some(body.to_string().as_bytes()));
+    let patch = |key: &str, body: Value| {
+        api::request("PATCH", &site_url, &[("authorization", &auth(key)), ("content-type", "application/json")], Some(body.to_string().as_bytes()))
+    };
 
     let settings = api::get(&site_url, &[("authorization", &auth(&o.key))])?;
-    ensure!(settings.status == 200 && settings.json()["origins"] == json!([ORIGIN]) && settings.json().get("owner_key_sha256").is_none(), "{settings:?}");
-    let changed = patch(&o.key, json!({ "name": "Docs (new)", "origins": ["https://new.example"], "widget": { "scale": "nps", "question": "Would you recommend us?" } }))?;
+    ensure!(
+        settings.status == 200 && settings.json()["origins"] == json!([ORIGIN]) && settings.json().get("owner_key_sha256").is_none(),
+        "{settings:?}"
+    );
+    let changed = patch(
+        &o.key,
+        json!({ "name": "Docs (new)", "origins": ["https://new.example"], "widget": { "scale": "nps", "question": "Would you recommend us?" } }),
+    )?;
     ensure!(changed.status == 200 && changed.json()["widget"]["scale"] == "nps" && changed.json()["name"] == "Docs (new)", "{changed:?}");
     let config = api::get(&format!("{site_url}/config"), &[])?.json();
     ensure!(config["widget"]["strings"]["q_nps"] == "Would you recommend us?", "{config}");
     // The old origin is no longer allowed; the new one is.
     let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-00000000beef", "site": "demo", "scale": "nps", "value": 9, "page": "/", "locale": "en",
-        "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" }).to_string();
-    let from = |origin: &str| api::post(&format!("{site_url}/feedback"), &[("content-type", "application/json"), ("origin", origin)], body.as_bytes());
+        "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" })
+    .to_string();
+    let from =
+        |origin: &str| api::post(&format!("{site_url}/feedback"), &[("content-type", "application/json"), ("origin", origin)], body.as_bytes());
     ensure!(from(ORIGIN)?.status == 403 && from("https://new.example")?.status == 201);
 
     ensure!(patch(&o.key, json!({ "origins": ["not an origin"] }))?.error_code().as_deref() == Some("invalid_origin"));
@@ -227,7 +255,10 @@ fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> 
     o.edge.create_site("blog", &[ORIGIN], json!({}))?;
     let list = api::get(&format!("{}/v1/sites", o.edge.url), &[("authorization", &auth(&o.edge.admin_token))])?;
     let listed = list.json();
-    let names: Vec<(&str, &str)> = listed["sites"].as_array().map(|s| s.iter().map(|e| (e["site"].as_str().unwrap_or(""), e["name"].as_str().unwrap_or(""))).collect()).unwrap_or_default();
+    let names: Vec<(&str, &str)> = listed["sites"]
+        .as_array()
+        .map(|s| s.iter().map(|e| (e["site"].as_str().unwrap_or(""), e["name"].as_str().unwrap_or(""))).collect())
+        .unwrap_or_default();
     println!("admin list: {names:?}");
     ensure!(names == [("demo", "Docs (new)"), ("blog", "Test site blog")], "{list:?}");
     ensure!(api::get(&format!("{}/v1/sites", o.edge.url), &[("authorization", "Bearer nope")])?.status == 401);
@@ -240,14 +271,26 @@ fn a_visitor_deletes_their_own_submission_with_its_receipt() -> Result<()> {
     let send = |n: u32| -> Result<Value> {
         let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": 2, "comment": "Oops, wrong button",
             "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
-        Ok(api::post(&format!("{}/v1/sites/demo/feedback", o.edge.url), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?.json())
+        Ok(api::post(
+            &format!("{}/v1/sites/demo/feedback", o.edge.url),
+            &[("content-type", "application/json"), ("origin", ORIGIN)],
+            body.to_string().as_bytes(),
+        )?
+        .json())
     };
     let first = send(1)?;
     let again = send(1)?;
     let other = send(2)?;
     let receipt = first["receipt"].as_str().context("a receipt")?.to_owned();
     ensure!(again["receipt"] == first["receipt"] && other["receipt"] != first["receipt"], "one receipt per submission, the same on every answer");
-    let delete = |id: u32, token: &str| api::request("DELETE", &format!("{}/v1/sites/demo/feedback/0190a6e2-7c1d-7abc-8def-{id:012x}", o.edge.url), &[("authorization", &format!("Receipt {token}"))], None);
+    let delete = |id: u32, token: &str| {
+        api::request(
+            "DELETE",
+            &format!("{}/v1/sites/demo/feedback/0190a6e2-7c1d-7abc-8def-{id:012x}", o.edge.url),
+            &[("authorization", &format!("Receipt {token}"))],
+            None,
+        )
+    };
     ensure!(delete(2, &receipt)?.status == 401, "a receipt deletes only its own submission");
     ensure!(delete(1, "0000")?.status == 401);
     ensure!(delete(1, &receipt)?.status == 204);
@@ -268,7 +311,11 @@ fn comments_are_stored_in_nfc_without_bidi_overrides() -> Result<()> {
     // Sending the same text again (in NFD) is recognised as the same submission.
     let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-000000000001", "site": "demo", "scale": "stars", "value": 4, "comment": "Cafe\u{301} \u{202e}txt.exe\u{202c} ok",
         "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
-    let again = api::post(&format!("{}/v1/sites/demo/feedback", o.edge.url), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?;
+    let again = api::post(
+        &format!("{}/v1/sites/demo/feedback", o.edge.url),
+        &[("content-type", "application/json"), ("origin", ORIGIN)],
+        body.to_string().as_bytes(),
+    )?;
     ensure!(again.json()["status"] == "duplicate", "{again:?}");
     Ok(())
 }

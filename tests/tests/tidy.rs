@@ -41,9 +41,7 @@ fn sources(ext: &[&str]) -> Vec<(String, String)> {
 fn offending_lines(files: Vec<(String, String)>, bad: impl Fn(&str) -> bool) -> Vec<String> {
     files
         .into_iter()
-        .flat_map(|(path, text)| {
-            text.lines().enumerate().filter(|(_, line)| bad(line)).map(|(i, _)| format!("{path}:{}", i + 1)).collect::<Vec<_>>()
-        })
+        .flat_map(|(path, text)| text.lines().enumerate().filter(|(_, line)| bad(line)).map(|(i, _)| format!("{path}:{}", i + 1)).collect::<Vec<_>>())
         .collect()
 }
 
@@ -89,7 +87,8 @@ fn every_room_is_at_most_300_lines_before_its_tests() {
         .filter(|(p, _)| rooms.iter().any(|r| p.starts_with(r)) && !tables.contains(&p.as_str()))
         .filter_map(|(path, text)| {
             let before_tests = text.lines().position(|l| l.trim() == "#[cfg(test)]").unwrap_or_else(|| text.lines().count());
-            (before_tests > ROOM_LINES).then(|| format!("{path}:{}: {before_tests} lines before its tests (at most {ROOM_LINES}): split it by job", ROOM_LINES + 1))
+            (before_tests > ROOM_LINES)
+                .then(|| format!("{path}:{}: {before_tests} lines before its tests (at most {ROOM_LINES}): split it by job", ROOM_LINES + 1))
         })
         .collect();
     assert!(offenders.is_empty(), "rooms too large:\n{}", offenders.join("\n"));

@@ -59,10 +59,20 @@ fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
     let (hook, seen) = receiver()?;
     let site_url = format!("{}/v1/sites/demo", edge.url);
     let auth = format!("Bearer {key}");
-    let set = api::request("PATCH", &site_url, &[("authorization", &auth), ("content-type", "application/json")], Some(json!({ "webhook": { "url": hook, "comments": true, "at_or_below": 2 } }).to_string().as_bytes()))?;
+    let set = api::request(
+        "PATCH",
+        &site_url,
+        &[("authorization", &auth), ("content-type", "application/json")],
+        Some(json!({ "webhook": { "url": hook, "comments": true, "at_or_below": 2 } }).to_string().as_bytes()),
+    )?;
     ensure!(set.status == 200, "{set:?}");
     let secret = set.json()["webhook_secret"].as_str().context("a signing secret")?.to_owned();
-    let bad = api::request("PATCH", &site_url, &[("authorization", &auth), ("content-type", "application/json")], Some(json!({ "webhook": { "url": "ftp://x", "comments": true } }).to_string().as_bytes()))?;
+    let bad = api::request(
+        "PATCH",
+        &site_url,
+        &[("authorization", &auth), ("content-type", "application/json")],
+        Some(json!({ "webhook": { "url": "ftp://x", "comments": true } }).to_string().as_bytes()),
+    )?;
     ensure!(bad.error_code().as_deref() == Some("invalid_webhook"), "{bad:?}");
 
     let send = |n: u32, value: i64, comment: Option<&str>| -> Result<()> {
@@ -91,7 +101,10 @@ fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
     let ids: Vec<&str> = events.iter().map(|e| e["submission"]["id"].as_str().unwrap_or("?")).collect();
     println!("receiver saw {posts_after} posts for {ids:?}");
     ensure!(posts_after == 3, "two events, one retried once: {posts_after}");
-    ensure!(ids.iter().filter(|id| id.ends_with("000000000002")).count() + ids.iter().filter(|id| id.ends_with("000000000003")).count() == 3, "{ids:?}");
+    ensure!(
+        ids.iter().filter(|id| id.ends_with("000000000002")).count() + ids.iter().filter(|id| id.ends_with("000000000003")).count() == 3,
+        "{ids:?}"
+    );
     for ((signature, body), event) in posts.iter().zip(&events) {
         let (t, v1) = signature.split_once(",v1=").context("t=…,v1=…")?;
         let t = t.trim_start_matches("t=");
@@ -103,7 +116,10 @@ fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
     }
 
     let log = api::get(&format!("{site_url}/webhook-deliveries"), &[("authorization", &auth)])?.json();
-    let outcomes: Vec<(i64, &str)> = log["deliveries"].as_array().map(|d| d.iter().map(|e| (e["status"].as_i64().unwrap_or(-1), e["outcome"].as_str().unwrap_or("?"))).collect()).unwrap_or_default();
+    let outcomes: Vec<(i64, &str)> = log["deliveries"]
+        .as_array()
+        .map(|d| d.iter().map(|e| (e["status"].as_i64().unwrap_or(-1), e["outcome"].as_str().unwrap_or("?"))).collect())
+        .unwrap_or_default();
     println!("delivery log: {outcomes:?}, pending {}", log["pending"]);
     ensure!(outcomes.contains(&(500, "retrying")) && outcomes.iter().filter(|o| o.1 == "delivered").count() == 2 && log["pending"] == 0, "{log}");
     Ok(())

@@ -62,7 +62,10 @@ fn a_star_rating_and_comment_from_the_example_page_reach_the_summary() -> Result
     browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"send\"]", UI_TIMEOUT)?)?;
     let thanks = browser.wait_in_shadow(HOST, ".thanks", UI_TIMEOUT)?;
     ensure!(browser.text(&thanks)?.contains("Thank you"), "the thank-you state is shown");
-    let live = browser.execute("const r = document.querySelector('sayso-feedback').shadowRoot.querySelector('[aria-live=polite]'); return r && r.textContent", vec![])?;
+    let live = browser.execute(
+        "const r = document.querySelector('sayso-feedback').shadowRoot.querySelector('[aria-live=polite]'); return r && r.textContent",
+        vec![],
+    )?;
     ensure!(live.as_str().is_some_and(|t| t.contains("Thank you")), "and announced in a live region: {live}");
     browser.screenshot(&paths::artifacts().join("widget-thanks.png"))?;
 
@@ -91,7 +94,8 @@ fn changing_the_rating_keeps_the_typed_comment_and_still_counts_once() -> Result
     ensure!(kept == "Actually it was fine, cafe\u{301}", "the typed comment survives choosing another rating: {kept:?}");
     browser.click(&browser.wait_in_shadow(HOST, "button[data-action=\"send\"]", UI_TIMEOUT)?)?;
     let summary = summary_when(&edge, &key, |s| s["comments"] == 1)?;
-    let histogram: Vec<u64> = summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
+    let histogram: Vec<u64> =
+        summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
     println!("2★ then 5★ with a comment: {histogram:?}, total {}", summary["total"]);
     let stored = sayso_tests::api::get(&format!("{}/v1/sites/demo/feedback", edge.url), &[("authorization", &format!("Bearer {key}"))])?.json();
     ensure!(stored["items"][0]["comment"] == "Actually it was fine, caf\u{e9}", "NFC by the widget: {stored}");

@@ -98,7 +98,9 @@ fn every_scale_is_a_keyboard_radio_group_in_the_pages_language_and_axe_finds_not
     s.shot("widget-scales.png")?;
 
     // Each widget speaks one language: the page's, or its own `lang`.
-    let texts = |host: &str| s.in_shadow(host, "return [root.querySelector('.question').textContent, root.querySelector('.panel').getAttribute('dir'), [...root.querySelectorAll('[role=radio]')].map(b => b.getAttribute('aria-label'))]");
+    let texts = |host: &str| {
+        s.in_shadow(host, "return [root.querySelector('.question').textContent, root.querySelector('.panel').getAttribute('dir'), [...root.querySelectorAll('[role=radio]')].map(b => b.getAttribute('aria-label'))]")
+    };
     let stars = texts("#stars")?;
     ensure!(stars[0] == "How clear was this guide?" && stars[2][3] == "4 of 5 stars", "the page's own question, English labels: {stars}");
     let de = texts("#de")?;
@@ -130,7 +132,10 @@ fn every_scale_is_a_keyboard_radio_group_in_the_pages_language_and_axe_finds_not
     ensure!(rtl == "1", "ArrowLeft goes forward in Arabic: {rtl}");
 
     // Theme: the site's accent from config, the page's own custom property on top.
-    let accent = s.in_shadow("#stars", "return getComputedStyle(root.querySelector('[aria-checked=true]') || root.querySelector('button')).getPropertyValue('--a').trim()")?;
+    let accent = s.in_shadow(
+        "#stars",
+        "return getComputedStyle(root.querySelector('[aria-checked=true]') || root.querySelector('button')).getPropertyValue('--a').trim()",
+    )?;
     ensure!(accent == "#b3261e", "the site's accent: {accent}");
     s.browser.click(&s.browser.wait_in_shadow("#csat", "[data-value=\"5\"]", UI)?)?;
     let brand = s.in_shadow("#csat", "return getComputedStyle(root.querySelector('[aria-checked=true]')).backgroundColor")?;
@@ -207,7 +212,9 @@ fn the_floating_tab_opens_by_keyboard_and_by_the_pages_js_and_undo_takes_a_ratin
 
 #[test]
 fn the_popover_opens_on_its_triggers_once_and_respects_dont_ask_again() -> Result<()> {
-    let s = setup(json!({ "scale": "thumbs", "placement": "popover", "position": "bottom-left", "triggers": { "delay_seconds": 2, "snooze_days": 30 } }))?;
+    let s = setup(
+        json!({ "scale": "thumbs", "placement": "popover", "position": "bottom-left", "triggers": { "delay_seconds": 2, "snooze_days": 30 } }),
+    )?;
     s.browser.goto(&format!("{}/basic/", s.pages.url))?;
     let loaded = Instant::now();
     s.record_events()?;
@@ -235,7 +242,11 @@ fn the_popover_opens_on_its_triggers_once_and_respects_dont_ask_again() -> Resul
     s.browser.wait_in_shadow("sayso-feedback", "[role=dialog]", UI)?;
 
     // Exit intent and sampling, on a second site.
-    let exit = s.edge.create_site("exit", &[&s.pages.url], json!({ "placement": "popover", "triggers": { "exit_intent": true, "include": ["/basic/*"] } }))?;
+    let exit = s.edge.create_site(
+        "exit",
+        &[&s.pages.url],
+        json!({ "placement": "popover", "triggers": { "exit_intent": true, "include": ["/basic/*"] } }),
+    )?;
     let _ = exit;
     let none = s.edge.create_site("sampled-out", &[&s.pages.url], json!({ "placement": "floating", "triggers": { "sample_percent": 0 } }))?;
     let _ = none;
@@ -293,12 +304,18 @@ fn a_hostile_host_page_a_strict_csp_lazy_loading_and_no_webassembly() -> Result<
     let before = s.browser.execute("return [document.styleSheets.length, document.adoptedStyleSheets.length]", vec![])?;
     s.browser.wait_in_shadow("sayso-feedback", "[role=radio]", UI)?;
     let looks = s.in_shadow("sayso-feedback", "return [...root.querySelectorAll('[role=radio]')].map(b => { const r = b.getBoundingClientRect(), c = getComputedStyle(b); return [r.width >= 24 && r.height >= 24, c.display != 'none', c.fontFamily.includes('Comic')]; })")?;
-    ensure!(looks.as_array().is_some_and(|a| a.len() == 5 && a.iter().all(|b| *b == json!([true, true, false]))), "visible, ≥24 px, our font: {looks}");
+    ensure!(
+        looks.as_array().is_some_and(|a| a.len() == 5 && a.iter().all(|b| *b == json!([true, true, false]))),
+        "visible, ≥24 px, our font: {looks}"
+    );
     s.browser.click(&s.browser.wait_in_shadow("sayso-feedback", "[data-value=\"5\"]", UI)?)?;
     let area = s.in_shadow("sayso-feedback", "return root.querySelector('#comment').getBoundingClientRect().width")?;
     ensure!(area.as_f64().unwrap_or(0.0) > 100.0, "the comment box keeps its width: {area}");
     s.summary_when("the rating from the hostile page", |v| v["total"] == 1)?;
-    let after = s.browser.execute("return [document.styleSheets.length, document.adoptedStyleSheets.length, document.querySelector('sayso-feedback').getAttribute('style')]", vec![])?;
+    let after = s.browser.execute(
+        "return [document.styleSheets.length, document.adoptedStyleSheets.length, document.querySelector('sayso-feedback').getAttribute('style')]",
+        vec![],
+    )?;
     ensure!(after[0] == before[0] && after[1] == before[1] && after[2].is_null(), "no style added to the page: {before} → {after}");
     s.shot("widget-hostile-page.png")?;
 
@@ -306,7 +323,8 @@ fn a_hostile_host_page_a_strict_csp_lazy_loading_and_no_webassembly() -> Result<
     s.browser.goto(&format!("{}/strict-csp/", s.pages.url))?;
     s.browser.click(&s.browser.wait_in_shadow("sayso-feedback", "[data-value=\"3\"]", UI)?)?;
     s.summary_when("the rating from the strict-CSP page", |v| v["total"] == 2)?;
-    let refused: Vec<String> = s.browser.console()?.into_iter().filter(|m| m.contains("Content Security Policy") || m.contains("Trusted Type")).collect();
+    let refused: Vec<String> =
+        s.browser.console()?.into_iter().filter(|m| m.contains("Content Security Policy") || m.contains("Trusted Type")).collect();
     ensure!(refused.is_empty(), "no CSP or Trusted Types violations: {refused:?}");
 
     // Lazy: an inline widget far down the page loads nothing until the reader gets near it.
@@ -333,7 +351,8 @@ fn a_hostile_host_page_a_strict_csp_lazy_loading_and_no_webassembly() -> Result<
     s.browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": "delete globalThis.WebAssembly" }))?;
     s.browser.goto(&format!("{}/basic/", s.pages.url))?;
     std::thread::sleep(Duration::from_secs(2));
-    let untouched = s.browser.execute("return document.querySelectorAll('sayso-feedback').length + (customElements.get('sayso-feedback') ? 1 : 0)", vec![])?;
+    let untouched =
+        s.browser.execute("return document.querySelectorAll('sayso-feedback').length + (customElements.get('sayso-feedback') ? 1 : 0)", vec![])?;
     let said: Vec<String> = s.browser.console()?.into_iter().filter(|m| m.contains("sayso")).collect();
     ensure!(untouched == 0 && said.len() == 1 && said[0].contains("WebAssembly"), "untouched ({untouched}), said once: {said:?}");
     Ok(())
@@ -344,7 +363,9 @@ fn a_bot_that_fills_the_honeypot_or_comments_at_once_leaves_no_comment() -> Resu
     let edge = Edge::start(EdgeOptions::default())?;
     let pages = ExampleSite::serve(0, &edge.url, "demo")?;
     // Default limits: a comment needs 1.5 s after its box appeared.
-    let key = edge.create_site_limited("demo", &[&pages.url], json!({ "scale": "stars" }), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?.owner_key;
+    let key = edge
+        .create_site_limited("demo", &[&pages.url], json!({ "scale": "stars" }), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?
+        .owner_key;
     let browser = Browser::start()?;
     let s = Setup { edge, pages, key, browser };
     let comment_on = |value: u8, text: &str, wait: Duration, trap: bool| -> Result<()> {
@@ -400,7 +421,11 @@ fn fake_siteverify() -> Result<(String, std::sync::Arc<std::sync::Mutex<Vec<Stri
             });
             let ok = token.starts_with("good-") && form.contains("secret=shh") && fresh.unwrap_or(false);
             let answer = format!("{{\"success\":{ok}}}");
-            let _ = write!(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}", answer.len());
+            let _ = write!(
+                reader.get_mut(),
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
         }
     });
     Ok((url, seen))
@@ -412,9 +437,14 @@ fn with_turnstile_on_a_comment_needs_a_token_the_edge_verifies() -> Result<()> {
     let (verify_url, seen) = fake_siteverify()?;
     let site = format!("{}/v1/sites/demo", s.edge.url);
     let auth = format!("Bearer {}", s.key);
-    let patch = |body: Value| api::request("PATCH", &site, &[("authorization", &auth), ("content-type", "application/json")], Some(body.to_string().as_bytes()));
+    let patch = |body: Value| {
+        api::request("PATCH", &site, &[("authorization", &auth), ("content-type", "application/json")], Some(body.to_string().as_bytes()))
+    };
     let on = patch(json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": verify_url } }))?;
-    ensure!(on.status == 200 && on.json()["turnstile"]["site_key"] == "0x4AAA-test" && !on.json().to_string().contains("shh"), "the secret is never shown: {on:?}");
+    ensure!(
+        on.status == 200 && on.json()["turnstile"]["site_key"] == "0x4AAA-test" && !on.json().to_string().contains("shh"),
+        "the secret is never shown: {on:?}"
+    );
     let config = api::get(&format!("{site}/config"), &[])?.json();
     ensure!(config["widget"]["turnstile"] == "0x4AAA-test", "the widget learns the site key: {config}");
 

@@ -51,10 +51,18 @@ pub fn run() -> Result<()> {
 }
 
 fn header() -> Result<String> {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find_map(|l| l.strip_prefix("model name").map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned()))).unwrap_or_default();
-    let memory = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_owned())).unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find_map(|l| l.strip_prefix("model name").map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())))
+        .unwrap_or_default();
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_owned()))
+        .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let output = |cmd: &str, args: &[&str]| std::process::Command::new(cmd).args(args).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    let output = |cmd: &str, args: &[&str]| {
+        std::process::Command::new(cmd).args(args).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+    };
     let mut commit = output("git", &["rev-parse", "--short", "HEAD"]);
     if !output("git", &["status", "--porcelain", "--untracked-files=no"]).is_empty() {
         commit.push_str(" + uncommitted changes");
@@ -103,7 +111,14 @@ fn cold_start(entry: &std::path::Path) -> Result<String> {
         drop(edge);
     }
     times.sort();
-    writeln!(out, "\n## 5. Cold start\n\n`wrangler dev` spawned → first `200` on `/healthz` (fresh state each time): median **{} ms** of 3 ({} / {} / {} ms).", times[1].as_millis(), times[0].as_millis(), times[1].as_millis(), times[2].as_millis())?;
+    writeln!(
+        out,
+        "\n## 5. Cold start\n\n`wrangler dev` spawned → first `200` on `/healthz` (fresh state each time): median **{} ms** of 3 ({} / {} / {} ms).",
+        times[1].as_millis(),
+        times[0].as_millis(),
+        times[1].as_millis(),
+        times[2].as_millis()
+    )?;
     Ok(out)
 }
 
@@ -138,7 +153,11 @@ fn host_page(edge: &Edge, out: &mut String) -> Result<()> {
     let run = |page: &str, widget: bool| -> Result<Load> {
         browser.goto(&format!("{}/{page}", pages.url))?;
         let m = browser.execute_async(MEASURE, vec![json!(widget)])?;
-        Ok(Load { load_ms: m["load"].as_f64().unwrap_or(f64::NAN), ready_ms: m["ready"].as_f64(), long_tasks: m["long"].as_u64().unwrap_or(0) as usize })
+        Ok(Load {
+            load_ms: m["load"].as_f64().unwrap_or(f64::NAN),
+            ready_ms: m["ready"].as_f64(),
+            long_tasks: m["long"].as_u64().unwrap_or(0) as usize,
+        })
     };
     // The first load fills the browser cache; the figures are for the 20 after it.
     // The example page as a site owner pastes the snippet, and the same page without it.
@@ -220,19 +239,31 @@ fn edge_load(edge: &Edge, out: &mut String) -> Result<()> {
     let submit = drive(|n| {
         let site = format!("load-{}", n % LOAD_SITES);
         let body = json!({ "id": format!("0190a6e2-0000-7000-8000-{n:012x}"), "site": site, "scale": "nps", "value": n % 11,
-            "page": "/load", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" }).to_string();
-        api::post(&format!("{}/v1/sites/{site}/feedback", edge.url), &[("content-type", "text/plain"), ("origin", LOAD_ORIGIN)], body.as_bytes()).is_ok_and(|a| a.status == 201)
+            "page": "/load", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" })
+        .to_string();
+        api::post(&format!("{}/v1/sites/{site}/feedback", edge.url), &[("content-type", "text/plain"), ("origin", LOAD_ORIGIN)], body.as_bytes())
+            .is_ok_and(|a| a.status == 201)
     });
     let mut stored = 0;
     for (i, key) in keys.iter().enumerate() {
         stored += edge.summary(&format!("load-{i}"), key)?["total"].as_u64().unwrap_or(0) as usize;
     }
-    writeln!(out, "\n## 3. The edge path under load ({CONCURRENCY} client threads, {} s each, on loopback; a new connection per request)\n", LOAD_TIME.as_secs())?;
+    writeln!(
+        out,
+        "\n## 3. The edge path under load ({CONCURRENCY} client threads, {} s each, on loopback; a new connection per request)\n",
+        LOAD_TIME.as_secs()
+    )?;
     writeln!(out, "| scenario | 2xx | errors | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|")?;
     for (name, s) in [("(a) `GET /healthz`: the bare Worker", &health), ("(b) `POST …/feedback` over 100 sites", &submit)] {
         writeln!(out, "| {name} | {} | {} | {:.0} | {:.1} | {:.1} |", s.ok, s.failed, s.rps, s.p50.as_secs_f64() * 1e3, s.p99.as_secs_f64() * 1e3)?;
     }
-    writeln!(out, "\nRatio (b)/(a) in requests/s: **{:.2}**. Stored afterwards over the 100 sites: **{stored}** = {} answered 201: {}.", submit.rps / health.rps, submit.ok, if stored == submit.ok { "no silent loss" } else { "MISMATCH" })?;
+    writeln!(
+        out,
+        "\nRatio (b)/(a) in requests/s: **{:.2}**. Stored afterwards over the 100 sites: **{stored}** = {} answered 201: {}.",
+        submit.rps / health.rps,
+        submit.ok,
+        if stored == submit.ok { "no silent loss" } else { "MISMATCH" }
+    )?;
     ensure!(stored == submit.ok, "stored {stored} but {} writes were acknowledged", submit.ok);
     Ok(())
 }
@@ -247,7 +278,11 @@ fn reads_at_scale(edge: &Edge, out: &mut String) -> Result<()> {
         let seeding = Instant::now();
         while from < n {
             let count = chunk.min(n - from);
-            let a = api::post(&format!("{}/v1/sites/{site}/bench-seed", edge.url), &[("authorization", &admin), ("content-type", "application/json")], json!({ "from": from, "count": count }).to_string().as_bytes())?;
+            let a = api::post(
+                &format!("{}/v1/sites/{site}/bench-seed", edge.url),
+                &[("authorization", &admin), ("content-type", "application/json")],
+                json!({ "from": from, "count": count }).to_string().as_bytes(),
+            )?;
             ensure!(a.status == 200, "seeding {site}: {a:?}");
             from += count;
         }

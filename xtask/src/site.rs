@@ -49,7 +49,10 @@ pub fn run(raw: &[String]) -> Result<()> {
             return Ok(token);
         }
         let file = paths::repo_root().join("target/sayso-dev/admin-token");
-        Ok(std::fs::read_to_string(&file).with_context(|| format!("no admin token: pass --admin-token or set SAYSO_ADMIN_TOKEN ({} is missing)", file.display()))?.trim().to_owned())
+        Ok(std::fs::read_to_string(&file)
+            .with_context(|| format!("no admin token: pass --admin-token or set SAYSO_ADMIN_TOKEN ({} is missing)", file.display()))?
+            .trim()
+            .to_owned())
     };
     let widget = || {
         let mut widget = Map::new();
@@ -69,7 +72,12 @@ pub fn run(raw: &[String]) -> Result<()> {
                 body["id"] = json!(id);
             }
             let answer = send("POST", &format!("{edge}/v1/sites"), &admin()?, Some(&body))?;
-            println!("site       {}\nowner key  {}   (shown once: keep it)\nsnippet    {}", answer["site"].as_str().unwrap_or("?"), answer["owner_key"].as_str().unwrap_or("?"), answer["snippet"].as_str().unwrap_or("?"));
+            println!(
+                "site       {}\nowner key  {}   (shown once: keep it)\nsnippet    {}",
+                answer["site"].as_str().unwrap_or("?"),
+                answer["owner_key"].as_str().unwrap_or("?"),
+                answer["snippet"].as_str().unwrap_or("?")
+            );
         }
         Some("list") => {
             let answer = send("GET", &format!("{edge}/v1/sites"), &admin()?, None)?;

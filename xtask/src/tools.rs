@@ -38,9 +38,8 @@ pub fn ensure_tools(browser: bool) -> Result<Tools> {
     let (npm, apt, cargo) = std::thread::scope(|s| {
         let npm = s.spawn(ensure_npm_packages);
         let apt = browser.then(|| s.spawn(ensure_browser));
-        let cargo = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version, false).and_then(|wasm_bindgen| {
-            Ok((wasm_bindgen, ensure_cargo_tool("worker-build", "worker-build", WORKER_BUILD_VERSION, true)?))
-        });
+        let cargo = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version, false)
+            .and_then(|wasm_bindgen| Ok((wasm_bindgen, ensure_cargo_tool("worker-build", "worker-build", WORKER_BUILD_VERSION, true)?)));
         let joined = |h: std::thread::ScopedJoinHandle<'_, Result<()>>| h.join().unwrap_or_else(|_| Err(anyhow!("an install step panicked")));
         (joined(npm), apt.map(joined).unwrap_or(Ok(())), cargo)
     });
@@ -48,12 +47,7 @@ pub fn ensure_tools(browser: bool) -> Result<Tools> {
     apt?;
     let (wasm_bindgen, worker_build) = cargo?;
     let modules = paths::node_modules();
-    Ok(Tools {
-        wasm_bindgen,
-        worker_build,
-        wasm_opt: modules.join(".bin/wasm-opt"),
-        esbuild: modules.join("@esbuild/linux-x64/bin/esbuild"),
-    })
+    Ok(Tools { wasm_bindgen, worker_build, wasm_opt: modules.join(".bin/wasm-opt"), esbuild: modules.join("@esbuild/linux-x64/bin/esbuild") })
 }
 
 fn ensure_wasm_target() -> Result<()> {
@@ -74,9 +68,9 @@ fn locked_version(package: &str) -> Result<String> {
 }
 
 fn cargo_bin(binary: &str) -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
-    });
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
     home.join("bin").join(binary)
 }
 
@@ -137,7 +131,12 @@ fn apt_install_browser() -> Result<()> {
         // apt's progress would interleave with the cargo installs beside it: show it on failure only.
         let output = cmd.output().context("starting apt-get")?;
         if !output.status.success() {
-            bail!("apt-get {args:?} failed ({}):\n{}{}", output.status, String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+            bail!(
+                "apt-get {args:?} failed ({}):\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         Ok(())
     };
