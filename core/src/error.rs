@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::comment::COMMENT_MAX_CHARS;
 use crate::page::PAGE_MAX_CHARS;
+use crate::revision::REV_MAX;
 use crate::scale::Scale;
 use crate::validate::TEXT_MAX_CHARS;
 
@@ -70,6 +71,9 @@ pub enum ValidationError {
         /// What is wrong and what is allowed.
         reason: &'static str,
     },
+    /// The revision is above `REV_MAX`: no widget ever makes one.
+    #[error("the revision (rev) must be at most {REV_MAX}")]
+    InvalidRev,
     /// A comment was sent sooner after the widget showed than a person can type.
     #[error("the comment came too quickly after the widget was shown; please try again")]
     TooFast,
@@ -93,6 +97,7 @@ impl ValidationError {
             ValidationError::InvalidWebhook => "invalid_webhook",
             ValidationError::InvalidRetention => "invalid_retention",
             ValidationError::InvalidWidgetSetting { .. } => "invalid_widget_setting",
+            ValidationError::InvalidRev => "invalid_rev",
             ValidationError::TooFast => "too_fast",
         }
     }

@@ -48,11 +48,13 @@ pub struct NewSite {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
-    /// Per visitor (a daily-salted hash of IP and user agent), per minute, as a burst too.
+    /// Per visitor (a daily-salted hash of the network: the IPv4 address or the IPv6 /64), per
+    /// minute, as a burst too.
     pub visitor_per_minute: u32,
     /// For the whole site, per minute.
     pub site_per_minute: u32,
-    /// Skip the per-visitor hash when the browser sends `Sec-GPC: 1` or `DNT: 1`.
+    /// When the browser sends `Sec-GPC: 1` or `DNT: 1`, keep its visitor bucket in memory only
+    /// (it is limited all the same; nothing about it is stored).
     pub honor_gpc: bool,
     /// A comment must come at least this many ms after its box appeared (people read and
     /// type; bots post at once). 0 turns the check off.

@@ -9,6 +9,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 use crate::json::{push_int, push_json_str};
+use crate::revision::rev_in_bounds;
 use crate::scale::{Rating, Scale};
 use crate::site::Limits;
 use crate::validate::{self, Comment, Locale, PagePath, SiteId, SubmissionId, ValidationError};
@@ -111,7 +112,7 @@ impl SubmissionWire {
             locale: Locale::parse(&self.locale)?,
             client_ts: validate::client_timestamp(self.client_ts)?,
             widget_version: validate::widget_version(&self.widget_version)?,
-            rev: self.rev,
+            rev: if rev_in_bounds(self.rev) { self.rev } else { return Err(ValidationError::InvalidRev) },
             trap: self.trap.clone().filter(|t| !t.is_empty()),
             dwell_ms: self.dwell_ms,
             turnstile: self.turnstile.clone().filter(|t| !t.is_empty() && t.len() <= 4096),

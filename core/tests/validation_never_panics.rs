@@ -59,7 +59,7 @@ proptest! {
         unix_ms in any::<u64>(), random in any::<[u8; 10]>(), site in "[a-z0-9][a-z0-9-]{1,38}[a-z0-9]",
         (scale, value) in prop_oneof![Just(("thumbs", 0..=1i64)), Just(("stars", 1..=5)), Just(("nps", 0..=10))].prop_flat_map(|(s, r)| (Just(s), r)),
         comment in proptest::option::of(".{0,300}"), page in "/[a-zA-Z0-9/._~%-]{0,100}", locale in "[a-z]{2}(-[A-Z]{2})?",
-        client_ts in 1..4_102_444_800_000i64, widget_version in "[0-9a-z.+-]{1,32}", rev in any::<u32>(),
+        client_ts in 1..4_102_444_800_000i64, widget_version in "[0-9a-z.+-]{1,32}", rev in 0..=sayso_core::REV_MAX,
         trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()), turnstile in proptest::option::of(".{0,40}"),
     ) {
         let id = SubmissionId::v7(unix_ms, random).as_str().to_owned();

@@ -1,6 +1,9 @@
 //! What stands between a page and the site's storage: the allowed origins, the rate limits
-//! (token buckets keyed by a salted visitor hash), the daily salt, and Turnstile.
+//! (token buckets keyed by a salted hash of the visitor's network), the daily salt, and Turnstile.
 
+use std::collections::HashMap;
+
+use sayso_core::network_prefix;
 use serde::Deserialize;
 use worker::{Method, Request, RequestInit};
 
@@ -9,7 +12,7 @@ use super::settings::SiteRecord;
 use super::SiteObject;
 use crate::http::{self, Failure};
 
-/// A bucket's tokens (`SELECT_BUCKET`).
+/// A bucket's tokens (`Bucket`).
 const SELECT_BUCKET: &str = "SELECT tokens, at FROM bucket WHERE key = ?1";
 /// Writes a bucket back.
 const UPSERT_BUCKET: &str =
@@ -19,15 +22,44 @@ const SELECT_SALT: &str = "SELECT salt FROM salt WHERE day = date(?1 / 1000, 'un
 /// Stores the salt `?2` of the UTC day of `?1`.
 const INSERT_SALT: &str = "INSERT INTO salt (day, salt) VALUES (date(?1 / 1000, 'unixepoch'), ?2)";
 
-#[derive(Deserialize)]
-struct BucketRow {
+/// The most opted-out visitors' buckets the object keeps in memory. Past it, new ones share
+/// `OVERFLOW`: a client inventing networks cannot grow the object's memory, nor escape a limit.
+const MEMORY_BUCKETS_MAX: usize = 4096;
+/// The bucket of opted-out visitors who find the memory full.
+const OVERFLOW: &str = "v:overflow";
+/// A bucket refills completely within a minute (its capacity is its rate per minute), so one
+/// untouched that long holds nothing worth remembering.
+const FULL_AFTER_MS: i64 = 60_000;
+
+/// A token bucket as it was last written: `tokens` left at `at` (ms).
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct Bucket {
     tokens: f64,
     at: i64,
+}
+
+impl Bucket {
+    /// The tokens at `now`, refilled at `capacity` a minute up to `capacity`.
+    fn tokens_at(&self, capacity: f64, now: i64) -> f64 {
+        (self.tokens + (now - self.at).max(0) as f64 * capacity / 60_000.0).min(capacity)
+    }
+}
+
+/// A visitor bucket to keep in memory once the transaction that spent it has committed (memory
+/// cannot be rolled back with SQLite, so it is written only after).
+pub struct Remember {
+    key: String,
+    bucket: Bucket,
 }
 
 #[derive(Deserialize)]
 struct SaltRow {
     salt: String,
+}
+
+/// The refusal for an empty bucket: the seconds until it holds a token again.
+fn limited(tokens: f64, capacity: f64) -> Failure {
+    Failure::RateLimited(((1.0 - tokens) * 60.0 / capacity).ceil().max(1.0) as u32)
 }
 
 impl SiteObject {
@@ -41,26 +73,72 @@ impl SiteObject {
         }
     }
 
-    /// Takes one token from a bucket of `per_minute` capacity refilled at `per_minute` a minute;
-    /// `RateLimited` with the wait if it is empty. 0 means unlimited.
+    /// Takes one token from a stored bucket of `per_minute` capacity refilled at `per_minute` a
+    /// minute; `RateLimited` with the wait if it is empty. 0 means unlimited.
     pub(super) fn spend(&self, key: &str, per_minute: u32, now: i64) -> Result<(), Failure> {
         if per_minute == 0 {
             return Ok(());
         }
         let capacity = f64::from(per_minute);
-        let rows: Vec<BucketRow> = self.sql.exec(SELECT_BUCKET, vec![key.into()])?.to_array()?;
-        let tokens = rows.first().map_or(capacity, |b| (b.tokens + (now - b.at).max(0) as f64 * capacity / 60_000.0).min(capacity));
+        let stored = self.stored_bucket(key)?;
+        let tokens = stored.map_or(capacity, |b| b.tokens_at(capacity, now));
         if tokens < 1.0 {
-            let wait = ((1.0 - tokens) * 60.0 / capacity).ceil().max(1.0) as u32;
-            return Err(Failure::RateLimited(wait));
+            return Err(limited(tokens, capacity));
         }
         self.sql.exec(UPSERT_BUCKET, vec![key.into(), (tokens - 1.0).into(), now.into()])?;
         Ok(())
     }
 
-    /// SHA-256 of today's salt, the site, and the visitor's address and user agent. The salt is
-    /// made at random each UTC day and yesterday's is deleted (with the buckets keyed by it), so
-    /// a hash cannot be linked across days or reversed into an address.
+    /// Takes one token from the visitor's bucket. A visitor has one budget whichever headers it
+    /// sends: the tokens are the fewer of its stored and its remembered bucket, and both are
+    /// left at the same count. An opted-out request (`private`) writes nothing to storage: its
+    /// bucket is returned, to be remembered in memory after the transaction commits.
+    pub(super) fn spend_visitor(&self, key: &str, per_minute: u32, now: i64, private: bool) -> Result<Option<Remember>, Failure> {
+        if per_minute == 0 {
+            return Ok(None);
+        }
+        let capacity = f64::from(per_minute);
+        let remembered = {
+            let mut memory = self.visitors.borrow_mut();
+            prune(&mut memory, now);
+            memory.get(key).copied()
+        };
+        // An opted-out visitor the memory has no room for shares the overflow bucket.
+        let memory_key = match remembered {
+            Some(_) => key,
+            None if private && self.visitors.borrow().len() >= MEMORY_BUCKETS_MAX => OVERFLOW,
+            None => key,
+        };
+        let remembered = remembered.or_else(|| self.visitors.borrow().get(memory_key).copied());
+        let stored = self.stored_bucket(key)?;
+        let tokens = [remembered, stored].into_iter().flatten().map(|b| b.tokens_at(capacity, now)).fold(capacity, f64::min);
+        if tokens < 1.0 {
+            return Err(limited(tokens, capacity));
+        }
+        let left = Bucket { tokens: tokens - 1.0, at: now };
+        if !private {
+            self.sql.exec(UPSERT_BUCKET, vec![key.into(), left.tokens.into(), left.at.into()])?;
+        }
+        Ok((private || remembered.is_some()).then(|| Remember { key: memory_key.to_owned(), bucket: left }))
+    }
+
+    /// Keeps a spent visitor bucket in memory (after its transaction committed).
+    pub(super) fn remember(&self, spent: Remember) {
+        let mut memory = self.visitors.borrow_mut();
+        if memory.len() < MEMORY_BUCKETS_MAX || memory.contains_key(&spent.key) || spent.key == OVERFLOW {
+            memory.insert(spent.key, spent.bucket);
+        }
+    }
+
+    fn stored_bucket(&self, key: &str) -> Result<Option<Bucket>, Failure> {
+        let rows: Vec<Bucket> = self.sql.exec(SELECT_BUCKET, vec![key.into()])?.to_array()?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// SHA-256 of today's salt, the site, and the visitor's network (its IPv4 address or IPv6
+    /// /64, `network_prefix`). The salt is made at random each UTC day and yesterday's is
+    /// deleted (with the buckets keyed by it), so a hash cannot be linked across days or
+    /// reversed into an address. Nothing the client can change at will is part of it.
     pub(super) fn visitor_hash(&self, site: &str, visitor: &Visitor, now: i64) -> Result<String, Failure> {
         let rows: Vec<SaltRow> = self.sql.exec(SELECT_SALT, vec![now.into()])?.to_array()?;
         let salt = match rows.into_iter().next() {
@@ -70,14 +148,18 @@ impl SiteObject {
                 self.sql.exec("DELETE FROM salt", None)?;
                 self.sql.exec("DELETE FROM bucket WHERE key LIKE 'v:%'", None)?;
                 self.sql.exec(INSERT_SALT, vec![now.into(), salt.clone().into()])?;
+                self.visitors.borrow_mut().clear();
                 salt
             }
         };
-        // The same bytes as before the visitor was typed (`{len}:{address} {agent}`), so the
-        // buckets of today's hashes still apply across an upgrade.
-        let who = format!("{}:{} {}", visitor.address.len(), visitor.address, visitor.agent);
-        Ok(http::sha256_hex(format!("{salt}\n{site}\n{who}").as_bytes()))
+        let network = network_prefix(&visitor.address);
+        Ok(http::sha256_hex(format!("{salt}\n{site}\n{network}").as_bytes()))
     }
+}
+
+/// Forgets the remembered buckets that are full again (untouched for a minute).
+fn prune(memory: &mut HashMap<String, Bucket>, now: i64) {
+    memory.retain(|_, bucket| now - bucket.at < FULL_AFTER_MS);
 }
 
 /// Asks Turnstile's siteverify whether a token is good; anything but `success: true` refuses.

@@ -24,15 +24,18 @@ pub trait Ask: Serialize + Into<Call> {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Credential(pub Option<String>);
 
-/// The visitor behind a submission, for the rate limit only: hashed with today's salt, never
-/// stored or logged.
+/// The visitor behind a submission, for the rate limit only: its network (`network_prefix`)
+/// is hashed with today's salt, never stored or logged.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Visitor {
     /// The network address (`CF-Connecting-IP`).
     pub address: String,
-    /// The user agent.
+    /// The user agent. Not part of the visitor's key (a client changes it at will); still
+    /// carried only because the route fills it.
+    #[serde(default)]
     pub agent: String,
-    /// The browser sent `Sec-GPC: 1` or `DNT: 1` (the site may honour it).
+    /// The browser sent `Sec-GPC: 1` or `DNT: 1`: with `limits.honor_gpc` its bucket is kept in
+    /// the object's memory only, never stored. It is limited all the same.
     pub opted_out: bool,
 }
 

@@ -19,7 +19,8 @@ mod submissions;
 mod tx;
 mod webhooks;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -41,6 +42,9 @@ pub struct SiteObject {
     alarms: worker::Storage,
     storage: Option<tx::JsStorage>,
     schema_ready: Cell<bool>,
+    /// The rate-limit buckets of opted-out visitors (and of visitors who were opted out within
+    /// the minute), by visitor key: in memory only, never stored, bounded (`abuse.rs`).
+    visitors: RefCell<HashMap<String, abuse::Bucket>>,
 }
 
 impl DurableObject for SiteObject {
@@ -48,7 +52,7 @@ impl DurableObject for SiteObject {
         let alarms = state.storage();
         let sql = alarms.sql();
         let storage = state._inner().storage().ok().map(JsCast::unchecked_into);
-        Self { sql, alarms, storage, schema_ready: Cell::new(false) }
+        Self { sql, alarms, storage, schema_ready: Cell::new(false), visitors: RefCell::default() }
     }
 
     async fn alarm(&self) -> worker::Result<Response> {

@@ -22,6 +22,7 @@ enum Rule {
     InvalidOrigin(String),
     InvalidWebhook,
     InvalidRetention,
+    InvalidRev,
     TooFast,
 }
 
@@ -42,6 +43,7 @@ pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result
         ValidationError::InvalidOrigin(origin) => Rule::InvalidOrigin(origin),
         ValidationError::InvalidWebhook => Rule::InvalidWebhook,
         ValidationError::InvalidRetention => Rule::InvalidRetention,
+        ValidationError::InvalidRev => Rule::InvalidRev,
         ValidationError::TooFast => Rule::TooFast,
         other @ (ValidationError::InvalidText { .. } | ValidationError::InvalidWidgetSetting { .. }) => {
             return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
@@ -65,6 +67,7 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Validat
         Rule::InvalidOrigin(origin) => ValidationError::InvalidOrigin(origin),
         Rule::InvalidWebhook => ValidationError::InvalidWebhook,
         Rule::InvalidRetention => ValidationError::InvalidRetention,
+        Rule::InvalidRev => ValidationError::InvalidRev,
         Rule::TooFast => ValidationError::TooFast,
     })
 }

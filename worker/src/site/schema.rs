@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS submission (
   widget_version TEXT NOT NULL,
   rev INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  revisions INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS daily (
   day TEXT NOT NULL,
@@ -50,7 +51,8 @@ CREATE TABLE IF NOT EXISTS webhook_outbox (
   event TEXT PRIMARY KEY,
   body TEXT NOT NULL,
   attempts INTEGER NOT NULL,
-  next_at INTEGER NOT NULL
+  next_at INTEGER NOT NULL,
+  submission TEXT
 );
 CREATE TABLE IF NOT EXISTS webhook_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -61,6 +63,21 @@ CREATE TABLE IF NOT EXISTS webhook_log (
   outcome TEXT NOT NULL
 );
 ";
+
+/// Columns added after their table was first made, as (table, column, the `ALTER TABLE` that
+/// adds it); each runs once, on sites from before it.
+const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+    ("submission", "revisions", "ALTER TABLE submission ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1"),
+    ("webhook_outbox", "submission", "ALTER TABLE webhook_outbox ADD COLUMN submission TEXT"),
+];
+/// Whether table `?1` has column `?2` (as an `Exists`).
+const HAS_COLUMN: &str = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2) AS present";
+/// Events queued before they named their submission get its id (the newest event of each id
+/// only, so the unique index below holds; older ones are delivered as queued).
+const BACKFILL_OUTBOX: &str = "UPDATE webhook_outbox SET submission = substr(event, 1, instr(event, ':') - 1)
+    WHERE submission IS NULL AND rowid IN (SELECT max(rowid) FROM webhook_outbox WHERE submission IS NULL GROUP BY substr(event, 1, instr(event, ':') - 1))";
+/// At most one pending event per submission: the index events coalesce on.
+const OUTBOX_BY_SUBMISSION: &str = "CREATE UNIQUE INDEX IF NOT EXISTS webhook_outbox_submission ON webhook_outbox (submission)";
 
 /// Whether the `site` table exists (a site nobody created has none), as a `RecordRow`.
 pub const SITE_TABLE: &str = "SELECT name AS record FROM sqlite_master WHERE type = 'table' AND name = 'site'";
@@ -74,14 +91,15 @@ pub const UPDATE_RECORD: &str = "UPDATE site SET record = ?1 WHERE one = 1";
 /// The stored revision of a submission (`RevRow`).
 pub const SELECT_REV: &str = "SELECT rev FROM submission WHERE id = ?1";
 /// A stored submission (`SubmissionRow`).
-pub const SELECT_SUBMISSION: &str = "SELECT scale, value, comment, page, locale, rev, received_at FROM submission WHERE id = ?1";
+pub const SELECT_SUBMISSION: &str = "SELECT scale, value, comment, page, locale, rev, received_at, revisions FROM submission WHERE id = ?1";
 /// A new submission; its values are `submissions::values`, numbered as in `UPDATE_SUBMISSION`.
 pub const INSERT_SUBMISSION: &str =
     "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-/// A new revision of a stored submission, with the same numbered values as `INSERT_SUBMISSION`.
+/// A new revision of a stored submission, with the same numbered values as `INSERT_SUBMISSION`;
+/// counts the revision.
 pub const UPDATE_SUBMISSION: &str = "UPDATE submission SET scale = ?2, value = ?3, comment = ?4, page = ?5, locale = ?6, client_ts = ?7,
-    widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11 WHERE id = ?1";
+    widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11, revisions = revisions + 1 WHERE id = ?1";
 /// Deletes one submission.
 pub const DELETE_SUBMISSION: &str = "DELETE FROM submission WHERE id = ?1";
 
@@ -152,6 +170,8 @@ pub struct SubmissionRow {
     pub rev: u32,
     /// When it first arrived (ms).
     pub received_at: i64,
+    /// How many revisions were stored (the first send is one).
+    pub revisions: u32,
 }
 
 /// One line of the per-day counts.
@@ -210,6 +230,17 @@ impl SiteObject {
                 self.transaction(|| Ok(self.sql.exec(REBUILD_DAILY, None).map(|_| ())?))?;
             }
             self.sql.exec("DROP TABLE IF EXISTS tally", None)?;
+            self.transaction(|| {
+                for (table, column, alter) in ADDED_COLUMNS {
+                    let present = self.sql.exec(HAS_COLUMN, vec![table.into(), column.into()])?.to_array::<Exists>()?;
+                    if present.first().is_none_or(|e| e.present != 1) {
+                        self.sql.exec(alter, None)?;
+                    }
+                }
+                self.sql.exec(BACKFILL_OUTBOX, None)?;
+                self.sql.exec(OUTBOX_BY_SUBMISSION, None)?;
+                Ok(())
+            })?;
             self.schema_ready.set(true);
         }
         Ok(())

@@ -1,7 +1,8 @@
-//! Submissions: storing one exactly once (by id and revision, inside the edit window), moving
-//! the counts with it, answering its receipt, and deleting it by receipt or owner key.
+//! Submissions: storing one exactly once (by id and revision, inside the edit window and
+//! `REVISIONS_MAX`), moving the counts with it, answering its receipt, and deleting it by
+//! receipt or owner key.
 
-use sayso_core::{Rating, Submission, SubmissionId, SubmitOutcome, SubmitStatus};
+use sayso_core::{Rating, Submission, SubmissionId, SubmitOutcome, SubmitStatus, REVISIONS_MAX};
 use worker::SqlStorageValue;
 
 use super::abuse::verify_turnstile;
@@ -46,21 +47,27 @@ impl SiteObject {
                 verify_turnstile(&view.verify_url, secret, submission.turnstile.as_deref(), &id).await?;
             }
         }
-        let (status, queued) = self.transaction(|| {
+        let (status, queued, remember) = self.transaction(|| {
             let status = self.upsert(&submission, now)?;
-            if status == SubmitStatus::Created {
-                // Only new submissions spend tokens: resends and edits are never limited, so
-                // the outbox's retries cannot lock a visitor out. A refusal rolls the insert back.
+            let stored = matches!(status, SubmitStatus::Created | SubmitStatus::Updated);
+            let mut remember = None;
+            if stored {
+                // Every stored revision spends tokens (resends of a stored one never do, so the
+                // outbox's retries cannot lock a visitor out). The visitor's bucket first: the
+                // site's is spent only for what the visitor's admitted, so one client never
+                // spends the site's budget. A refusal rolls the write and both buckets back.
                 let limits = record.settings.limits;
+                let hash = self.visitor_hash(&record.settings.site, &call.visitor, now)?;
+                let private = limits.honor_gpc && call.visitor.opted_out;
+                remember = self.spend_visitor(&format!("v:{hash}"), limits.visitor_per_minute, now, private)?;
                 self.spend("site", limits.site_per_minute, now)?;
-                if !(limits.honor_gpc && call.visitor.opted_out) {
-                    let hash = self.visitor_hash(&record.settings.site, &call.visitor, now)?;
-                    self.spend(&format!("v:{hash}"), limits.visitor_per_minute, now)?;
-                }
             }
-            let queued = matches!(status, SubmitStatus::Created | SubmitStatus::Updated) && self.enqueue_webhook(&record, &submission, now)?;
-            Ok((status, queued))
+            let queued = stored && self.enqueue_webhook(&record, &submission, now)?;
+            Ok((status, queued, remember))
         })?;
+        if let Some(spent) = remember {
+            self.remember(spent);
+        }
         if queued {
             self.schedule_deliveries(&record, now).await?;
         }
@@ -99,6 +106,9 @@ impl SiteObject {
         }
         if now - row.received_at > EDIT_WINDOW_MS {
             return Err(Failure::EditWindowClosed);
+        }
+        if row.revisions >= REVISIONS_MAX {
+            return Err(Failure::TooManyRevisions);
         }
         self.sql.exec(UPDATE_SUBMISSION, values(new, row.received_at, now))?;
         // An edit stays on the day the submission first arrived.

@@ -14,8 +14,23 @@ use crate::http::Failure;
 /// Webhook deliveries stop after this many attempts (about 17 minutes of backoff in all).
 const WEBHOOK_MAX_ATTEMPTS: i64 = 10;
 
-/// Queues an event once (`?1` event id, `?2` body, due at `?3`).
-const ENQUEUE: &str = "INSERT OR IGNORE INTO webhook_outbox (event, body, attempts, next_at) VALUES (?1, ?2, 0, ?3)";
+/// The most events one site's queue holds; past it, an event of a submission not yet pending
+/// is dropped and logged (`dropped`), so a flood cannot grow the queue without bound.
+const PENDING_MAX: i64 = 1000;
+
+/// Queues event `?1` (body `?2`, due at `?3`) of submission `?4`. A submission has at most one
+/// pending event: a newer one takes its place and carries the latest state, keeping its
+/// schedule (an event already being retried is not sent sooner). An event id already queued
+/// (a re-created submission's) is left as it is.
+const ENQUEUE: &str = "INSERT INTO webhook_outbox (event, body, attempts, next_at, submission) VALUES (?1, ?2, 0, ?3, ?4)
+    ON CONFLICT (submission) DO UPDATE SET event = excluded.event, body = excluded.body
+    ON CONFLICT DO NOTHING";
+/// Whether submission `?1` has an event pending (as a `NextAt`: 1 or 0).
+const IS_PENDING: &str = "SELECT EXISTS (SELECT 1 FROM webhook_outbox WHERE submission = ?1) AS next_at";
+/// How many events wait, counted up to `?1` (as a `NextAt`).
+const COUNT_PENDING_UP_TO: &str = "SELECT count(*) AS next_at FROM (SELECT 1 FROM webhook_outbox LIMIT ?1)";
+/// Takes the pending event of submission `?1`, if any, out of the queue.
+const UNQUEUE_SUBMISSION: &str = "DELETE FROM webhook_outbox WHERE submission = ?1";
 /// The earliest due time (`NextAt`).
 const NEXT_DUE: &str = "SELECT min(next_at) AS next_at FROM webhook_outbox";
 /// The events due at `?1`, oldest first (`OutboxRow`).
@@ -75,6 +90,9 @@ impl SiteObject {
     pub(super) fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, now: i64) -> Result<bool, Failure> {
         let Some(hook) = &record.settings.webhook else { return Ok(false) };
         if !hook.fires_for(s.rating, s.comment.is_some()) {
+            // The pending event of an earlier revision would tell the owner a state that is no
+            // longer the submission's.
+            self.sql.exec(UNQUEUE_SUBMISSION, vec![s.id.as_str().into()])?;
             return Ok(false);
         }
         let item = FeedbackItem {
@@ -99,10 +117,24 @@ impl SiteObject {
             s.comment.as_ref().map(|c| format!(": \u{201c}{}\u{201d}", c.as_str())).unwrap_or_default()
         );
         let event = format!("{}:{}", s.id.as_str(), s.rev);
+        if self.queue_is_full(s.id.as_str())? {
+            self.sql.exec(LOG, vec![event.into(), now.into(), 0.into(), 0.into(), "dropped".into()])?;
+            self.sql.exec(TRIM_LOG, None)?;
+            return Ok(false);
+        }
         let body =
             serde_json::json!({ "type": "feedback", "event": event, "site": record.settings.site, "submission": item, "text": text }).to_string();
-        self.sql.exec(ENQUEUE, vec![event.into(), body.into(), now.into()])?;
+        self.sql.exec(ENQUEUE, vec![event.into(), body.into(), now.into(), s.id.as_str().into()])?;
         Ok(true)
+    }
+
+    /// Whether a new event of submission `id` finds the queue full (an event replacing the
+    /// pending one of its submission always has room).
+    fn queue_is_full(&self, id: &str) -> Result<bool, Failure> {
+        let count = |sql: &str, params| -> Result<i64, Failure> {
+            Ok(self.sql.exec(sql, params)?.to_array::<NextAt>()?.first().and_then(|n| n.next_at).unwrap_or(0))
+        };
+        Ok(count(IS_PENDING, vec![id.into()])? == 0 && count(COUNT_PENDING_UP_TO, vec![PENDING_MAX.into()])? >= PENDING_MAX)
     }
 
     /// Deletes submissions past the site's retention period and takes them out of the counts,
