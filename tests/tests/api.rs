@@ -106,7 +106,8 @@ fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
     let f = Fixture::new("stars")?;
     let foreign = f.send_raw(submission(ID, 5).to_string().as_bytes(), "application/json", Some("https://evil.example"))?;
     ensure!(foreign.status == 403 && foreign.error_code().as_deref() == Some("origin_not_allowed"), "{foreign:?}");
-    ensure!(foreign.header("access-control-allow-origin").is_none(), "no CORS grant for a foreign origin");
+    // Readable by the refused page (issue 14, item 5): the widget must see a refusal to stop sending it.
+    ensure!(foreign.header("access-control-allow-origin") == Some("https://evil.example"), "the refusal is readable: {foreign:?}");
     let anonymous = f.send_raw(submission(ID, 5).to_string().as_bytes(), "application/json", None)?;
     ensure!(anonymous.status == 403 && anonymous.error_code().as_deref() == Some("origin_required"), "{anonymous:?}");
     // Referer stands in for a missing Origin.
@@ -121,7 +122,12 @@ fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
     let allowed = preflight(PAGE_ORIGIN)?;
     ensure!(allowed.status == 204 && allowed.header("access-control-allow-origin") == Some(PAGE_ORIGIN), "{allowed:?}");
     ensure!(allowed.header("vary").is_some_and(|v| v.contains("Origin")), "{allowed:?}");
-    ensure!(preflight("https://evil.example")?.status == 403);
+    // Any page may send (the POST's answer says whether it is stored): the preflight grants it.
+    let foreign_preflight = preflight("https://evil.example")?;
+    ensure!(
+        foreign_preflight.status == 204 && foreign_preflight.header("access-control-allow-origin") == Some("https://evil.example"),
+        "{foreign_preflight:?}"
+    );
     let summary = f.summary()?;
     ensure!(summary["total"] == 1, "only the allowed write counted: {summary}");
 
@@ -282,9 +288,13 @@ fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never()
         headers.extend_from_slice(extra);
         api::post(&url, &headers, body.as_bytes())
     };
-    let statuses = |range: std::ops::Range<u32>, agent: &str| -> Result<Vec<u16>> { range.map(|n| send(n, agent, &[]).map(|a| a.status)).collect() };
+    // A visitor is its network address (the user agent plays no part).
+    let address = |agent: &str| if agent == "visitor-b" { "192.0.2.2" } else { "192.0.2.1" };
+    let statuses = |range: std::ops::Range<u32>, agent: &str| -> Result<Vec<u16>> {
+        range.map(|n| send(n, agent, &[("cf-connecting-ip", address(agent))]).map(|a| a.status)).collect()
+    };
     let a = statuses(0..4, "visitor-a")?;
-    let limited = send(9, "visitor-a", &[])?;
+    let limited = send(9, "visitor-a", &[("cf-connecting-ip", address("visitor-a"))])?;
     ensure!(a == [201, 201, 201, 429], "3 per minute for one visitor: {a:?}");
     ensure!(
         limited.error_code().as_deref() == Some("rate_limited")
@@ -293,13 +303,13 @@ fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never()
     );
     ensure!(limited.header("access-control-expose-headers").is_some_and(|h| h.contains("Retry-After")), "the widget can read Retry-After");
     // A resend of a stored submission is never limited (the outbox retries must get through).
-    ensure!(send(0, "visitor-a", &[])?.status == 200);
+    ensure!(send(0, "visitor-a", &[("cf-connecting-ip", address("visitor-a"))])?.status == 200);
     // Another visitor has their own bucket, until the site's 5 per minute run out.
     let b = statuses(20..23, "visitor-b")?;
     ensure!(b == [201, 201, 429], "the site's limit: {b:?}");
     println!("visitor a: {a:?}; visitor b: {b:?} (site limit 5/min)");
 
-    // With Sec-GPC the visitor is not hashed at all: only the site's bucket applies.
+    // With Sec-GPC the visitor's bucket is kept in memory only, and limits all the same.
     edge.create_site_limited("private", &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 1, "site_per_minute": 0 }))?;
     let private = |n: u32, gpc: bool| {
         let mut body = submission(&format!("0190a6e2-7c1d-7abc-8def-{:012x}", 100 + n), 5);
@@ -311,8 +321,8 @@ fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never()
         api::post(&format!("{}/v1/sites/private/feedback", edge.url), &headers, body.to_string().as_bytes()).map(|a| a.status)
     };
     let gpc = [private(0, true)?, private(1, true)?, private(2, true)?];
-    ensure!(gpc == [201, 201, 201], "no per-visitor hash under Sec-GPC: {gpc:?}");
-    ensure!([private(3, false)?, private(4, false)?] == [201, 429], "without it, 1 per minute");
+    ensure!(gpc == [201, 429, 429], "limited under Sec-GPC too: {gpc:?}");
+    ensure!([private(3, false)?, private(4, false)?] == [429, 429], "dropping the header is no way around the limit (one budget)");
     Ok(())
 }
 

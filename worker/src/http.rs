@@ -79,6 +79,9 @@ pub enum Failure {
     /// An edit came after the edit window of its submission closed.
     #[error("this submission can no longer be changed")]
     EditWindowClosed,
+    /// A submission already has `REVISIONS_MAX` revisions stored.
+    #[error("this submission has been changed as often as it may be")]
+    TooManyRevisions,
     /// The widget assets were not built into this Worker.
     #[error("the widget is not built into this Worker: run `cargo xtask build`")]
     WidgetMissing,
@@ -117,18 +120,11 @@ impl Failure {
             Failure::EditConflict => (409, "edit_conflict"),
             Failure::RateLimited(_) => (429, "rate_limited"),
             Failure::EditWindowClosed => (409, "edit_window_closed"),
+            Failure::TooManyRevisions => (409, "too_many_revisions"),
             Failure::WidgetMissing => (503, "widget_missing"),
             Failure::Internal(_) => (500, "internal"),
         };
         (status, code, self.to_string())
-    }
-}
-
-impl Failure {
-    /// Whether the page itself is refused (403: origin, Turnstile): such answers carry no CORS
-    /// grant, so a foreign page cannot even read why.
-    pub fn is_forbidden(&self) -> bool {
-        self.status_code_message().0 == 403
     }
 }
 
@@ -221,6 +217,16 @@ pub fn allow_origin_to(response: Response, origin: &Origin, methods: &str, reque
     headers.set("access-control-expose-headers", "Retry-After")?;
     headers.set("access-control-max-age", "7200")?;
     Ok(response)
+}
+
+/// An answer or its error, readable by `origin` (see `allow_origin_to`): a page must be able to
+/// read every refusal, its own origin's included, to stop sending what will never be stored.
+pub fn readable_by(answer: Result<Response, Failure>, origin: &Origin, methods: &str, request_headers: &str) -> Result<Response, Failure> {
+    let response = match answer {
+        Ok(response) => response,
+        Err(failure) => error_response(&failure)?,
+    };
+    allow_origin_to(response, origin, methods, request_headers)
 }
 
 /// Adds `Access-Control-Allow-Origin: *` for public, credential-free resources.

@@ -6,7 +6,6 @@
 use sayso_core::SubmissionId;
 use worker::{Env, Request, Response};
 
-use super::submit::grant_unless_forbidden;
 use crate::http::{self, Failure};
 use crate::site::{self, FeedbackQuery};
 
@@ -39,10 +38,8 @@ async fn deleted(req: &Request, env: &Env, site: &sayso_core::SiteId, id: &str) 
     site::client(env, site)?.delete(&super::credential(req)?, id.as_str()).await
 }
 
-/// `OPTIONS`: lets a page of an allowed origin send the widget's undo.
+/// `OPTIONS`: lets any page send the widget's undo (see `super::preflight`): the receipt is the
+/// permission, not the origin.
 pub async fn preflight(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
-    let site = super::site_id(site)?;
-    let origin = http::request_origin(req)?;
-    let answer = site::client(env, &site)?.check_origin(origin.as_str()).await.and_then(|()| Ok(Response::empty()?.with_status(204)));
-    grant_unless_forbidden(answer, &origin, "DELETE, OPTIONS", "authorization")
+    super::preflight(req, env, site, "DELETE, OPTIONS", "authorization").await
 }

@@ -14,7 +14,7 @@ pub mod summary;
 pub mod table;
 
 use sayso_core::SiteId;
-use worker::{Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::http::Failure;
 use crate::site::Credential;
@@ -35,6 +35,19 @@ pub fn openapi() -> Result<Response, Failure> {
 /// Parses the `{site}` path segment.
 pub fn site_id(segment: &str) -> Result<SiteId, Failure> {
     SiteId::parse(segment).map_err(|_| Failure::SiteNotFound)
+}
+
+/// A CORS preflight for `methods` with `request_headers`: granted to any page of a site that
+/// exists, so that the request itself is sent and its answer, a refusal included, read. The
+/// request checks the origin; the preflight only asks the site's object whether it exists.
+pub async fn preflight(req: &Request, env: &Env, site: &str, methods: &str, request_headers: &str) -> Result<Response, Failure> {
+    let site = site_id(site)?;
+    let origin = crate::http::request_origin(req)?;
+    let answer = match crate::site::client(env, &site)?.check_origin(origin.as_str()).await {
+        Ok(()) | Err(Failure::OriginNotAllowed) => Ok(Response::empty()?.with_status(204)),
+        Err(failure) => Err(failure),
+    };
+    crate::http::readable_by(answer, &origin, methods, request_headers)
 }
 
 /// The request's `Authorization` header, for the site's object to check.

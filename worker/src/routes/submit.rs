@@ -9,18 +9,22 @@ use crate::site::{self, Visitor};
 
 /// Checks origin, size, type and every submission rule, then hands it to the site's object.
 ///
-/// Every answer but a 403 (origin, Turnstile) carries CORS headers for the request's origin,
-/// errors included: the widget must read a 4xx to stop retrying it. Granting a read of an error
-/// to a page is harmless (no credentials, nothing written); a grant for a page of a foreign
-/// origin is withheld all the same.
+/// Every answer carries CORS headers for the request's origin, errors included, 403s
+/// (`origin_not_allowed`, `turnstile_failed`) too: the widget must read a refusal to stop
+/// sending it, and an unreadable one looks like a network error, retried. Granting a page a
+/// read of an error is harmless (no credentials, nothing written); the allowed origins decide
+/// what is stored, never what may be read as an error.
 pub async fn post(mut req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let origin = http::request_origin(&req)?;
     let answer = submit(&mut req, env, site, &origin).await.and_then(|outcome| {
         let status = if outcome.status == SubmitStatus::Created { 201 } else { 200 };
         http::json(status, &outcome)
     });
-    grant_unless_forbidden(answer, &origin, "POST, OPTIONS", "content-type")
+    http::readable_by(answer, &origin, METHODS, "content-type")
 }
+
+/// What a page may send to the submission route.
+const METHODS: &str = "POST, OPTIONS";
 
 /// Parses and validates the submission once, here; the object receives it typed.
 async fn submit(req: &mut Request, env: &Env, site: &str, origin: &Origin) -> Result<SubmitOutcome, Failure> {
@@ -48,21 +52,7 @@ fn visitor(req: &Request) -> Result<Visitor, Failure> {
     })
 }
 
-/// `OPTIONS`: lets a page of an allowed origin send JSON.
+/// `OPTIONS`: lets any page send JSON (see `super::preflight`).
 pub async fn preflight(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
-    let site = super::site_id(site)?;
-    let origin = http::request_origin(req)?;
-    let answer = site::client(env, &site)?.check_origin(origin.as_str()).await.and_then(|()| Ok(Response::empty()?.with_status(204)));
-    grant_unless_forbidden(answer, &origin, "POST, OPTIONS", "content-type")
-}
-
-/// Adds the CORS grant for `origin` to an answer or its error, unless the page itself is
-/// refused (403).
-pub fn grant_unless_forbidden(answer: Result<Response, Failure>, origin: &Origin, methods: &str, request_headers: &str) -> Result<Response, Failure> {
-    let response = match answer {
-        Err(failure) if failure.is_forbidden() => return Err(failure),
-        Err(failure) => http::error_response(&failure)?,
-        Ok(response) => response,
-    };
-    http::allow_origin_to(response, origin, methods, request_headers)
+    super::preflight(req, env, site, METHODS, "content-type").await
 }
