@@ -39,7 +39,7 @@ impl Comment {
 
 /// Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) can make stored text
 /// display differently from what was typed ("Trojan Source"); marks (U+200E/F) stay.
-fn is_bidi_override(c: char) -> bool {
+pub(crate) fn is_bidi_override(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -54,6 +54,9 @@ pub enum ValidationError {
     /// A webhook URL is not an http(s) URL, or its filter fires on nothing.
     #[error("the webhook needs an http(s) URL of at most 2048 characters, and comments: true or at_or_below: a rating")]
     InvalidWebhook,
+    /// A webhook or Turnstile verify URL is plain http to a host other than this machine.
+    #[error("{0} must be an https URL (plain http only to 127.0.0.1, localhost or [::1], for development)")]
+    InsecureUrl(&'static str),
     /// A retention period outside 0–3650 days.
     #[error("retention_days must be 1 to 3650, or 0 to keep feedback for ever")]
     InvalidRetention,
@@ -95,6 +98,7 @@ impl ValidationError {
             ValidationError::InvalidOrigin(_) => "invalid_origin",
             ValidationError::InvalidText { .. } => "invalid_text",
             ValidationError::InvalidWebhook => "invalid_webhook",
+            ValidationError::InsecureUrl(_) => "insecure_url",
             ValidationError::InvalidRetention => "invalid_retention",
             ValidationError::InvalidWidgetSetting { .. } => "invalid_widget_setting",
             ValidationError::InvalidRev => "invalid_rev",

@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod aggregate;
+pub mod chat;
 pub mod comment;
 pub mod config;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod patch;
 pub mod resolved;
 pub mod revision;
 pub mod scale;
+pub mod secure_url;
 pub mod site;
 pub mod strings;
 pub mod submission;
@@ -37,6 +39,7 @@ pub mod webhook;
 pub mod wire;
 
 pub use aggregate::{Aggregate, Breakdown, Tally};
+pub use chat::chat_escape;
 pub use comment::Comment;
 pub use config::{Placement, Position, ResolvedWidget, Theme, Triggers, WidgetConfig, DELAY_SECONDS_MAX, RADIUS_MAX};
 pub use error::{ApiError, ErrorBody, ValidationError};
@@ -50,6 +53,7 @@ pub use page::PagePath;
 pub use patch::{CheckedPatch, SitePatch};
 pub use revision::{rev_in_bounds, REVISIONS_MAX, REV_MAX};
 pub use scale::{Rating, Scale, Sentiment};
+pub use secure_url::is_secure_url;
 pub use site::{Limits, NewSite, OwnerKey, SiteConfig, SiteCreated, SiteSettings, SiteView};
 pub use submission::{Submission, SubmissionWire};
 pub use summary::{Bucket, Nps, ScaleSummary, Score, Slice, Summary};

@@ -5,6 +5,7 @@ use alloc::string::String;
 
 use serde::Serialize;
 
+use crate::comment::is_bidi_override;
 use crate::validate::{char_len, ValidationError};
 
 /// Longest page path, in characters.
@@ -36,6 +37,14 @@ impl PagePath {
         PagePath::parse(&cut).unwrap_or_else(|_| PagePath("/".to_owned()))
     }
 
+    /// `raw` without bidirectional overrides (as comments lose them) and zero-width characters
+    /// (U+200B–U+200D, U+2060, U+FEFF): either makes two paths that read the same count as two
+    /// pages, or one path read differently from what it is. The edge applies it to every
+    /// submission before `parse` (see `SubmissionWire::normalize`).
+    pub fn without_hidden_characters(raw: &str) -> String {
+        raw.chars().filter(|c| !is_bidi_override(*c) && !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')).collect()
+    }
+
     /// The path as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -55,5 +64,11 @@ mod tests {
         assert_eq!(PagePath::from_location("/a b?x").as_str(), "/ab");
         assert_eq!(PagePath::from_location("nope").as_str(), "/");
         assert_eq!(PagePath::from_location(&"/".repeat(1000)).as_str().len(), PAGE_MAX_CHARS);
+    }
+
+    #[test]
+    fn hidden_characters_leave_paths() {
+        assert_eq!(PagePath::without_hidden_characters("/in\u{202e}voice\u{202c}/\u{200b}a\u{200d}\u{2060}\u{feff}\u{2066}b\u{2069}"), "/invoice/ab");
+        assert_eq!(PagePath::without_hidden_characters("/caf\u{e9}/\u{200f}x"), "/caf\u{e9}/\u{200f}x");
     }
 }

@@ -91,10 +91,12 @@ impl SubmissionWire {
     /// Brings the comment to Unicode NFC with the platform's normalizer (browsers and the
     /// Workers runtime both have `String.prototype.normalize`, so neither ships Unicode tables);
     /// the widget does it before sending and the edge again before `validate`.
+    /// The page loses its hidden characters (`PagePath::without_hidden_characters`) here too.
     pub fn normalize(&mut self, nfc: impl Fn(&str) -> String) {
         if let Some(comment) = &self.comment {
             self.comment = Some(nfc(comment));
         }
+        self.page = PagePath::without_hidden_characters(&self.page);
     }
 
     /// Applies every submission rule; the first broken one is the error.

@@ -5,6 +5,7 @@ use alloc::string::String;
 
 use serde::{Deserialize, Serialize};
 
+use crate::secure_url::is_secure_url;
 use crate::validate::ValidationError;
 
 /// Cloudflare Turnstile for comments: the widget shows the challenge with `site_key`, the edge
@@ -50,6 +51,26 @@ impl TurnstileSettings {
         if !printable(&self.site_key) || !printable(&self.secret) || !url_ok {
             return Err(invalid);
         }
+        if !is_secure_url(&url) {
+            return Err(ValidationError::InsecureUrl("turnstile.verify_url"));
+        }
         Ok(Some((TurnstileView { site_key: self.site_key.clone(), verify_url: url }, self.secret.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_checked_over_https_or_on_this_machine_only() {
+        let check = |url: Option<&str>| {
+            TurnstileSettings { site_key: "0x4AAA".to_owned(), secret: "shh".to_owned(), verify_url: url.map(str::to_owned) }
+                .validate()
+                .map(|v| v.is_some())
+        };
+        assert_eq!(check(None), Ok(true));
+        assert_eq!(check(Some("http://localhost:9/verify")), Ok(true));
+        assert_eq!(check(Some("http://verify.example/siteverify")), Err(ValidationError::InsecureUrl("turnstile.verify_url")));
     }
 }

@@ -5,6 +5,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 use crate::scale::Rating;
+use crate::secure_url::is_secure_url;
 use crate::validate::ValidationError;
 
 /// Where a site's webhook posts, and for what: every comment, and/or ratings at or below a value.
@@ -30,11 +31,29 @@ impl WebhookSettings {
         if !url_ok || (!self.comments && self.at_or_below.is_none()) {
             return Err(ValidationError::InvalidWebhook);
         }
+        if !is_secure_url(&self.url) {
+            return Err(ValidationError::InsecureUrl("webhook.url"));
+        }
         Ok(self.clone())
     }
 
     /// Whether a submission with this rating (and maybe a comment) is sent.
     pub fn fires_for(&self, rating: Rating, has_comment: bool) -> bool {
         (self.comments && has_comment) || self.at_or_below.is_some_and(|max| i64::from(rating.value()) <= max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::borrow::ToOwned;
+
+    #[test]
+    fn webhooks_post_over_https_or_to_this_machine_only() {
+        let hook = |url: &str| WebhookSettings { url: url.to_owned(), comments: true, at_or_below: None }.validate().map(|_| ());
+        assert_eq!(hook("https://hooks.example.com/x"), Ok(()));
+        assert_eq!(hook("http://127.0.0.1:9/hook"), Ok(()));
+        assert_eq!(hook("http://hooks.example.com/x"), Err(ValidationError::InsecureUrl("webhook.url")));
+        assert_eq!(hook("ftp://hooks.example.com/x"), Err(ValidationError::InvalidWebhook));
     }
 }

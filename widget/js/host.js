@@ -167,12 +167,15 @@ const snoozed = (site) => load("sayso.snooze." + site) * 3.6e6 > Date.now();
 
 // ---- What Rust calls (the imports in src/lib.rs); `n` is the widget's number ----
 
-/// `@name`: the element's attribute; else a dotted path into the site's widget config.
+/// `@name`: the element's attribute; else a dotted path into the site's widget config. Control
+/// characters become spaces: views are tokens after the separator U+001F (src/boundary.rs), so
+/// a page's `question` holding one would otherwise add elements and attributes to the view. The
+/// class runs from NUL to the space itself (a space stays a space), so it never spells the
+/// separator.
 export function setting(n, path) {
   const w = widgets[n];
-  if (path[0] == BOUNDARY.SETTING_ATTRIBUTE) return w.host.getAttribute(path.slice(1));
-  const value = path.split(".").reduce((object, key) => object?.[key], w.config);
-  if (typeof value == "string") return value;
+  const value = path[0] == BOUNDARY.SETTING_ATTRIBUTE ? w.host.getAttribute(path.slice(1)) : path.split(".").reduce((object, key) => object?.[key], w.config);
+  if (typeof value == "string") return value.replace(/[\0- ]/g, " ");
 }
 
 export const language = (n, which) => (which == BOUNDARY.BROWSER_LANGUAGE ? navigator.language : widgets[n].host.closest("[lang]")?.getAttribute("lang"));

@@ -29,6 +29,21 @@ function showSignIn(message) {
   });
 }
 
+// An error that is not the key's: said in the page, the owner stays signed in and may retry.
+// `keep`: the dashboard stays, the note goes above it (an export that failed).
+function showError(message, keep = false) {
+  $("#load-error")?.remove();
+  const note = Object.assign(document.createElement("p"), { id: "load-error", className: "error", textContent: message + " " });
+  note.setAttribute("role", "alert");
+  const retry = Object.assign(document.createElement("button"), { type: "button", textContent: "Try again" });
+  retry.addEventListener("click", load);
+  note.append(retry);
+  if (keep) return main.prepend(note);
+  main.replaceChildren(note);
+  $(".range").hidden = false;
+  $("#sign-out").hidden = false;
+}
+
 function query(site) {
   const range = $("#range").value;
   const q = new URLSearchParams({ site });
@@ -48,10 +63,12 @@ async function load() {
   try {
     answer = await fetch("/dashboard/view?" + query(who.site), { headers: { authorization: "Bearer " + who.key } });
   } catch (e) {
-    return showSignIn("The edge could not be reached. Try again.");
+    return showError("The edge could not be reached.");
   }
-  if (answer.status === 401 || answer.status === 404) return showSignIn("That site id and owner key do not match.");
-  if (!answer.ok) return showSignIn("The dashboard could not load (HTTP " + answer.status + ").");
+  // Only 401 means the key is wrong (an unknown site answers 401 too); anything else is an
+  // error to show, and signing out over it would make the owner type the key again for nothing.
+  if (answer.status === 401) return showSignIn("That site id and owner key do not match.");
+  if (!answer.ok) return showError("The dashboard could not load (HTTP " + answer.status + ").");
   // Rendered by the Worker; every visitor-written string in it is HTML-escaped there.
   main.innerHTML = await answer.text();
   $("#site-name").textContent = who.site;
@@ -70,7 +87,8 @@ function wire(who) {
     button.addEventListener("click", async () => {
       const format = button.dataset.export;
       const r = await fetch(`/v1/sites/${encodeURIComponent(who.site)}/export.${format}`, { headers: { authorization: "Bearer " + who.key } });
-      if (!r.ok) return;
+      if (r.status === 401) return showSignIn("That site id and owner key do not match.");
+      if (!r.ok) return showError("The export failed (HTTP " + r.status + ").", true);
       const url = URL.createObjectURL(await r.blob());
       const a = Object.assign(document.createElement("a"), { href: url, download: `sayso-${who.site}.${format}` });
       document.body.append(a);

@@ -30,6 +30,14 @@ pub fn new_owner_key() -> Result<String, Failure> {
     Ok(format!("sk_{}", http::random_token(32)?))
 }
 
+/// An unknown site, to a caller who must prove a key: the same answer as a wrong key.
+pub(super) fn unknown_is_unauthorized(failure: Failure) -> Failure {
+    match failure {
+        Failure::SiteNotFound => Failure::Unauthorized,
+        other => other,
+    }
+}
+
 fn record_text(record: &SiteRecord) -> Result<String, Failure> {
     serde_json::to_string(record).map_err(|e| Failure::Internal(e.to_string()))
 }
@@ -57,10 +65,11 @@ impl SiteObject {
         Ok(())
     }
 
-    /// The site's record, if `key` is its owner key.
+    /// The site's record, if `key` is its owner key; 401 for an unknown site too, so that no
+    /// owner route tells a caller without the key whether a site exists.
     pub(super) fn owner(&self, key: &Credential) -> Result<SiteRecord, Failure> {
-        let record = self.record()?;
         let token = http::bearer(key.0.as_deref())?;
+        let record = self.record().map_err(unknown_is_unauthorized)?;
         if !http::same_secret(&token, &record.owner_key_sha256) {
             return Err(Failure::Unauthorized);
         }

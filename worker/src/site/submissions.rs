@@ -139,7 +139,7 @@ impl SiteObject {
         });
         match by_receipt {
             Some(token) => {
-                let expected = receipt(&self.record()?, id.as_str())?;
+                let expected = receipt(&self.record().map_err(super::settings::unknown_is_unauthorized)?, id.as_str())?;
                 if !http::same_secret(&token, &http::sha256_hex(expected.as_bytes())) {
                     return Err(Failure::Unauthorized);
                 }

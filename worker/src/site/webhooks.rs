@@ -1,7 +1,7 @@
 //! The alarm's work: webhook events queued with their submission and delivered signed with
 //! retries and a log, and the retention period enforced with the counts kept exact.
 
-use sayso_core::{FeedbackItem, Submission, WebhookSettings};
+use sayso_core::{chat_escape, FeedbackItem, Submission, WebhookSettings};
 use serde::{Deserialize, Serialize};
 use worker::{Method, Request, RequestInit};
 
@@ -107,14 +107,15 @@ impl SiteObject {
             updated_at: now,
             rev: s.rev,
         };
-        // Slack and compatible chat tools show `text`.
+        // Slack and compatible chat tools show `text`, and read markup in it: every piece from a
+        // visitor (and the site name) is escaped there; the other fields keep the raw text.
         let text = format!(
             "{}/{} on {} for {}{}",
             s.rating.value(),
             s.rating.scale().highest(),
-            s.page.as_str(),
-            record.settings.name,
-            s.comment.as_ref().map(|c| format!(": \u{201c}{}\u{201d}", c.as_str())).unwrap_or_default()
+            chat_escape(s.page.as_str()),
+            chat_escape(&record.settings.name),
+            s.comment.as_ref().map(|c| format!(": \u{201c}{}\u{201d}", chat_escape(c.as_str()))).unwrap_or_default()
         );
         let event = format!("{}:{}", s.id.as_str(), s.rev);
         if self.queue_is_full(s.id.as_str())? {
