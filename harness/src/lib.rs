@@ -83,3 +83,20 @@ pub fn signal_group(pid: u32, signal: &str) {
     let _ =
         std::process::Command::new("kill").args([format!("-{signal}"), "--".into(), format!("-{pid}")]).stderr(std::process::Stdio::null()).status();
 }
+
+/// Reads one HTTP/1.1 request's headers and body from `reader` (for the tests' local receivers:
+/// webhooks, Turnstile's siteverify); returns the body, empty if it could not be read.
+pub fn read_request_body(reader: &mut impl std::io::BufRead) -> Vec<u8> {
+    let (mut line, mut length) = (String::new(), 0usize);
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        line.clear();
+    }
+    let mut body = vec![0u8; length];
+    if reader.read_exact(&mut body).is_err() {
+        body.clear();
+    }
+    body
+}

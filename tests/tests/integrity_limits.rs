@@ -4,7 +4,7 @@
 //! fed faster than it drains. Each test starts its own Worker with fresh storage; the visitor's
 //! address is the `CF-Connecting-IP` the test sends.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -218,15 +218,7 @@ fn failing_receiver() -> Result<(String, Arc<Mutex<Vec<Value>>>)> {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream);
-            let (mut line, mut length) = (String::new(), 0usize);
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                line.clear();
-            }
-            let mut body = vec![0u8; length];
-            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let body = sayso_tests::read_request_body(&mut reader);
             if let Ok(mut seen) = record.lock() {
                 seen.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
             }

@@ -5,7 +5,7 @@
 //! and verify URLs must be https; in a real Chromium, control characters in a page's widget
 //! attributes add nothing to the widget's view, and the dashboard signs out only on 401.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -55,15 +55,7 @@ fn receiver() -> Result<(String, Arc<Mutex<Vec<String>>>)> {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream);
-            let (mut line, mut length) = (String::new(), 0usize);
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                line.clear();
-            }
-            let mut body = vec![0u8; length];
-            let _ = reader.read_exact(&mut body);
+            let body = sayso_tests::read_request_body(&mut reader);
             if let Ok(mut s) = record.lock() {
                 s.push(String::from_utf8_lossy(&body).into_owned());
             }

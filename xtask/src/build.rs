@@ -314,39 +314,33 @@ fn boundary_defines() -> Result<Vec<String>> {
 
 /// Builds the Worker with worker-build into `worker/build/`.
 pub fn worker(tools: &Tools) -> Result<()> {
-    let root = paths::repo_root();
-    let rustflags = wasm_rustflags()?;
-    step("building the Worker (worker-build, release)", || {
-        run(Command::new(&tools.worker_build)
-            .arg("--release")
-            .current_dir(root.join("worker"))
-            .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
-            .env("WASM_OPT_BIN", &tools.wasm_opt)
-            .env("ESBUILD_BIN", &tools.esbuild)
-            .env("RUSTFLAGS", &rustflags)
-            .env("PATH", paths::tool_path()))
-    })
+    worker_build(tools, "building the Worker (worker-build, release)", &["--release"])
 }
 
 /// Builds the Worker with the `bench` feature (a bulk-seeding admin route, never deployed) into
 /// `worker/build-bench/`, for `cargo xtask bench` and the tests that need old data. Its own
 /// target dir keeps the two builds from recompiling each other.
 pub fn worker_bench(tools: &Tools) -> Result<PathBuf> {
-    let root = paths::repo_root();
     let target = target_dir().join("bench");
+    let target = target.to_str().context("the target dir is not UTF-8")?;
+    let args = ["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench", "--target-dir", target];
+    worker_build(tools, "building the seeding Worker (worker-build, release, --features bench)", &args)?;
+    Ok(paths::seeding_worker_entry())
+}
+
+/// `worker-build ARGS` in `worker/`, with the pinned tools (never a download) and our rustflags.
+fn worker_build(tools: &Tools, what: &str, args: &[&str]) -> Result<()> {
     let rustflags = wasm_rustflags()?;
-    step("building the seeding Worker (worker-build, release, --features bench)", || {
+    step(what, || {
         run(Command::new(&tools.worker_build)
-            .args(["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench", "--target-dir"])
-            .arg(&target)
-            .current_dir(root.join("worker"))
+            .args(args)
+            .current_dir(paths::repo_root().join("worker"))
             .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
             .env("WASM_OPT_BIN", &tools.wasm_opt)
             .env("ESBUILD_BIN", &tools.esbuild)
             .env("RUSTFLAGS", &rustflags)
             .env("PATH", paths::tool_path()))
-    })?;
-    Ok(paths::seeding_worker_entry())
+    })
 }
 
 /// Gzipped size at the best level, as a CDN would serve it.
