@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use crate::scale::{Rating, Scale};
 use crate::submission::Submission;
-use crate::summary::{Bucket, Nps, ScaleSummary, Score, Slice, Summary};
+use crate::summary::{Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, SUMMARY_PAGES_MAX};
 
 /// How many ratings of one value were given, and how many of them came with a comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,7 +89,7 @@ impl Aggregate {
 
     /// The site's summary over all it holds (no days or pages).
     pub fn summary(&self, site: &str) -> Summary {
-        Breakdown { total: self.clone(), ..Breakdown::default() }.summary(site, None, None, None)
+        Breakdown { total: self.clone(), ..Breakdown::default() }.summary(site, None, None, None, &PagesWindow::default())
     }
 
     /// A day's or a page's headline numbers.
@@ -117,18 +117,19 @@ impl Breakdown {
         self.pages.entry(page.to_owned()).or_default().add_tally(rating, tally);
     }
 
-    /// The summary, echoing the range and page it was limited to.
-    pub fn summary(&self, site: &str, from: Option<&str>, to: Option<&str>, page: Option<&str>) -> Summary {
+    /// The summary, echoing the range and page it was limited to, listing the pages `window`
+    /// names.
+    pub fn summary(&self, site: &str, from: Option<&str>, to: Option<&str>, page: Option<&str>, window: &PagesWindow) -> Summary {
         let scales: Vec<ScaleSummary> = Scale::ALL.into_iter().filter_map(|s| self.total.scale_summary(s)).collect();
         let days: Vec<Slice> = self.days.iter().map(|(day, a)| a.slice(day)).collect();
         let mut pages: Vec<Slice> = self.pages.iter().map(|(page, a)| a.slice(page)).collect();
         pages.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-        // Best and worst on the scale most ratings use; a page needs 3 ratings to be ranked.
+        // Best and worst on the scale most ratings use, over every page with enough ratings.
         let main = scales.iter().max_by_key(|s| s.count).map(|s| s.scale);
         let ranked: Vec<(&str, f64)> = pages
             .iter()
             .filter_map(|p| {
-                let score = p.scores.iter().find(|s| Some(s.scale) == main && s.count >= 3)?;
+                let score = p.scores.iter().find(|s| Some(s.scale) == main && s.count >= RANKED_MIN_RATINGS)?;
                 Some((p.key.as_str(), score.score))
             })
             .collect();
@@ -140,6 +141,8 @@ impl Breakdown {
         };
         let best_page = pick(|a, b| a > b).map(|(k, _)| k.to_owned());
         let worst_page = pick(|a, b| a < b).map(|(k, _)| k.to_owned());
+        let pages_total = pages.len() as u64;
+        let (pages, pages_cursor) = listed(pages, window);
         Summary {
             site: site.to_owned(),
             from: from.map(str::to_owned),
@@ -150,10 +153,25 @@ impl Breakdown {
             scales,
             days,
             pages,
+            pages_total,
+            pages_cursor,
             best_page,
             worst_page,
         }
     }
+}
+
+/// The stretch of the ranked `pages` that `window` names, and the cursor after it if more follow.
+fn listed(ranked: Vec<Slice>, window: &PagesWindow) -> (Vec<Slice>, Option<String>) {
+    let limit = window.limit.clamp(1, SUMMARY_PAGES_MAX);
+    let mut after: Vec<Slice> = match &window.after {
+        Some(cursor) => ranked.into_iter().filter(|p| cursor.precedes(p.count, &p.key)).collect(),
+        None => ranked,
+    };
+    let more = after.len() > limit;
+    after.truncate(limit);
+    let cursor = more.then(|| after.last().map(|last| PageCursor { count: last.count, page: last.key.clone() }.text())).flatten();
+    (after, cursor)
 }
 
 impl<'a> FromIterator<&'a Submission> for Aggregate {
@@ -208,20 +226,64 @@ mod tests {
     fn days_pages_best_and_worst() {
         let mut b = Breakdown::default();
         let stars = |v| rating(Scale::Stars, v);
-        b.add("2026-11-22", "/good", stars(5), Tally { ratings: 3, comments: 1 });
-        b.add("2026-11-23", "/bad", stars(1), Tally { ratings: 2, comments: 2 });
+        b.add("2026-11-22", "/good", stars(5), Tally { ratings: 5, comments: 1 });
+        b.add("2026-11-23", "/bad", stars(1), Tally { ratings: 4, comments: 2 });
         b.add("2026-11-23", "/bad", stars(2), Tally { ratings: 1, comments: 0 });
-        b.add("2026-11-23", "/rare", stars(1), Tally { ratings: 1, comments: 0 });
+        b.add("2026-11-23", "/rare", stars(1), Tally { ratings: 4, comments: 0 });
+        b.add("2026-11-23", "/rare", rating(Scale::Thumbs, 0), Tally { ratings: 1, comments: 0 });
         b.add("2026-11-23", "/good", rating(Scale::Thumbs, 1), Tally { ratings: 1, comments: 0 });
-        let s = b.summary("demo", Some("2026-11-22"), None, None);
-        assert_eq!(s.total, 8);
-        assert_eq!(s.days.iter().map(|d| (d.key.as_str(), d.count)).collect::<Vec<_>>(), [("2026-11-22", 3), ("2026-11-23", 5)]);
-        assert_eq!(s.pages[0].key, "/good");
-        assert_eq!((s.best_page.as_deref(), s.worst_page.as_deref()), (Some("/good"), Some("/bad")), "/rare has too few ratings to rank");
+        let s = b.summary("demo", Some("2026-11-22"), None, None, &PagesWindow::default());
+        assert_eq!(s.total, 16);
+        assert_eq!(s.days.iter().map(|d| (d.key.as_str(), d.count)).collect::<Vec<_>>(), [("2026-11-22", 5), ("2026-11-23", 11)]);
+        assert_eq!(s.pages.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["/good", "/bad", "/rare"], "most rated first, ties by path");
+        assert_eq!((s.pages_total, s.pages_cursor.as_deref()), (3, None));
+        assert_eq!(
+            (s.best_page.as_deref(), s.worst_page.as_deref()),
+            (Some("/good"), Some("/bad")),
+            "/rare has 5 ratings, but only 4 on the main scale: too few to rank"
+        );
         let stars_summary = &s.scales[1];
-        assert_eq!((stars_summary.scale, stars_summary.csat), (Scale::Stars, Some(42.9)));
-        assert_eq!(s.scales[0].score, 100.0, "thumbs: % up");
+        assert_eq!((stars_summary.scale, stars_summary.csat), (Scale::Stars, Some(35.7)));
+        assert_eq!(s.scales[0].score, 50.0, "thumbs: % up");
         assert_eq!(s.from.as_deref(), Some("2026-11-22"));
+    }
+
+    #[test]
+    fn a_page_with_few_ratings_is_never_best_or_worst() {
+        let mut b = Breakdown::default();
+        b.add("2026-11-23", "/invented", rating(Scale::Stars, 5), Tally { ratings: RANKED_MIN_RATINGS - 1, comments: 0 });
+        b.add("2026-11-23", "/real", rating(Scale::Stars, 3), Tally { ratings: RANKED_MIN_RATINGS, comments: 0 });
+        let s = b.summary("demo", None, None, None, &PagesWindow::default());
+        assert_eq!((s.best_page.as_deref(), s.worst_page.as_deref()), (Some("/real"), Some("/real")));
+    }
+
+    #[test]
+    fn pages_are_listed_in_windows_that_walk_each_page_once() {
+        let mut b = Breakdown::default();
+        for i in 0..23u64 {
+            // Counts repeat (i % 4), so ties are broken by path.
+            b.add("2026-11-23", &format!("/p{i:02}"), rating(Scale::Thumbs, 1), Tally { ratings: 1 + i % 4, comments: 0 });
+        }
+        let mut walked = Vec::new();
+        let mut window = PagesWindow { limit: 5, after: None };
+        loop {
+            let s = b.summary("demo", None, None, None, &window);
+            assert!(s.pages.len() <= 5 && s.pages_total == 23);
+            walked.extend(s.pages.iter().map(|p| (p.count, p.key.clone())));
+            match s.pages_cursor {
+                Some(next) => window.after = Some(PageCursor::parse(&next).expect("a cursor the summary gave out")),
+                None => break,
+            }
+        }
+        let mut ranked = walked.clone();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        ranked.dedup();
+        assert_eq!(walked, ranked, "every page once, in rank order");
+        assert_eq!(walked.len(), 23);
+        let all = b.summary("demo", None, None, None, &PagesWindow { limit: 1000, after: None });
+        assert_eq!((all.pages.len(), all.pages_cursor), (23, None), "a window never exceeds the maximum, 23 fit");
+        let one = b.summary("demo", None, None, None, &PagesWindow { limit: 0, after: None });
+        assert_eq!(one.pages.len(), 1, "a limit of 0 lists one page, never none or all");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub enum ValidationError {
     /// The submission id is not a UUID (8-4-4-4-12 hex digits).
     #[error("the submission id must be a UUID such as 0190a6e2-7c1d-7abc-8def-0123456789ab")]
     InvalidId,
+    /// The submission's key is not 32 to 128 characters of `A-Z`, `a-z`, `0-9`, `-` and `_`.
+    #[error("the submission key must be 32 to 128 characters of A-Z, a-z, 0-9, '-' and '_' (a random secret the sender keeps)")]
+    InvalidKey,
     /// The site id has characters or a length a site id never has.
     #[error("the site id must be 3 to 40 characters of a-z, 0-9 and '-'")]
     InvalidSite,
@@ -87,6 +90,7 @@ impl ValidationError {
     pub fn code(&self) -> &'static str {
         match self {
             ValidationError::InvalidId => "invalid_id",
+            ValidationError::InvalidKey => "invalid_key",
             ValidationError::InvalidSite => "invalid_site",
             ValidationError::UnknownScale(_) => "invalid_scale",
             ValidationError::RatingOutOfRange { .. } => "rating_out_of_range",

@@ -40,8 +40,7 @@ impl SubmissionId {
             if matches!(i, 4 | 6 | 8 | 10) {
                 s.push('-');
             }
-            s.push(char::from(HEX[usize::from(byte >> 4)]));
-            s.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            push_hex(&mut s, *byte);
         }
         SubmissionId(s)
     }
@@ -52,7 +51,12 @@ impl SubmissionId {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// Appends `byte` as two lowercase hex digits (one loop for ids and keys: the widget's bytes).
+pub(crate) fn push_hex(out: &mut String, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(HEX[usize::from(byte >> 4)]));
+    out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+}
 
 /// A site's id: 3–40 characters of `a-z`, `0-9`, `-`, not starting or ending with `-`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

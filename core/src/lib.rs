@@ -9,6 +9,8 @@
 extern crate alloc;
 
 pub mod aggregate;
+pub mod authorship;
+pub mod bucket;
 pub mod chat;
 pub mod comment;
 pub mod config;
@@ -39,6 +41,8 @@ pub mod webhook;
 pub mod wire;
 
 pub use aggregate::{Aggregate, Breakdown, Tally};
+pub use authorship::{may_change, same_sender, Author, AuthorKey};
+pub use bucket::{TokenBucket, Wait, REFILL_MS};
 pub use chat::chat_escape;
 pub use comment::Comment;
 pub use config::{Placement, Position, ResolvedWidget, Theme, Triggers, WidgetConfig, DELAY_SECONDS_MAX, RADIUS_MAX};
@@ -49,13 +53,15 @@ pub use locale::Locale;
 pub use network::{network_prefix, UNKNOWN_NETWORK};
 pub use origin::Origin;
 pub use outcome::{SubmitOutcome, SubmitStatus};
-pub use page::PagePath;
+pub use page::{PagePath, OTHER_PAGE, PAGES_PER_DAY_MAX};
 pub use patch::{CheckedPatch, SitePatch};
 pub use revision::{rev_in_bounds, REVISIONS_MAX, REV_MAX};
 pub use scale::{Rating, Scale, Sentiment};
 pub use secure_url::is_secure_url;
 pub use site::{Limits, NewSite, OwnerKey, SiteConfig, SiteCreated, SiteSettings, SiteView};
 pub use submission::{Submission, SubmissionWire};
-pub use summary::{Bucket, Nps, ScaleSummary, Score, Slice, Summary};
+pub use summary::{
+    Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, SUMMARY_PAGES_DEFAULT, SUMMARY_PAGES_MAX,
+};
 pub use turnstile::{TurnstileSettings, TurnstileView};
 pub use webhook::WebhookSettings;

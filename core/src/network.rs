@@ -79,6 +79,25 @@ mod tests {
             prop_assert_eq!(network_prefix(&format!("{a4}")) == network_prefix(&format!("{b4}")), a == b);
         }
 
+        /// The key cannot be reset by respelling: an address is parsed, never compared as text.
+        /// (Headers cannot reset it either: the address is the only input there is.)
+        #[test]
+        fn every_spelling_of_one_network_is_one_key(network in any::<u64>(), host in any::<u64>(), v4 in any::<u32>(), upper in any::<bool>(), pad in " {0,2}") {
+            let case = |text: String| if upper { text.to_uppercase() } else { text };
+            let v6 = Ipv6Addr::from((u128::from(network) << 64) | u128::from(host));
+            prop_assume!(v6.to_ipv4_mapped().is_none());
+            let expanded = v6.segments().map(|group| format!("{group:04x}")).join(":");
+            let key = network_prefix(&format!("{v6}"));
+            for spelling in [case(format!("{v6}")), case(expanded), format!("{pad}{v6}{pad}")] {
+                prop_assert_eq!(network_prefix(&spelling), key.clone(), "{}", spelling);
+            }
+            let v4 = core::net::Ipv4Addr::from(v4);
+            let key = network_prefix(&format!("{v4}"));
+            for spelling in [case(format!("::ffff:{v4}")), case(format!("0:0:0:0:0:ffff:{v4}")), format!("{pad}{v4}{pad}")] {
+                prop_assert_eq!(network_prefix(&spelling), key.clone(), "{}", spelling);
+            }
+        }
+
         #[test]
         fn never_panics_on_any_string(address in any::<String>()) {
             let prefix = network_prefix(&address);

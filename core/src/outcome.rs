@@ -11,9 +11,10 @@ pub struct SubmitOutcome {
     pub id: String,
     /// What the edge did with it.
     pub status: SubmitStatus,
-    /// Lets the visitor delete their own submission: `DELETE …/feedback/{id}` with
-    /// `Authorization: Receipt <receipt>`. The same for every answer about this id.
-    pub receipt: String,
+    /// Lets the sender undo or delete its own submission: `DELETE …/feedback/{id}` with
+    /// `Authorization: Receipt <receipt>`. It is the `key` the submission was sent with, echoed;
+    /// `null` for one sent without a key (only the owner can delete that).
+    pub receipt: Option<String>,
 }
 
 /// The fate of one send.

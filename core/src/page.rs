@@ -11,6 +11,15 @@ use crate::validate::{char_len, ValidationError};
 /// Longest page path, in characters.
 pub const PAGE_MAX_CHARS: usize = 512;
 
+/// The most distinct pages a site counts on one (UTC) day. A client inventing paths could
+/// otherwise grow the per-day counts and the summary without bound; past the cap, submissions
+/// on pages new that day are counted (and stored) under `OTHER_PAGE`.
+pub const PAGES_PER_DAY_MAX: u32 = 1000;
+
+/// Where ratings on pages past `PAGES_PER_DAY_MAX` are counted. Not a path (no leading `/`),
+/// so it never meets a real page.
+pub const OTHER_PAGE: &str = "(other)";
+
 /// The path of the page a submission came from: no query string and no fragment, because
 /// those often carry personal data.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

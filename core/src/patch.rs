@@ -5,10 +5,11 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::WidgetConfig;
-use crate::site::{origins, Limits, SiteView};
+use crate::scale::Scale;
+use crate::site::{origins, scales, Limits, SiteView};
 use crate::turnstile::{TurnstileSettings, TurnstileView};
 use crate::validate::{self, Origin, ValidationError};
 use crate::webhook::WebhookSettings;
@@ -38,6 +39,15 @@ pub struct SitePatch {
     /// Require a Cloudflare Turnstile token with every comment (`site_key: ""` turns it off).
     #[serde(default)]
     pub turnstile: Option<TurnstileSettings>,
+    /// The scales the site accepts (replaces the list); `null`: back to only the widget's scale.
+    #[serde(default, deserialize_with = "given", skip_serializing_if = "Option::is_none")]
+    pub scales: Option<Option<Vec<String>>>,
+}
+
+/// A field that was given, `null` included: `Some(None)` for `null`, `Some(Some(_))` for a
+/// value; `#[serde(default)]` leaves an absent field `None`.
+fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A checked `SitePatch`; `webhook: Some(None)` removes the webhook.
@@ -57,6 +67,8 @@ pub struct CheckedPatch {
     pub limits: Option<Limits>,
     /// Turnstile on (settings and secret) or off (`Some(None)`).
     pub turnstile: Option<Option<(TurnstileView, String)>>,
+    /// New accepted scales, or `Some(None)`: only the widget's scale.
+    pub scales: Option<Option<Vec<Scale>>>,
 }
 
 impl SitePatch {
@@ -75,6 +87,7 @@ impl SitePatch {
             },
             limits: self.limits,
             turnstile: self.turnstile.as_ref().map(TurnstileSettings::validate).transpose()?,
+            scales: self.scales.as_ref().map(|list| list.as_deref().map(scales).transpose()).transpose()?,
         })
     }
 }
@@ -101,6 +114,9 @@ impl CheckedPatch {
         }
         if let Some(days) = self.retention_days {
             view.retention_days = days;
+        }
+        if let Some(scales) = self.scales {
+            view.scales = scales;
         }
         if let Some(webhook) = self.webhook {
             // A signing secret comes with the first webhook and stays while one is set, so
@@ -129,6 +145,7 @@ mod tests {
             retention_days: Some(30),
             limits: Limits::default(),
             turnstile: None,
+            scales: None,
         }
     }
 
@@ -165,6 +182,7 @@ mod tests {
             retention_days: Some(90),
             limits: Some(limits),
             turnstile: Some(turnstile("ts-site")),
+            scales: Some(Some(vec!["nps".into(), "stars".into()])),
         };
         let (mut changed, mut secret) = (view(), None);
         apply(patch, &mut changed, &mut secret, "signing");
@@ -177,6 +195,7 @@ mod tests {
             retention_days: Some(90),
             limits,
             turnstile: Some(TurnstileView { site_key: "ts-site".into(), verify_url: TURNSTILE_VERIFY_URL.into() }),
+            scales: Some(vec![Scale::Nps, Scale::Stars]),
             ..view()
         };
         assert_eq!(changed, expected);
@@ -212,6 +231,24 @@ mod tests {
         let off = TurnstileSettings { site_key: String::new(), secret: String::new(), verify_url: None };
         apply(SitePatch { turnstile: Some(off), ..SitePatch::default() }, &mut changed, &mut secret, "unused");
         assert_eq!((changed.turnstile, secret), (None, None));
+    }
+
+    #[test]
+    fn scales_are_kept_when_absent_and_reset_by_null() {
+        let parse = |json: &str| serde_json::from_str::<SitePatch>(json).expect("a patch");
+        assert_eq!(parse("{}").scales, None);
+        assert_eq!(parse(r#"{"scales":null}"#).scales, Some(None));
+        assert_eq!(parse(r#"{"scales":["thumbs"]}"#).scales, Some(Some(vec!["thumbs".to_owned()])));
+        let (mut changed, mut secret) = (view(), None);
+        apply(parse(r#"{"scales":["thumbs","csat"]}"#), &mut changed, &mut secret, "unused");
+        assert_eq!(changed.scales, Some(vec![Scale::Thumbs, Scale::Csat]));
+        apply(parse(r#"{"name":"Other"}"#), &mut changed, &mut secret, "unused");
+        assert_eq!(changed.scales, Some(vec![Scale::Thumbs, Scale::Csat]), "a patch without scales leaves them");
+        apply(parse(r#"{"scales":null}"#), &mut changed, &mut secret, "unused");
+        assert_eq!(changed.scales, None);
+        for bad in [r#"{"scales":[]}"#, r#"{"scales":["nps","nps"]}"#, r#"{"scales":["hearts"]}"#] {
+            assert!(parse(bad).validate().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ResolvedWidget, WidgetConfig};
+use crate::scale::Scale;
 use crate::turnstile::TurnstileView;
 use crate::validate::{self, Origin, SiteId, ValidationError};
 use crate::webhook::WebhookSettings;
@@ -41,6 +42,9 @@ pub struct NewSite {
     /// How many new submissions a visitor and the whole site may send.
     #[serde(default)]
     pub limits: Limits,
+    /// The scales the site accepts ratings on; absent or null: only `widget.scale`.
+    #[serde(default)]
+    pub scales: Option<Vec<String>>,
 }
 
 /// Rate limits for new submissions (token buckets in the site's object); 0 turns one off.
@@ -80,6 +84,8 @@ pub struct SiteSettings {
     pub widget: WidgetConfig,
     /// Rate limits.
     pub limits: Limits,
+    /// The scales accepted, if the owner chose them (see `SiteView::accepts`).
+    pub scales: Option<Vec<Scale>>,
 }
 
 impl NewSite {
@@ -91,9 +97,32 @@ impl NewSite {
             origins: origins(&self.origins)?,
             widget: self.widget.validate()?,
             limits: self.limits,
+            scales: self.scales.as_deref().map(scales).transpose()?,
         })
     }
 }
+
+/// Checks a site's `scales`: 1 to 5 known scale names, each once. (Only five scales exist, so
+/// "each once" is the bound; a client cannot make a site count scales it never shows.)
+pub(crate) fn scales(raw: &[String]) -> Result<Vec<Scale>, ValidationError> {
+    let mut scales = Vec::new();
+    for name in raw {
+        let scale = Scale::parse(name).ok_or_else(|| ValidationError::UnknownScale(name.chars().take(20).collect()))?;
+        if scales.contains(&scale) {
+            return Err(SCALES_RULE);
+        }
+        scales.push(scale);
+    }
+    if scales.is_empty() {
+        return Err(SCALES_RULE);
+    }
+    Ok(scales)
+}
+
+/// The refusal of a `scales` list that is empty or names a scale twice. (A variant of its own
+/// would have to cross the site's object too; this rule is checked at the route only.)
+const SCALES_RULE: ValidationError =
+    ValidationError::InvalidWidgetSetting { field: "scales", reason: "list 1 to 5 different scales of thumbs, stars, emoji, nps, csat, or null" };
 
 /// Checks a site's allowed origins: 1 to `MAX_ORIGINS`, normalized, without repeats.
 pub(crate) fn origins(raw: &[String]) -> Result<Vec<Origin>, ValidationError> {
@@ -134,6 +163,20 @@ pub struct SiteView {
     /// Turnstile for comments, if required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<TurnstileView>,
+    /// The scales the site accepts ratings on; `None`: only the widget's scale.
+    #[serde(default)]
+    pub scales: Option<Vec<Scale>>,
+}
+
+impl SiteView {
+    /// Whether the site accepts a rating on `scale`: one of its `scales`, or, when it lists none,
+    /// the widget's scale. The rest are refused, so a client cannot grow the counts by scales.
+    pub fn accepts(&self, scale: Scale) -> bool {
+        match &self.scales {
+            Some(scales) => scales.contains(&scale),
+            None => scale == self.widget.scale,
+        }
+    }
 }
 
 /// The answer to `POST /v1/sites/{site}/keys`: the new owner key, shown this once.
@@ -166,11 +209,47 @@ mod tests {
             origins: vec!["https://A.com".into(), "https://a.com".into()],
             widget: WidgetConfig::default(),
             limits: Limits::default(),
+            scales: None,
         };
         assert_eq!(site.validate().map(|s| s.origins.len()), Ok(1));
         let none = NewSite { origins: vec![], ..site.clone() };
         assert_eq!(none.validate().map_err(|e| e.code()), Err("invalid_origin"));
         let blank = NewSite { widget: WidgetConfig { question: Some(" ".into()), ..WidgetConfig::default() }, ..site };
         assert_eq!(blank.validate().map_err(|e| e.code()), Err("invalid_text"));
+    }
+
+    #[test]
+    fn scales_are_known_names_each_once() {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(scales(&names(&["nps", "stars"])), Ok(vec![Scale::Nps, Scale::Stars]));
+        assert_eq!(scales(&names(&["thumbs", "stars", "nps", "emoji", "csat"])).map(|s| s.len()), Ok(5));
+        assert_eq!(scales(&names(&["stars", "hearts"])).map_err(|e| e.code()), Err("invalid_scale"));
+        assert_eq!(scales(&names(&["stars", "stars"])), Err(SCALES_RULE));
+        assert_eq!(scales(&[]), Err(SCALES_RULE));
+    }
+
+    #[test]
+    fn a_site_accepts_its_scales_or_else_its_widgets() {
+        let mut view = SiteView {
+            site: "docs".into(),
+            name: "Docs".into(),
+            origins: vec![],
+            widget: WidgetConfig { scale: Scale::Nps, ..WidgetConfig::default() },
+            created_at: 0,
+            webhook: None,
+            webhook_secret: None,
+            retention_days: None,
+            limits: Limits::default(),
+            turnstile: None,
+            scales: None,
+        };
+        assert_eq!(Scale::ALL.map(|s| view.accepts(s)), [false, false, true, false, false], "by default only the widget's scale");
+        view.scales = Some(vec![Scale::Stars, Scale::Thumbs]);
+        assert_eq!(Scale::ALL.map(|s| view.accepts(s)), [true, true, false, false, false], "the list, not the widget's scale");
+        let old: SiteView = serde_json::from_value(serde_json::json!({
+            "site": "docs", "name": "Docs", "origins": [], "widget": {}, "created_at": 0
+        }))
+        .expect("a record stored before `scales` existed still reads");
+        assert!(old.scales.is_none() && old.accepts(Scale::Stars));
     }
 }

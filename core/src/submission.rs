@@ -8,6 +8,7 @@ use alloc::string::String;
 
 use serde::{Deserialize, Serialize};
 
+use crate::authorship::AuthorKey;
 use crate::json::{push_int, push_json_str};
 use crate::revision::rev_in_bounds;
 use crate::scale::{Rating, Scale};
@@ -40,6 +41,10 @@ pub struct SubmissionWire {
     /// Edit revision: 0 for the first send, +1 for each change of the same submission.
     #[serde(default)]
     pub rev: u32,
+    /// The sender's secret for this submission (`AuthorKey`), the same on every revision: only a
+    /// request with it may change, undo or delete the submission. Without one, nobody can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// A honeypot: a field people never see. Anything in it marks the sender as a bot, and the
     /// edge answers as if it stored the submission, but does not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +84,8 @@ pub struct Submission {
     pub widget_version: String,
     /// Edit revision.
     pub rev: u32,
+    /// The sender's secret, if it sent one.
+    pub key: Option<AuthorKey>,
     /// The honeypot's content, if a bot filled it.
     pub trap: Option<String>,
     /// Time spent on the comment (ms), if the sender measured it.
@@ -115,6 +122,7 @@ impl SubmissionWire {
             client_ts: validate::client_timestamp(self.client_ts)?,
             widget_version: validate::widget_version(&self.widget_version)?,
             rev: if rev_in_bounds(self.rev) { self.rev } else { return Err(ValidationError::InvalidRev) },
+            key: self.key.as_deref().map(AuthorKey::parse).transpose()?,
             trap: self.trap.clone().filter(|t| !t.is_empty()),
             dwell_ms: self.dwell_ms,
             turnstile: self.turnstile.clone().filter(|t| !t.is_empty() && t.len() <= 4096),
@@ -133,8 +141,7 @@ impl SubmissionWire {
             self.value,
             self.comment.as_deref(),
             rest,
-            self.client_ts,
-            self.rev,
+            (self.client_ts, self.rev, self.key.as_deref()),
             (self.trap.as_deref(), self.dwell_ms, self.turnstile.as_deref()),
         )
     }
@@ -146,8 +153,7 @@ fn write_json(
     value: i64,
     comment: Option<&str>,
     page_locale_version: [&str; 3],
-    client_ts: i64,
-    rev: u32,
+    (client_ts, rev, key): (i64, u32, Option<&str>),
     spam: (Option<&str>, Option<u32>, Option<&str>),
 ) -> String {
     let [id, site, scale] = id_site_scale;
@@ -175,6 +181,10 @@ fn write_json(
     push_json_str(&mut out, widget_version);
     out.push_str(",\"rev\":");
     push_int(&mut out, i64::from(rev));
+    if let Some(key) = key {
+        out.push_str(",\"key\":");
+        push_json_str(&mut out, key);
+    }
     if let Some(trap) = spam.0 {
         out.push_str(",\"trap\":");
         push_json_str(&mut out, trap);
@@ -201,8 +211,7 @@ impl Submission {
             i64::from(self.rating.value()),
             self.comment.as_ref().map(Comment::as_str),
             rest,
-            self.client_ts,
-            self.rev,
+            (self.client_ts, self.rev, self.key.as_ref().map(AuthorKey::as_str)),
             (self.trap.as_deref(), self.dwell_ms, self.turnstile.as_deref()),
         )
     }
@@ -234,6 +243,7 @@ impl Submission {
             client_ts: self.client_ts,
             widget_version: self.widget_version.clone(),
             rev: self.rev,
+            key: self.key.as_ref().map(|k| k.as_str().to_owned()),
             trap: self.trap.clone(),
             dwell_ms: self.dwell_ms,
             turnstile: self.turnstile.clone(),
@@ -271,6 +281,7 @@ mod tests {
             client_ts: 1_763_900_000_000,
             widget_version: "0.1.0".into(),
             rev: 0,
+            key: Some("0123456789abcdef0123456789abcdef".into()),
             trap: None,
             dwell_ms: Some(4200),
             turnstile: None,
@@ -312,6 +323,7 @@ mod tests {
         w.value = -42;
         w.client_ts = i64::MIN;
         w.rev = u32::MAX;
+        w.key = None;
         assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
         w.comment = None;
         assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
@@ -331,8 +343,9 @@ mod tests {
     fn each_broken_rule_has_its_code() {
         /// Breaks one rule of a valid submission.
         type Breaker = fn(&mut SubmissionWire);
-        let cases: [(Breaker, &str); 8] = [
+        let cases: [(Breaker, &str); 9] = [
             (|w| w.id = "x".into(), "invalid_id"),
+            (|w| w.key = Some("short".into()), "invalid_key"),
             (|w| w.site = "X".into(), "invalid_site"),
             (|w| w.scale = "emoji-ish".into(), "invalid_scale"),
             (|w| w.value = 6, "rating_out_of_range"),

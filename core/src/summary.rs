@@ -1,11 +1,21 @@
 //! The summary the dashboard shows (`GET /v1/sites/{site}/summary`): per scale, per day, per page.
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::page::PAGE_MAX_CHARS;
 use crate::scale::Scale;
+
+/// How many pages a summary lists when the request does not say (`pages_limit`).
+pub const SUMMARY_PAGES_DEFAULT: usize = 50;
+/// The most pages one summary lists; the rest are a `pages_cursor` away.
+pub const SUMMARY_PAGES_MAX: usize = 200;
+/// The fewest ratings on the main scale a page needs to be `best_page` or `worst_page`, so a
+/// page with one invented rating is never the best.
+pub const RANKED_MIN_RATINGS: u64 = 5;
 
 /// `GET /v1/sites/{site}/summary`: every number the dashboard shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,12 +36,65 @@ pub struct Summary {
     pub scales: Vec<ScaleSummary>,
     /// One entry per day with ratings, oldest first.
     pub days: Vec<Slice>,
-    /// One entry per page with ratings, most rated first.
+    /// The most rated pages, most rated first (ties by path), at most `pages_limit` of them,
+    /// after `pages_cursor` if the request gave one.
     pub pages: Vec<Slice>,
-    /// The page with the best score on the main scale (the one with most ratings).
+    /// How many pages have ratings in all.
+    pub pages_total: u64,
+    /// Where the next pages start (`pages_cursor=` of the next request); `None`: no more.
+    pub pages_cursor: Option<String>,
+    /// The page with the best score on the main scale (the one with most ratings), among the
+    /// pages with at least `RANKED_MIN_RATINGS` ratings on it; all pages, not only those listed.
     pub best_page: Option<String>,
-    /// The page that needs attention: the worst score on the main scale.
+    /// The page that needs attention: the worst score on the main scale, by the same rule.
     pub worst_page: Option<String>,
+}
+
+/// Which stretch of the ranked pages (most rated first, ties by path) a summary lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PagesWindow {
+    /// At most this many pages (1 to `SUMMARY_PAGES_MAX`).
+    pub limit: usize,
+    /// Only pages ranked after this one, as an earlier summary's `pages_cursor` named it.
+    pub after: Option<PageCursor>,
+}
+
+impl Default for PagesWindow {
+    fn default() -> Self {
+        PagesWindow { limit: SUMMARY_PAGES_DEFAULT, after: None }
+    }
+}
+
+/// A place in the pages' ranking: the last page listed, by its count and path. On the wire it
+/// is `{count}_{page}`, meant to be handed back as it came.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageCursor {
+    /// The page's ratings.
+    pub count: u64,
+    /// The page's key (a path, or the page that counts the rest).
+    pub page: String,
+}
+
+impl PageCursor {
+    /// Reads a `pages_cursor`; `None` for anything a summary never gave out.
+    pub fn parse(raw: &str) -> Option<PageCursor> {
+        let (count, page) = raw.split_once('_')?;
+        if !count.bytes().all(|b| b.is_ascii_digit()) || page.is_empty() || page.chars().count() > PAGE_MAX_CHARS {
+            return None;
+        }
+        // Empty or too many digits for a count: `parse` refuses those.
+        Some(PageCursor { count: count.parse().ok()?, page: page.into() })
+    }
+
+    /// The cursor's text, for `pages_cursor`.
+    pub fn text(&self) -> String {
+        format!("{}_{}", self.count, self.page)
+    }
+
+    /// Whether a page with `count` ratings and key `page` ranks after this place.
+    pub fn precedes(&self, count: u64, page: &str) -> bool {
+        count < self.count || (count == self.count && page > self.page.as_str())
+    }
 }
 
 /// The headline numbers of one day or one page.
@@ -102,4 +165,27 @@ pub struct Nps {
     pub passives: u64,
     /// Ratings of 0 to 6.
     pub detractors: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_read_back_what_they_wrote_and_nothing_else() {
+        for cursor in [PageCursor { count: 12, page: "/docs/a_b".into() }, PageCursor { count: 0, page: "(other)".into() }] {
+            assert_eq!(PageCursor::parse(&cursor.text()), Some(cursor));
+        }
+        for foreign in ["", "12", "_/docs", "x_/docs", "-1_/docs", "12_", "99999999999999999999999_/a"] {
+            assert_eq!(PageCursor::parse(foreign), None, "{foreign}");
+        }
+        assert_eq!(PageCursor::parse(&format!("1_/{}", "a".repeat(PAGE_MAX_CHARS))), None, "longer than any page");
+    }
+
+    #[test]
+    fn a_cursor_precedes_fewer_ratings_and_later_paths_with_as_many() {
+        let at = PageCursor { count: 5, page: "/m".into() };
+        assert!(at.precedes(4, "/a") && at.precedes(5, "/n"));
+        assert!(!at.precedes(5, "/m") && !at.precedes(5, "/a") && !at.precedes(6, "/z"));
+    }
 }

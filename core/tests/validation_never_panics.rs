@@ -43,9 +43,9 @@ proptest! {
         id in ".{0,40}", site in "[a-z0-9-]{0,45}|.{0,10}", scale in "thumbs|stars|emoji|nps|csat|.{0,8}",
         value in any::<i64>(), comment in proptest::option::of(".{0,2100}"), page in "/?.{0,600}",
         locale in "[a-zA-Z-]{0,40}|.{0,5}", client_ts in any::<i64>(), widget_version in ".{0,40}", rev in any::<u32>(),
-        trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()),
+        trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()), key in proptest::option::of("[A-Za-z0-9_-]{30,130}|.{0,40}"),
     ) {
-        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev, trap, dwell_ms, turnstile: None };
+        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev, key, trap, dwell_ms, turnstile: None };
         prop_assert_eq!(wire.to_json(), serde_json::to_string(&wire).expect("serializes"));
         if let Ok(submission) = wire.validate() {
             let json = serde_json::to_vec(&submission.to_wire()).expect("a valid submission serializes");
@@ -61,9 +61,11 @@ proptest! {
         comment in proptest::option::of(".{0,300}"), page in "/[a-zA-Z0-9/._~%-]{0,100}", locale in "[a-z]{2}(-[A-Z]{2})?",
         client_ts in 1..4_102_444_800_000i64, widget_version in "[0-9a-z.+-]{1,32}", rev in 0..=sayso_core::REV_MAX,
         trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()), turnstile in proptest::option::of(".{0,40}"),
+        key in proptest::option::of(any::<[u8; 16]>()),
     ) {
         let id = SubmissionId::v7(unix_ms, random).as_str().to_owned();
-        let wire = SubmissionWire { id, site, scale: scale.into(), value, comment, page, locale, client_ts, widget_version, rev, trap, dwell_ms, turnstile };
+        let key = key.map(|random| sayso_core::AuthorKey::from_random(random).as_str().to_owned());
+        let wire = SubmissionWire { id, site, scale: scale.into(), value, comment, page, locale, client_ts, widget_version, rev, key, trap, dwell_ms, turnstile };
         let submission = wire.validate().expect("the strategy makes valid submissions");
         let json = serde_json::to_string(&submission).expect("serializes");
         prop_assert_eq!(&json, &submission.to_json());

@@ -122,6 +122,22 @@ impl Edge {
         serde_json::from_str(&answer.body).context("parsing the created site")
     }
 
+    /// Lets the site accept ratings on every scale (`scales`), for pages that show several (a
+    /// site accepts only its widget's scale by default).
+    pub fn accept_every_scale(&self, site: &str, owner_key: &str) -> Result<()> {
+        let all = json!({ "scales": ["thumbs", "stars", "emoji", "nps", "csat"] }).to_string();
+        let answer = api::request(
+            "PATCH",
+            &format!("{}/v1/sites/{site}", self.url),
+            &[("authorization", &format!("Bearer {owner_key}")), ("content-type", "application/json")],
+            Some(all.as_bytes()),
+        )?;
+        if answer.status != 200 {
+            bail!("accepting every scale on {site}: {} {}", answer.status, answer.body);
+        }
+        Ok(())
+    }
+
     /// `GET /v1/sites/{site}/summary` with the owner key, as JSON.
     pub fn summary(&self, site: &str, owner_key: &str) -> Result<Value> {
         let answer = api::get(&format!("{}/v1/sites/{site}/summary", self.url), &[("authorization", &format!("Bearer {owner_key}"))])?;

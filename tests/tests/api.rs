@@ -45,6 +45,8 @@ fn submission(id: &str, value: i64) -> Value {
     json!({
         "id": id, "site": "demo", "scale": "stars", "value": value, "page": "/docs/start",
         "locale": "en-GB", "client_ts": 1_763_900_000_000_i64, "widget_version": "0.1.0",
+        // The sender's secret: the same on every revision of the id, as the widget's is.
+        "key": format!("key-{}", id.replace('-', "")),
     })
 }
 

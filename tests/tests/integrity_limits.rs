@@ -17,11 +17,11 @@ use serde_json::{json, Value};
 
 const ORIGIN: &str = "https://docs.example.com";
 
-/// Submission `n` of site `site` (a distinct id per `n`).
+/// Submission `n` of site `site` (a distinct id and key per `n`: its revisions are its author's).
 fn submission(site: &str, n: u32) -> Value {
     json!({
         "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": site, "scale": "stars", "value": 4, "page": "/docs",
-        "locale": "en", "client_ts": 1_763_900_000_000_i64, "widget_version": "0.1.0",
+        "locale": "en", "client_ts": 1_763_900_000_000_i64, "widget_version": "0.1.0", "key": format!("key-{n:028x}"),
     })
 }
 

@@ -136,6 +136,8 @@ fn a_refused_comment_never_holds_back_the_rating_after_it_and_is_sent_only_once(
     let edge = Edge::start(EdgeOptions::default())?;
     let pages = ExampleSite::serve(0, &edge.url, "demo")?;
     let key = edge.create_site("demo", &[&pages.url], json!({ "scale": "stars" }))?.owner_key;
+    // The scales page shows every scale.
+    edge.accept_every_scale("demo", &key)?;
     patch_site(&edge, &key, json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": DEAD_SITEVERIFY } }))?;
     let browser = Browser::start()?;
     browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": PAGE_WORLD }))?;
@@ -180,6 +182,7 @@ fn a_page_of_an_origin_not_yet_listed_is_refused_once_and_delivers_once_it_is_li
     let pages = ExampleSite::serve(0, &edge.url, "demo")?;
     // The site lists another origin only: the page's is not yet there.
     let key = edge.create_site("demo", &[ALLOWED], json!({ "scale": "stars" }))?.owner_key;
+    edge.accept_every_scale("demo", &key)?;
     let browser = Browser::start()?;
     browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": PAGE_WORLD }))?;
     browser.goto(&format!("{}/scales/", pages.url))?;

@@ -132,6 +132,8 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
         "/v1/sites/{site}",
         &patch(&owner, json!({ "webhook": { "url": "http://127.0.0.1:9/hook", "comments": true }, "retention_days": 365 }))?,
     )?;
+    c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "scales": ["stars", "nps"] }))?)?;
+    c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "scales": null }))?)?;
     c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "origins": [] }))?)?;
     c.check("PATCH", "/v1/sites/{site}", &patch("Bearer x", json!({}))?)?;
 
@@ -163,10 +165,11 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?limit=0"), &[("authorization", &owner)])?)?;
     c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback"), &[])?)?;
 
-    for path in ["summary", "summary?from=2026-01-01&page=/docs"] {
+    for path in ["summary", "summary?from=2026-01-01&page=/docs", "summary?pages_limit=1", "summary?pages_limit=200&pages_cursor=1_%2Fdocs"] {
         c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/{path}"), &[("authorization", &owner)])?)?;
     }
     c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/summary?from=never"), &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/summary?pages_limit=201"), &[("authorization", &owner)])?)?;
     c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/summary"), &[])?)?;
     c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{e}/v1/sites/nope/summary"), &[("authorization", &owner)])?)?;
     for format in ["csv", "ndjson"] {

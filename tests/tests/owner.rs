@@ -170,7 +170,7 @@ fn utc_day(offset: i64) -> String {
 fn the_summary_breaks_down_by_day_and_page_and_limits_to_a_range() -> Result<()> {
     let o = Owner::new()?;
     let mut n = 0;
-    for (page, values) in [("/good", [5, 5, 4]), ("/bad", [1, 2, 1]), ("/fine", [4, 3, 4])] {
+    for (page, values) in [("/good", [5, 5, 4, 5, 4]), ("/bad", [1, 2, 1, 1, 1]), ("/fine", [4, 3, 4, 3, 4])] {
         for v in values {
             o.submit(n, v, (v == 1).then_some("broken"), page)?;
             n += 1;
@@ -193,20 +193,25 @@ fn the_summary_breaks_down_by_day_and_page_and_limits_to_a_range() -> Result<()>
         all["scales"][0]["csat"]
     );
     ensure!(
-        all["total"] == 10
-            && all["days"] == json!([{ "key": today, "count": 10, "comments": 2, "scores": [{ "scale": "stars", "count": 10, "score": 3.0 }] }]),
+        all["total"] == 16
+            && all["days"] == json!([{ "key": today, "count": 16, "comments": 4, "scores": [{ "scale": "stars", "count": 16, "score": 3.0 }] }]),
         "{all}"
     );
-    ensure!(all["best_page"] == "/good" && all["worst_page"] == "/bad", "a page needs 3 ratings to be ranked: {all}");
+    ensure!(all["best_page"] == "/good" && all["worst_page"] == "/bad", "a page needs 5 ratings to be ranked: {all}");
     ensure!(all["scales"][0]["csat"] == 50.0 && all["scales"][0]["score"] == 3.0, "{all}");
     ensure!(all["pages"].as_array().map(|p| p.len()) == Some(4) && all["pages"][3]["key"] == "/rare", "most rated first: {all}");
+    ensure!(all["pages_total"] == 4 && all["pages_cursor"].is_null(), "all four fit one summary: {all}");
+    let two = summary("pages_limit=2")?;
+    ensure!(two["pages"][1]["key"] == "/fine" && two["pages_cursor"] == "5_/fine", "the two most rated, ties by path: {two}");
+    let rest = summary("pages_limit=2&pages_cursor=5_%2Ffine")?;
+    ensure!(rest["pages"][0]["key"] == "/good" && rest["pages"][1]["key"] == "/rare" && rest["pages_cursor"].is_null(), "{rest}");
 
     let only_bad = summary("page=/bad")?;
-    ensure!(only_bad["total"] == 3 && only_bad["page"] == "/bad" && only_bad["comments"] == 2, "{only_bad}");
-    ensure!(summary(&format!("from={today}&to={today}"))?["total"] == 10);
+    ensure!(only_bad["total"] == 5 && only_bad["page"] == "/bad" && only_bad["comments"] == 4, "{only_bad}");
+    ensure!(summary(&format!("from={today}&to={today}"))?["total"] == 16);
     ensure!(summary(&format!("from={}", utc_day(1)))?["total"] == 0, "nothing tomorrow");
     ensure!(summary(&format!("to={}", utc_day(-1)))?["total"] == 0, "nothing yesterday");
-    for bad in ["from=2026-13-01", "to=yesterday", "page=nope", "colour=red"] {
+    for bad in ["from=2026-13-01", "to=yesterday", "page=nope", "colour=red", "pages_limit=0", "pages_limit=201", "pages_cursor=x"] {
         let a = o.get(&format!("summary?{bad}"))?;
         ensure!(a.status == 400 && a.error_code().as_deref().is_some_and(|c| c.starts_with("invalid")), "{bad}: {a:?}");
     }
@@ -270,7 +275,9 @@ fn a_visitor_deletes_their_own_submission_with_its_receipt() -> Result<()> {
     let o = Owner::new()?;
     let send = |n: u32| -> Result<Value> {
         let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": 2, "comment": "Oops, wrong button",
-            "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+            "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0",
+            // Each submission's own key, as the widget makes one: its receipt.
+            "key": format!("key-{n:028x}") });
         Ok(api::post(
             &format!("{}/v1/sites/demo/feedback", o.edge.url),
             &[("content-type", "application/json"), ("origin", ORIGIN)],

@@ -31,6 +31,8 @@ fn setup(widget: Value) -> Result<Setup> {
     let edge = Edge::start(EdgeOptions::default())?;
     let pages = ExampleSite::serve(0, &edge.url, "demo")?;
     let key = edge.create_site("demo", &[&pages.url], widget)?.owner_key;
+    // The example pages show every scale.
+    edge.accept_every_scale("demo", &key)?;
     let browser = Browser::start()?;
     Ok(Setup { edge, pages, key, browser })
 }
@@ -198,6 +200,9 @@ fn the_floating_tab_opens_by_keyboard_and_by_the_pages_js_and_undo_takes_a_ratin
     let names: Vec<&str> = events.iter().filter_map(|e| e["name"].as_str()).collect();
     ensure!(names == ["sayso:opened", "sayso:opened", "sayso:submitted", "sayso:submitted"], "events: {events:?}");
     ensure!(events[2]["detail"]["value"] == 2 && events[3]["detail"]["comment"] == hostile && events[3]["detail"]["rev"] == 1, "{events:?}");
+    // The revision carrying the comment was stored, so it carried the first send's key; the
+    // page's code never sees that key (it is what authorship rests on).
+    ensure!(events.iter().all(|e| e["detail"].get("key").is_none() && !e.to_string().contains("\"key\"")), "no key in events: {events:?}");
 
     // Undo: the submission is deleted at the edge with its receipt, and the counts drop.
     s.summary_when("the rating", |v| v["total"] == 1 && v["comments"] == 1)?;

@@ -204,8 +204,9 @@ export function say(n, message) {
 
 export function emit(n, name, json) {
   const detail = json ? JSON.parse(json) : null;
-  // The spam fields are for the edge, not the page's analytics.
-  if (detail) delete detail.trap, delete detail.turnstile;
+  // The spam fields are for the edge, not the page's analytics; the key proves authorship and
+  // never leaves the widget but to the edge.
+  if (detail) delete detail.trap, delete detail.turnstile, delete detail.key;
   widgets[n].host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
 }
 

@@ -83,12 +83,19 @@ test("an entry failing opaquely on 8 page loads, or after 7 days, is dropped wit
   await old.answer(0);
   assert.equal(old.stored, null);
   assert.equal(old.warnings.length, 2, "one warning per dropped entry (the first one's, then this one's)");
-  // A 429 or a refusal-free wait never expires anything.
+  // Past 7 days nothing is sent again, whatever it was last answered (a 429 too): the edge's
+  // tombstones outlive every copy a browser can still send.
   const waiting = world();
   waiting.outbox.send("c", body("c"));
+  waiting.outbox.send("d", body("d"));
   waiting.time += 6.048e8 + 1;
   await waiting.answer(429);
-  assert.deepEqual(waiting.queue(), [["c", body("c")]]);
+  assert.deepEqual(waiting.queue(), []);
+  waiting.outbox.flush();
+  waiting.outbox.beacon();
+  assert.equal(waiting.requests.length, 1, "the other one's request, still out, and nothing more");
+  assert.equal(waiting.beacons.length, 0);
+  assert.equal(waiting.warnings.length, 3, "one more warning, for both");
 });
 
 test("an entry queued before entries counted failures still loads, and counts from then", async () => {

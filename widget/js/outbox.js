@@ -24,7 +24,8 @@
 //              Retry-After (at most an hour), on `flush` (back online), or on the next page load.
 //   expired    opaque failures (network error, 5xx) on FAILED_LOADS page loads (8; a load while
 //              the browser is offline does not count), or any once it is older than MAX_AGE
-//              (7 days): it leaves the queue with one warning. A page load counts once however
+//              (7 days): it leaves the queue with one warning. Nothing older than MAX_AGE is
+//              sent again, whatever its last answer (a 429 too), not even by a beacon. A page load counts once however
 //              often it retries, so an outage of minutes never costs a rating.
 //   beaconed   the page is going away: every queued entry is handed to `beacon` and stays
 //              queued (its answer is never seen); the next load sends it again and the edge
@@ -44,6 +45,7 @@
 const FAILED_LOADS = 8;
 /// The age (ms) after which an entry that fails is dropped: 7 days.
 const MAX_AGE = 6.048e8;
+const DROPPED = "sayso: the edge never took this feedback; dropped it";
 
 /// One site's outbox at `url` (the site's feedback endpoint), in its world: `fetch` (the
 /// network, for POST and DELETE), `beacon(body)` (for a page going away), `online()` (false:
@@ -63,7 +65,12 @@ export function outbox({ url, fetch, beacon, online, load, store, later, now }) 
     if (stored == null) return memory;
     try {
       const list = JSON.parse(stored);
-      return Array.isArray(list) ? list.filter((e) => typeof e?.[0] == "string" && typeof e[1] == "string") : [];
+      const valid = Array.isArray(list) ? list.filter((e) => typeof e?.[0] == "string" && typeof e[1] == "string") : [];
+      // Nothing older than MAX_AGE is ever sent, whatever its last answer was: the edge keeps a
+      // deleted submission's tombstone 8 days, so no late copy of it can come back.
+      const fresh = valid.filter((e) => !(now() - e[3] > MAX_AGE));
+      if (fresh.length < valid.length) console.warn(DROPPED), save(fresh);
+      return fresh;
     } catch {
       return [];
     }
@@ -126,7 +133,7 @@ export function outbox({ url, fetch, beacon, online, load, store, later, now }) 
       entry[2] = (entry[2] | 0) + 1;
     }
     if (entry[2] >= FAILED_LOADS || now() - entry[3] > MAX_AGE) {
-      console.warn("sayso: the edge never took this feedback; dropped it");
+      console.warn(DROPPED);
       list.splice(list.indexOf(entry), 1);
     }
     save(list);

@@ -50,7 +50,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Ref, RefCell, RefMut};
 
-use sayso_core::{Locale, SiteId, SubmissionId};
+use sayso_core::{AuthorKey, Locale, SiteId, SubmissionId};
 use wasm_bindgen::prelude::*;
 
 use boundary::{action, Mode, BROWSER_LANGUAGE, ELEMENT_LANGUAGE};
@@ -159,9 +159,11 @@ pub(crate) fn cat(parts: &[&str]) -> String {
     out
 }
 
-/// A UUIDv7 from the clock and the browser's CSPRNG.
-fn new_id() -> SubmissionId {
-    let mut random = [0u8; 10];
+/// A new submission's UUIDv7 (from the clock) and its key (only this browser will hold it: it
+/// proves authorship of every later revision and undo), both from the browser's CSPRNG.
+fn new_id() -> (SubmissionId, AuthorKey) {
+    let (mut random, mut key) = ([0u8; 10], [0u8; 16]);
     fill(&mut random);
-    SubmissionId::v7(now() as u64, random)
+    fill(&mut key);
+    (SubmissionId::v7(now() as u64, random), AuthorKey::from_random(key))
 }

@@ -140,20 +140,24 @@ impl Widget {
                     return;
                 }
                 Some(previous) => Submission { rating, rev: previous.rev + 1, ..previous },
-                None => Submission {
-                    id: new_id(),
-                    site: self.site.clone(),
-                    rating,
-                    comment: None,
-                    page: PagePath::from_location(page),
-                    locale: self.locale.clone(),
-                    client_ts: now() as i64,
-                    widget_version: env!("CARGO_PKG_VERSION").to_owned(),
-                    rev: 0,
-                    trap: None,
-                    dwell_ms: None,
-                    turnstile: None,
-                },
+                None => {
+                    let (id, key) = new_id();
+                    Submission {
+                        id,
+                        site: self.site.clone(),
+                        rating,
+                        comment: None,
+                        page: PagePath::from_location(page),
+                        locale: self.locale.clone(),
+                        client_ts: now() as i64,
+                        widget_version: env!("CARGO_PKG_VERSION").to_owned(),
+                        rev: 0,
+                        key: Some(key),
+                        trap: None,
+                        dwell_ms: None,
+                        turnstile: None,
+                    }
+                }
             };
             if state.step == Step::Rate {
                 state.step = Step::Comment;

@@ -1,6 +1,6 @@
 //! HTTP plumbing shared by every route: JSON errors, body limits, CORS, security headers, auth.
 
-use sayso_core::{ApiError, Origin, ValidationError};
+use sayso_core::{ApiError, Origin, Scale, ValidationError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -79,9 +79,18 @@ pub enum Failure {
     /// An edit came after the edit window of its submission closed.
     #[error("this submission can no longer be changed")]
     EditWindowClosed,
+    /// A rating on a scale the site does not accept (`SiteView::accepts`).
+    #[error("this site does not accept ratings on the {0} scale (see its scales setting)")]
+    ScaleNotAccepted(Scale),
     /// A submission already has `REVISIONS_MAX` revisions stored.
     #[error("this submission has been changed as often as it may be")]
     TooManyRevisions,
+    /// A change of a stored submission without the key it was sent with (authorship).
+    #[error("only the browser that sent this submission may change it: send the same key it was sent with")]
+    NotAuthor,
+    /// A copy of a submission that was deleted or undone: it is never stored again.
+    #[error("this submission was deleted; it is not stored again")]
+    SubmissionDeleted,
     /// The widget assets were not built into this Worker.
     #[error("the widget is not built into this Worker: run `cargo xtask build`")]
     WidgetMissing,
@@ -121,6 +130,9 @@ impl Failure {
             Failure::RateLimited(_) => (429, "rate_limited"),
             Failure::EditWindowClosed => (409, "edit_window_closed"),
             Failure::TooManyRevisions => (409, "too_many_revisions"),
+            Failure::ScaleNotAccepted(_) => (400, "scale_not_accepted"),
+            Failure::NotAuthor => (403, "not_author"),
+            Failure::SubmissionDeleted => (410, "submission_deleted"),
             Failure::WidgetMissing => (503, "widget_missing"),
             Failure::Internal(_) => (500, "internal"),
         };

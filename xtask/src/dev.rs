@@ -79,6 +79,8 @@ fn seed_demo(edge: &Edge, pages: &str, key_file: &Path) -> Result<SiteCreated> {
             return Err(e);
         }
     };
+    // The example pages show every scale.
+    edge.accept_every_scale(SNIPPET_SITE, &demo.owner_key)?;
     std::fs::write(key_file, serde_json::to_string_pretty(&demo)?)?;
     Ok(demo)
 }

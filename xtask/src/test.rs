@@ -10,8 +10,10 @@ use sayso_harness::paths;
 use crate::build::{self, WidgetFiles};
 use crate::{say, step, tools};
 
-/// The most the widget may weigh, loader + glue + wasm, gzipped (bytes): 20 KB.
-pub const WIDGET_BUDGET_GZIP: usize = 20_000;
+/// The most the widget may weigh, loader + glue + wasm, gzipped (bytes): 20 KB, plus 200 B
+/// for authorship (each submission's random key, made and sent by the widget). Issue 18 brings
+/// it down to 15 KB.
+pub const WIDGET_BUDGET_GZIP: usize = 20_200;
 
 /// Runs everything.
 pub fn run() -> Result<()> {
@@ -20,8 +22,11 @@ pub fn run() -> Result<()> {
     build::worker_bench(&tools)?;
     let size_ok = size_report(&widget)?;
     let gates = gates()?;
+    say("running the tests: the Worker's plain rules (unit, on the host)");
+    let (worker_passed, worker_failed) = cargo_test(&["test", "--no-fail-fast", "-p", "sayso-worker", "--lib"])?;
     say("running the tests: core (unit, property), tidy, end-to-end (wrangler dev + Chromium)");
     let (passed, failed) = cargo_test(&["test", "--no-fail-fast", "-p", "sayso-core", "-p", "sayso-tests"])?;
+    let (passed, failed) = (passed + worker_passed, failed + worker_failed);
     let checks = gates.iter().copied().chain([size_ok]);
     let failed = failed + checks.clone().filter(|ok| !ok).count();
     let passed = passed + checks.filter(|ok| *ok).count();

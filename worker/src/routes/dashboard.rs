@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use sayso_core::scale::EMOJI_FACES;
-use sayso_core::{FeedbackPage, Rating, Scale, ScaleSummary, Sentiment, SiteId, Summary};
+use sayso_core::{FeedbackPage, PagesWindow, Rating, Scale, ScaleSummary, Sentiment, SiteId, Summary, SUMMARY_PAGES_MAX};
 use worker::{Env, Request, Response};
 
 use super::days::{format_day, parse_day};
@@ -65,7 +65,10 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
     let key = super::credential(req)?;
     let client = site::client(env, &site)?;
     // The page is for its owner only: whatever the object refuses, the dashboard answers 401.
-    let range = |from: i64, to: i64| SummaryQuery { from: Some(format_day(from)), to: Some(format_day(to)), page: None };
+    // The pages that need attention are looked for among the most rated ones, as many as one
+    // summary lists: a page with a rating or two is not yet one to act on.
+    let pages = PagesWindow { limit: SUMMARY_PAGES_MAX, after: None };
+    let range = |from: i64, to: i64| SummaryQuery { from: Some(format_day(from)), to: Some(format_day(to)), page: None, pages: pages.clone() };
     let current = client.summary(&key, range(from, to)).await.map_err(refused)?;
     let previous = client.summary(&key, range(from - span, from - 1)).await.map_err(refused)?;
     let latest = FeedbackQuery { limit: 50, has_comment: Some(true), ..FeedbackQuery::default() };

@@ -60,6 +60,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
             retention_days: None,
             limits: settings.limits,
             turnstile: None,
+            scales: settings.scales,
         },
         owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
         receipt_key: Some(http::random_token(32)?),

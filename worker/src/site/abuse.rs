@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sayso_core::network_prefix;
+use sayso_core::{network_prefix, TokenBucket, Wait, REFILL_MS};
 use serde::Deserialize;
 use worker::{Method, Request, RequestInit};
 
@@ -12,7 +12,7 @@ use super::settings::SiteRecord;
 use super::SiteObject;
 use crate::http::{self, Failure};
 
-/// A bucket's tokens (`Bucket`).
+/// A bucket's tokens (`BucketRow`).
 const SELECT_BUCKET: &str = "SELECT tokens, at FROM bucket WHERE key = ?1";
 /// Writes a bucket back.
 const UPSERT_BUCKET: &str =
@@ -27,22 +27,15 @@ const INSERT_SALT: &str = "INSERT INTO salt (day, salt) VALUES (date(?1 / 1000, 
 const MEMORY_BUCKETS_MAX: usize = 4096;
 /// The bucket of opted-out visitors who find the memory full.
 const OVERFLOW: &str = "v:overflow";
-/// A bucket refills completely within a minute (its capacity is its rate per minute), so one
-/// untouched that long holds nothing worth remembering.
-const FULL_AFTER_MS: i64 = 60_000;
 
-/// A token bucket as it was last written: `tokens` left at `at` (ms).
-#[derive(Clone, Copy, Debug, Deserialize)]
-pub struct Bucket {
+/// A visitor's bucket as the object remembers it (the rule is `sayso_core::bucket`).
+pub type Bucket = TokenBucket;
+
+/// A `bucket` row: `tokens` left at `at` (ms).
+#[derive(Deserialize)]
+struct BucketRow {
     tokens: f64,
     at: i64,
-}
-
-impl Bucket {
-    /// The tokens at `now`, refilled at `capacity` a minute up to `capacity`.
-    fn tokens_at(&self, capacity: f64, now: i64) -> f64 {
-        (self.tokens + (now - self.at).max(0) as f64 * capacity / 60_000.0).min(capacity)
-    }
 }
 
 /// A visitor bucket to keep in memory once the transaction that spent it has committed (memory
@@ -58,8 +51,8 @@ struct SaltRow {
 }
 
 /// The refusal for an empty bucket: the seconds until it holds a token again.
-fn limited(tokens: f64, capacity: f64) -> Failure {
-    Failure::RateLimited(((1.0 - tokens) * 60.0 / capacity).ceil().max(1.0) as u32)
+fn limited(wait: Wait) -> Failure {
+    Failure::RateLimited(wait.seconds)
 }
 
 impl SiteObject {
@@ -79,14 +72,9 @@ impl SiteObject {
         if per_minute == 0 {
             return Ok(());
         }
-        let capacity = f64::from(per_minute);
-        let stored = self.stored_bucket(key)?;
-        let tokens = stored.map_or(capacity, |b| b.tokens_at(capacity, now));
-        if tokens < 1.0 {
-            return Err(limited(tokens, capacity));
-        }
-        self.sql.exec(UPSERT_BUCKET, vec![key.into(), (tokens - 1.0).into(), now.into()])?;
-        Ok(())
+        let stored = self.stored_bucket(key)?.unwrap_or(TokenBucket::full(per_minute));
+        let left = stored.take(per_minute, now).map_err(limited)?;
+        self.store_bucket(key, left)
     }
 
     /// Takes one token from the visitor's bucket. A visitor has one budget whichever headers it
@@ -97,7 +85,6 @@ impl SiteObject {
         if per_minute == 0 {
             return Ok(None);
         }
-        let capacity = f64::from(per_minute);
         let remembered = {
             let mut memory = self.visitors.borrow_mut();
             prune(&mut memory, now);
@@ -111,13 +98,10 @@ impl SiteObject {
         };
         let remembered = remembered.or_else(|| self.visitors.borrow().get(memory_key).copied());
         let stored = self.stored_bucket(key)?;
-        let tokens = [remembered, stored].into_iter().flatten().map(|b| b.tokens_at(capacity, now)).fold(capacity, f64::min);
-        if tokens < 1.0 {
-            return Err(limited(tokens, capacity));
-        }
-        let left = Bucket { tokens: tokens - 1.0, at: now };
+        let fewer = [remembered, stored].into_iter().flatten().fold(TokenBucket::full(per_minute), |a, b| a.fewer(b, per_minute, now));
+        let left = fewer.take(per_minute, now).map_err(limited)?;
         if !private {
-            self.sql.exec(UPSERT_BUCKET, vec![key.into(), left.tokens.into(), left.at.into()])?;
+            self.store_bucket(key, left)?;
         }
         Ok((private || remembered.is_some()).then(|| Remember { key: memory_key.to_owned(), bucket: left }))
     }
@@ -130,9 +114,14 @@ impl SiteObject {
         }
     }
 
-    fn stored_bucket(&self, key: &str) -> Result<Option<Bucket>, Failure> {
-        let rows: Vec<Bucket> = self.sql.exec(SELECT_BUCKET, vec![key.into()])?.to_array()?;
-        Ok(rows.into_iter().next())
+    fn stored_bucket(&self, key: &str) -> Result<Option<TokenBucket>, Failure> {
+        let rows: Vec<BucketRow> = self.sql.exec(SELECT_BUCKET, vec![key.into()])?.to_array()?;
+        Ok(rows.into_iter().next().map(|row| TokenBucket::stored(row.tokens, row.at)))
+    }
+
+    fn store_bucket(&self, key: &str, bucket: TokenBucket) -> Result<(), Failure> {
+        self.sql.exec(UPSERT_BUCKET, vec![key.into(), bucket.tokens().into(), bucket.at().into()])?;
+        Ok(())
     }
 
     /// SHA-256 of today's salt, the site, and the visitor's network (its IPv4 address or IPv6
@@ -157,9 +146,10 @@ impl SiteObject {
     }
 }
 
-/// Forgets the remembered buckets that are full again (untouched for a minute).
+/// Forgets the remembered buckets that are full again (untouched for `REFILL_MS`), so they hold
+/// nothing worth remembering.
 fn prune(memory: &mut HashMap<String, Bucket>, now: i64) {
-    memory.retain(|_, bucket| now - bucket.at < FULL_AFTER_MS);
+    memory.retain(|_, bucket| now.saturating_sub(bucket.at()) < REFILL_MS);
 }
 
 /// Asks Turnstile's siteverify whether a token is good; anything but `success: true` refuses.

@@ -3,11 +3,11 @@
 //! comes back as `Result<Answer, Failure>`, so a refusal crosses as the `Failure` itself.
 
 use sayso_core::{
-    CheckedPatch, FeedbackPage, Limits, Origin, OwnerKey, SiteConfig, SiteView, Submission, SubmitOutcome, Summary, TurnstileView, ValidationError,
-    WebhookSettings, WidgetConfig,
+    CheckedPatch, FeedbackPage, Limits, Origin, OwnerKey, Scale, SiteConfig, SiteView, Submission, SubmitOutcome, Summary, TurnstileView,
+    ValidationError, WebhookSettings, WidgetConfig,
 };
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::query::{FeedbackQuery, SummaryQuery};
 use super::settings::SiteRecord;
@@ -63,12 +63,22 @@ pub struct CheckOrigin {
 /// Stores a submission checked at the route.
 #[derive(Serialize, Deserialize)]
 pub struct Submit {
-    /// The submission, normalized and validated at the route.
+    /// The submission, normalized and validated at the route. The object receives its locale
+    /// as the known language it names (`Locale::known`), so no invented tag reaches storage.
+    #[serde(deserialize_with = "with_known_locale")]
     pub submission: Submission,
     /// The origin the route read from `Origin` or `Referer`.
     pub origin: String,
     /// Who sent it, for the rate limit.
     pub visitor: Visitor,
+}
+
+/// A submission as the object receives it: the widget sends the tag it read (any language a
+/// browser may speak, so a tag is never refused for its language); the edge keeps the known set.
+fn with_known_locale<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Submission, D::Error> {
+    let mut submission = Submission::deserialize(deserializer)?;
+    submission.locale = submission.locale.known();
+    Ok(submission)
 }
 
 /// The owner's numbers.
@@ -199,6 +209,8 @@ pub struct SettingsChange {
     pub limits: Change<Limits>,
     /// Turnstile on (its view and secret) or off.
     pub turnstile: Change<Option<(TurnstileView, String)>>,
+    /// New accepted scales, or none (only the widget's scale).
+    pub scales: Change<Option<Vec<Scale>>>,
 }
 
 impl From<CheckedPatch> for SettingsChange {
@@ -211,6 +223,7 @@ impl From<CheckedPatch> for SettingsChange {
             retention_days: patch.retention_days.into(),
             limits: patch.limits.into(),
             turnstile: patch.turnstile.into(),
+            scales: patch.scales.into(),
         }
     }
 }
@@ -229,6 +242,7 @@ impl TryFrom<SettingsChange> for CheckedPatch {
             retention_days: change.retention_days.into_option(),
             limits: change.limits.into_option(),
             turnstile: change.turnstile.into_option(),
+            scales: change.scales.into_option(),
         })
     }
 }

@@ -5,13 +5,18 @@
 //! The Worker calls it through `client.rs`; every write is one transaction (`tx.rs`), so a
 //! submission and the counts it moves are stored together or not at all.
 
+// First, with its macro: `add_to_daily!` is the one way counts move, retention's too.
+#[macro_use]
+mod schema;
+
 mod abuse;
+mod alarm;
 pub mod call;
 mod client;
 pub mod query;
 mod reads;
 pub mod refusal;
-mod schema;
+mod retention;
 #[cfg(feature = "bench")]
 mod seed;
 mod settings;
@@ -38,7 +43,7 @@ use call::{Ask, Call};
 #[durable_object]
 pub struct SiteObject {
     sql: SqlStorage,
-    /// For alarms (webhook deliveries, retention).
+    /// For the alarm (webhook deliveries, retention).
     alarms: worker::Storage,
     storage: Option<tx::JsStorage>,
     schema_ready: Cell<bool>,
@@ -55,13 +60,10 @@ impl DurableObject for SiteObject {
         Self { sql, alarms, storage, schema_ready: Cell::new(false), visitors: RefCell::default() }
     }
 
+    /// Retention and webhook deliveries (`alarm.rs`). An error here is one the alarm could not
+    /// arm itself again after: thrown, so the runtime retries the alarm (six times, from 2 s).
     async fn alarm(&self) -> worker::Result<Response> {
-        if let Err(failure) = self.enforce_retention() {
-            worker::console_error!("retention: {failure}");
-        }
-        if let Err(failure) = self.deliver_webhooks().await {
-            worker::console_error!("webhook deliveries: {failure}");
-        }
+        self.run_alarm().await.map_err(|failure| worker::Error::RustError(format!("alarm: {failure}")))?;
         Response::empty()
     }
 
@@ -89,7 +91,7 @@ impl SiteObject {
             Call::ChangeSettings(c) => reply::<call::ChangeSettings>(self.change_settings(c).await),
             Call::RotateKey(c) => reply::<call::RotateKey>(self.rotate_key(c)),
             Call::ReadDeliveries(c) => reply::<call::ReadDeliveries>(self.deliveries(c)),
-            Call::Delete(c) => reply::<call::Delete>(self.delete(c)),
+            Call::Delete(c) => reply::<call::Delete>(self.delete(c).await),
             Call::Vouch(c) => reply::<call::Vouch>(self.vouch(c)),
             #[cfg(feature = "bench")]
             Call::Seed(c) => reply::<call::Seed>(self.seed(c)),

@@ -1,7 +1,7 @@
 //! The owner's read filters (`GET …/summary`, `GET …/feedback`): parsed once from the query
 //! string at the route, handed to the object typed.
 
-use sayso_core::{PagePath, SubmissionId};
+use sayso_core::{PageCursor, PagePath, PagesWindow, SubmissionId, OTHER_PAGE, SUMMARY_PAGES_MAX};
 use serde::{Deserialize, Serialize};
 
 use crate::http::Failure;
@@ -18,18 +18,33 @@ pub struct SummaryQuery {
     pub to: Option<String>,
     /// The one page counted.
     pub page: Option<String>,
+    /// Which of the ranked pages are listed (`pages_limit`, `pages_cursor`).
+    #[serde(default)]
+    pub pages: PagesWindow,
 }
 
 impl SummaryQuery {
-    /// `from`, `to` and `page` from a query string; anything else is refused.
+    /// `from`, `to`, `page`, `pages_limit` and `pages_cursor` from a query string; anything
+    /// else is refused.
     pub fn parse(url: &worker::Url) -> Result<SummaryQuery, Failure> {
+        let bad = |what: &str| Failure::InvalidQuery(what.to_owned());
         let mut query = SummaryQuery::default();
         for (name, value) in url.query_pairs() {
             match name.as_ref() {
                 "from" => query.from = Some(day(&value)?),
                 "to" => query.to = Some(day(&value)?),
                 "page" => query.page = Some(PagePath::parse(&value)?.as_str().to_owned()),
-                _ => return Err(Failure::InvalidQuery(format!("unknown parameter {name:?}: use from, to, page"))),
+                "pages_limit" => {
+                    query.pages.limit = value
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=SUMMARY_PAGES_MAX).contains(n))
+                        .ok_or_else(|| bad(&format!("pages_limit must be 1 to {SUMMARY_PAGES_MAX}")))?
+                }
+                "pages_cursor" => {
+                    query.pages.after = Some(PageCursor::parse(&value).ok_or_else(|| bad("pages_cursor is not one this API gave out"))?)
+                }
+                _ => return Err(bad(&format!("unknown parameter {name:?}: use from, to, page, pages_limit, pages_cursor"))),
             }
         }
         Ok(query)
@@ -78,6 +93,8 @@ impl FeedbackQuery {
                 }
                 "min" => query.min = Some(int()?),
                 "max" => query.max = Some(int()?),
+                // `(other)`: the submissions on pages past a day's cap (`PAGES_PER_DAY_MAX`).
+                "page" if value == OTHER_PAGE => query.page = Some(OTHER_PAGE.to_owned()),
                 "page" => query.page = Some(PagePath::parse(&value)?.as_str().to_owned()),
                 "has_comment" => {
                     query.has_comment = Some(match value.as_ref() {

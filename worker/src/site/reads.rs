@@ -10,7 +10,7 @@ use crate::http::Failure;
 
 impl SiteObject {
     /// `ReadSummary`: the per-day, per-page counts in range. The cost grows with days and pages,
-    /// never with the number of submissions.
+    /// never with the number of submissions; the answer lists at most `SUMMARY_PAGES_MAX` pages.
     pub(super) fn summary(&self, call: call::ReadSummary) -> Result<Summary, Failure> {
         let record = self.owner(&call.key)?;
         let call::ReadSummary { query, .. } = call;
@@ -21,7 +21,7 @@ impl SiteObject {
             let (rating, tally) = row.count()?;
             breakdown.add(&row.day, &row.page, rating, tally);
         }
-        Ok(breakdown.summary(&record.settings.site, query.from.as_deref(), query.to.as_deref(), query.page.as_deref()))
+        Ok(breakdown.summary(&record.settings.site, query.from.as_deref(), query.to.as_deref(), query.page.as_deref(), &query.pages))
     }
 
     /// `ReadFeedback`: a page of submissions, newest first. The cursor is the (received_at, id)
@@ -30,10 +30,10 @@ impl SiteObject {
     pub(super) fn feedback(&self, call: call::ReadFeedback) -> Result<FeedbackPage, Failure> {
         self.owner(&call.key)?;
         let query = call.query;
-        let like = query.q.as_ref().map(|q| {
-            let escaped: String = q.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
-            format!("%{escaped}%")
-        });
+        // Search is `instr`, not `LIKE`: Durable Object SQLite refuses LIKE and GLOB patterns
+        // over 50 bytes, and `instr` has no such limit, so every phrase the API accepts works
+        // (and no character of it is a wildcard). Both ignore case for ASCII only.
+        let phrase = query.q;
         let (after_ts, after_id) = match query.cursor {
             Some((ts, id)) => (Some(ts), Some(id)),
             None => (None, None),
@@ -49,7 +49,7 @@ impl SiteObject {
                     query.max.into(),
                     query.page.into(),
                     query.has_comment.map(i32::from).into(),
-                    like.into(),
+                    phrase.into(),
                     (query.limit + 1).into(),
                 ],
             )?

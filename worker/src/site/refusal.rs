@@ -11,6 +11,7 @@ use serde::{de, ser, Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Serialize, Deserialize)]
 enum Rule {
     InvalidId,
+    InvalidKey,
     InvalidSite,
     UnknownScale(String),
     RatingOutOfRange { scale: Scale, value: i64 },
@@ -33,6 +34,7 @@ enum Rule {
 pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result<S::Ok, S::Error> {
     let mirror = match rule.clone() {
         ValidationError::InvalidId => Rule::InvalidId,
+        ValidationError::InvalidKey => Rule::InvalidKey,
         ValidationError::InvalidSite => Rule::InvalidSite,
         ValidationError::UnknownScale(scale) => Rule::UnknownScale(scale),
         ValidationError::RatingOutOfRange { scale, value } => Rule::RatingOutOfRange { scale, value },
@@ -58,6 +60,7 @@ pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<ValidationError, D::Error> {
     Ok(match Rule::deserialize(deserializer).map_err(de::Error::custom)? {
         Rule::InvalidId => ValidationError::InvalidId,
+        Rule::InvalidKey => ValidationError::InvalidKey,
         Rule::InvalidSite => ValidationError::InvalidSite,
         Rule::UnknownScale(scale) => ValidationError::UnknownScale(scale),
         Rule::RatingOutOfRange { scale, value } => ValidationError::RatingOutOfRange { scale, value },

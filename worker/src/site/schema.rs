@@ -26,7 +26,17 @@ CREATE TABLE IF NOT EXISTS submission (
   rev INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  revisions INTEGER NOT NULL DEFAULT 1
+  revisions INTEGER NOT NULL DEFAULT 1,
+  author TEXT
+);
+CREATE TABLE IF NOT EXISTS tombstone (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tombstone_at ON tombstone (at);
+CREATE TABLE IF NOT EXISTS day_pages (
+  day TEXT PRIMARY KEY,
+  pages INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS daily (
   day TEXT NOT NULL,
@@ -66,9 +76,11 @@ CREATE TABLE IF NOT EXISTS webhook_log (
 
 /// Columns added after their table was first made, as (table, column, the `ALTER TABLE` that
 /// adds it); each runs once, on sites from before it.
-const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
     ("submission", "revisions", "ALTER TABLE submission ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1"),
     ("webhook_outbox", "submission", "ALTER TABLE webhook_outbox ADD COLUMN submission TEXT"),
+    // Rows from before authorship have none: nobody but the owner can change them.
+    ("submission", "author", "ALTER TABLE submission ADD COLUMN author TEXT"),
 ];
 /// Whether table `?1` has column `?2` (as an `Exists`).
 const HAS_COLUMN: &str = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2) AS present";
@@ -91,17 +103,34 @@ pub const UPDATE_RECORD: &str = "UPDATE site SET record = ?1 WHERE one = 1";
 /// The stored revision of a submission (`RevRow`).
 pub const SELECT_REV: &str = "SELECT rev FROM submission WHERE id = ?1";
 /// A stored submission (`SubmissionRow`).
-pub const SELECT_SUBMISSION: &str = "SELECT scale, value, comment, page, locale, rev, received_at, revisions FROM submission WHERE id = ?1";
-/// A new submission; its values are `submissions::values`, numbered as in `UPDATE_SUBMISSION`.
+pub const SELECT_SUBMISSION: &str = "SELECT scale, value, comment, page, locale, rev, received_at, revisions, author FROM submission WHERE id = ?1";
+/// A new submission; its values are `submissions::values`, numbered as in `UPDATE_SUBMISSION`,
+/// and `?12` its author (the SHA-256 of its key), which no revision changes.
 pub const INSERT_SUBMISSION: &str =
-    "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at, author)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 /// A new revision of a stored submission, with the same numbered values as `INSERT_SUBMISSION`;
 /// counts the revision.
 pub const UPDATE_SUBMISSION: &str = "UPDATE submission SET scale = ?2, value = ?3, comment = ?4, page = ?5, locale = ?6, client_ts = ?7,
     widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11, revisions = revisions + 1 WHERE id = ?1";
 /// Deletes one submission.
 pub const DELETE_SUBMISSION: &str = "DELETE FROM submission WHERE id = ?1";
+/// Whether submission `?1` was deleted (an `Exists`).
+pub const TOMBSTONED: &str = "SELECT EXISTS (SELECT 1 FROM tombstone WHERE id = ?1) AS present";
+/// Leaves the tombstone of submission `?1`, deleted at `?2` (ms): its id and time, no content.
+pub const INSERT_TOMBSTONE: &str = "INSERT INTO tombstone (id, at) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING";
+/// Forgets at most `?2` tombstones left before `?1` (ms), oldest first, by their index.
+pub const FORGET_TOMBSTONES: &str = "DELETE FROM tombstone WHERE id IN (SELECT id FROM tombstone WHERE at < ?1 ORDER BY at LIMIT ?2)";
+/// Drops the pending webhook event of submission `?1` (it was deleted).
+pub const DROP_EVENT_OF: &str = "DELETE FROM webhook_outbox WHERE submission = ?1";
+/// Whether page `?2` already has counts on the UTC day of `?1` (ms) (an `Exists`).
+pub const PAGE_COUNTED_ON: &str = "SELECT EXISTS (SELECT 1 FROM daily WHERE day = date(?1 / 1000, 'unixepoch') AND page = ?2) AS present";
+/// Counts one more page on the UTC day of `?1` (ms) if the day has fewer than `?2`: a row comes
+/// back only if it was counted.
+pub const ADMIT_PAGE_ON: &str = "INSERT INTO day_pages (day, pages) VALUES (date(?1 / 1000, 'unixepoch'), 1)
+    ON CONFLICT (day) DO UPDATE SET pages = pages + 1 WHERE pages < ?2 RETURNING pages";
+/// Forgets the page counts of days before the UTC day of `?1` (ms).
+pub const FORGET_PAGE_DAYS: &str = "DELETE FROM day_pages WHERE day < date(?1 / 1000, 'unixepoch')";
 
 /// The one way counts move: adds the rows of `$source` (day, page, scale, value, ratings,
 /// comments) to the per-day counts, signed, so adding and taking away are the same statement.
@@ -117,14 +146,6 @@ macro_rules! add_to_daily {
 /// Adds `?5` ratings (±1) and `?6` comments to the counts of page `?2`, rating `?3`:`?4`, on the
 /// UTC day of `?1` (ms).
 pub const COUNT: &str = add_to_daily!("VALUES (date(?1 / 1000, 'unixepoch'), ?2, ?3, ?4, ?5, ?6)");
-/// Takes every submission received before `?1` out of the counts (retention).
-pub const UNCOUNT_BEFORE: &str = add_to_daily!(
-    "SELECT date(received_at / 1000, 'unixepoch'), page, scale, value, -count(*), -count(comment) FROM submission WHERE received_at < ?1 GROUP BY 1, 2, 3, 4"
-);
-/// Deletes every submission received before `?1` (retention; after `UNCOUNT_BEFORE`).
-pub const DELETE_BEFORE: &str = "DELETE FROM submission WHERE received_at < ?1";
-/// Drops counts that reached zero.
-pub const DELETE_EMPTY_DAILY: &str = "DELETE FROM daily WHERE ratings = 0 AND comments = 0";
 /// Rebuilds the per-day, per-page counts from the stored submissions.
 pub const REBUILD_DAILY: &str = "INSERT INTO daily (day, page, scale, value, ratings, comments)
     SELECT date(received_at / 1000, 'unixepoch'), page, scale, value, count(*), count(comment) FROM submission GROUP BY 1, 2, 3, 4";
@@ -138,7 +159,7 @@ pub const SELECT_FEEDBACK: &str = "SELECT id, scale, value, comment, page, local
       AND (?3 IS NULL OR value >= ?3) AND (?4 IS NULL OR value <= ?4)
       AND (?5 IS NULL OR page = ?5)
       AND (?6 IS NULL OR (comment IS NOT NULL) = ?6)
-      AND (?7 IS NULL OR comment LIKE ?7 ESCAPE '\\')
+      AND (?7 IS NULL OR instr(lower(comment), lower(?7)) > 0)
     ORDER BY received_at DESC, id DESC LIMIT ?8";
 
 /// One row of `site` (or the name of the table, for `SITE_TABLE`).
@@ -172,6 +193,8 @@ pub struct SubmissionRow {
     pub received_at: i64,
     /// How many revisions were stored (the first send is one).
     pub revisions: u32,
+    /// The SHA-256 of its key, if it was sent with one.
+    pub author: Option<String>,
 }
 
 /// One line of the per-day counts.
@@ -187,9 +210,17 @@ pub struct DailyRow {
     comments: i64,
 }
 
+/// The answer of an `EXISTS` query.
 #[derive(Deserialize)]
-struct Exists {
+pub struct Exists {
     present: i64,
+}
+
+/// A day's count of pages (`ADMIT_PAGE_ON`'s `RETURNING`).
+#[derive(Deserialize)]
+pub struct PagesRow {
+    /// Distinct pages counted that day.
+    pub pages: i64,
 }
 
 /// A stored scale and value as a rating. Stored rows are read as stored, not re-validated as
@@ -219,6 +250,11 @@ impl DailyRow {
 }
 
 impl SiteObject {
+    /// Whether an `EXISTS (…) AS present` query finds something.
+    pub(super) fn present(&self, sql: &str, params: Vec<worker::SqlStorageValue>) -> Result<bool, Failure> {
+        Ok(self.sql.exec(sql, params)?.to_array::<Exists>()?.first().is_some_and(|e| e.present == 1))
+    }
+
     /// Creates the tables and runs the migrations, once per instance.
     pub(super) fn ensure_schema(&self) -> Result<(), Failure> {
         if !self.schema_ready.get() {

@@ -1,42 +1,55 @@
-//! Submissions: storing one exactly once (by id and revision, inside the edit window and
-//! `REVISIONS_MAX`), moving the counts with it, answering its receipt, and deleting it by
-//! receipt or owner key.
+//! Submissions: storing one exactly once (by id and revision, by its author only, inside the
+//! edit window and `REVISIONS_MAX`), moving the counts with it, and deleting it for good (by its
+//! key or the owner's), leaving a tombstone.
 
-use sayso_core::{Rating, Submission, SubmissionId, SubmitOutcome, SubmitStatus, REVISIONS_MAX};
+use sayso_core::{
+    may_change, same_sender, Author, AuthorKey, Rating, Submission, SubmissionId, SubmitOutcome, SubmitStatus, OTHER_PAGE, PAGES_PER_DAY_MAX,
+    REVISIONS_MAX,
+};
 use worker::SqlStorageValue;
 
 use super::abuse::verify_turnstile;
 use super::call::{self, CheckOrigin};
-use super::schema::{RevRow, SubmissionRow, COUNT, DELETE_SUBMISSION, INSERT_SUBMISSION, SELECT_REV, SELECT_SUBMISSION, UPDATE_SUBMISSION};
-use super::settings::SiteRecord;
+use super::schema::{
+    PagesRow, RevRow, SubmissionRow, ADMIT_PAGE_ON, COUNT, DELETE_SUBMISSION, DROP_EVENT_OF, FORGET_PAGE_DAYS, FORGET_TOMBSTONES, INSERT_SUBMISSION,
+    INSERT_TOMBSTONE, PAGE_COUNTED_ON, SELECT_REV, SELECT_SUBMISSION, TOMBSTONED, UPDATE_SUBMISSION,
+};
 use super::SiteObject;
-use crate::http::{self, Failure};
+use crate::http::Failure;
 
 /// How long after its first arrival a submission may still be changed (a comment added, the
 /// rating corrected), in milliseconds.
 pub const EDIT_WINDOW_MS: i64 = 30 * 60 * 1000;
 
+/// How long a deleted submission's tombstone is kept (ms): longer than any copy of it can still
+/// arrive. The widget's outbox sends nothing older than 7 days (`MAX_AGE` in outbox.js), a
+/// beacon arrives within seconds, so 8 days covers every late copy a browser sends.
+pub const TOMBSTONE_MS: i64 = 8 * 86_400_000;
+
+/// The most tombstones one alarm forgets, so a purge stays far inside one request's CPU.
+const TOMBSTONES_PER_RUN: i64 = 5_000;
+
 impl SiteObject {
     /// `Submit`: origin, receipt key, spam rules, then one transaction for the row, the counts,
     /// the limits and the webhook event.
     pub(super) async fn submit(&self, call: call::Submit) -> Result<SubmitOutcome, Failure> {
-        let mut record = self.check_origin(&CheckOrigin { origin: call.origin })?;
-        if record.receipt_key.is_none() {
-            let key = http::random_token(32)?;
-            record = self.transaction(|| {
-                let mut fresh = self.record()?;
-                fresh.receipt_key.get_or_insert(key);
-                self.store(&fresh)?;
-                Ok(fresh)
-            })?;
-        }
+        let record = self.check_origin(&CheckOrigin { origin: call.origin })?;
         let submission = call.submission;
         let now = worker::Date::now().as_millis() as i64;
         let id = submission.id.as_str().to_owned();
+        // The receipt is the key this request presented, echoed: every 2xx about a stored
+        // submission went to its author (anyone else is refused `NotAuthor`), so it tells
+        // nobody anything they did not send. Nothing is derived from the id.
+        let receipt = submission.key.as_ref().map(|k| k.as_str().to_owned());
         if submission.is_trapped() {
             // A bot filled the honeypot: answer exactly as if it were stored, so it learns
-            // nothing, and store nothing.
-            return Ok(SubmitOutcome { receipt: receipt(&record, &id)?, id, status: SubmitStatus::Created });
+            // nothing, and store nothing. The receipt is its own key, which changes nothing.
+            return Ok(SubmitOutcome { receipt, id, status: SubmitStatus::Created });
+        }
+        // The accepted scales are the site's: a client cannot grow the counts by scales.
+        let scale = submission.rating.scale();
+        if !record.settings.accepts(scale) {
+            return Err(Failure::ScaleNotAccepted(scale));
         }
         // The spam rules judge what is new: a resend of a stored revision passes as it passed
         // before (its Turnstile token is spent by now). Turnstile's check is a fetch, so it runs
@@ -71,7 +84,7 @@ impl SiteObject {
         if queued {
             self.schedule_deliveries(&record, now).await?;
         }
-        Ok(SubmitOutcome { receipt: receipt(&record, &id)?, id, status })
+        Ok(SubmitOutcome { receipt, id, status })
     }
 
     /// Whether this revision (or a newer one) of the submission is already stored.
@@ -88,21 +101,40 @@ impl SiteObject {
 
     /// Stores a submission by id and moves the counts: the heart of exactly-once.
     fn upsert(&self, new: &Submission, now: i64) -> Result<SubmitStatus, Failure> {
+        let presented = new.key.as_ref();
         let Some(row) = self.stored(new.id.as_str())? else {
-            self.sql.exec(INSERT_SUBMISSION, values(new, now, now))?;
-            self.count(new.rating, new.comment.is_some(), new.page.as_str(), now, 1)?;
+            // Deletes are final: a late copy (a beacon, another tab, a retry) never comes back.
+            if self.present(TOMBSTONED, vec![new.id.as_str().into()])? {
+                return Err(Failure::SubmissionDeleted);
+            }
+            let page = self.page_to_count(new.page.as_str(), now)?;
+            let author = presented.map(|k| k.author().as_str().to_owned());
+            let mut row = values(new, page, now, now);
+            row.push(author.into());
+            self.sql.exec(INSERT_SUBMISSION, row)?;
+            self.count(new.rating, new.comment.is_some(), page, now, 1)?;
             return Ok(SubmitStatus::Created);
         };
+        // Authorship first: whoever is not the sender learns nothing more and changes nothing.
+        let author = row.author.clone().map(Author::stored);
+        if !same_sender(author.as_ref(), presented) {
+            return Err(Failure::NotAuthor);
+        }
         let old_rating = row.rating()?;
         if new.rev < row.rev {
             return Ok(SubmitStatus::Superseded);
         }
         if new.rev == row.rev {
+            // A page past the day's cap was stored as `OTHER_PAGE`: its resend is the same.
             let same = old_rating == new.rating
                 && row.comment.as_deref() == new.comment.as_ref().map(|c| c.as_str())
-                && row.page == new.page.as_str()
+                && (row.page == new.page.as_str() || row.page == OTHER_PAGE)
                 && row.locale == new.locale.as_str();
             return if same { Ok(SubmitStatus::Duplicate) } else { Err(Failure::EditConflict) };
+        }
+        // Only the key's holder edits; a submission sent without a key is never changed.
+        if !may_change(author.as_ref(), presented) {
+            return Err(Failure::NotAuthor);
         }
         if now - row.received_at > EDIT_WINDOW_MS {
             return Err(Failure::EditWindowClosed);
@@ -110,11 +142,32 @@ impl SiteObject {
         if row.revisions >= REVISIONS_MAX {
             return Err(Failure::TooManyRevisions);
         }
-        self.sql.exec(UPDATE_SUBMISSION, values(new, row.received_at, now))?;
-        // An edit stays on the day the submission first arrived.
+        // An edit stays on the day the submission first arrived, and on its page unless it moved.
+        let page = if new.page.as_str() == row.page { row.page.as_str() } else { self.page_to_count(new.page.as_str(), row.received_at)? };
+        self.sql.exec(UPDATE_SUBMISSION, values(new, page, row.received_at, now))?;
         self.count(old_rating, row.comment.is_some(), &row.page, row.received_at, -1)?;
-        self.count(new.rating, new.comment.is_some(), new.page.as_str(), row.received_at, 1)?;
+        self.count(new.rating, new.comment.is_some(), page, row.received_at, 1)?;
         Ok(SubmitStatus::Updated)
+    }
+
+    /// The page a submission on `page` is counted under on the UTC day of `at` (ms): its own if
+    /// the day already counts it or counts fewer than `PAGES_PER_DAY_MAX` pages, else
+    /// `OTHER_PAGE`. Invented paths cannot grow a site's counts without bound.
+    fn page_to_count<'a>(&self, page: &'a str, at: i64) -> Result<&'a str, Failure> {
+        if self.present(PAGE_COUNTED_ON, vec![at.into(), page.into()])? {
+            return Ok(page);
+        }
+        let admitted = self.sql.exec(ADMIT_PAGE_ON, vec![at.into(), i64::from(PAGES_PER_DAY_MAX).into()])?.to_array::<PagesRow>()?;
+        match admitted.first() {
+            None => Ok(OTHER_PAGE),
+            Some(day) => {
+                // A day's first page: the days no edit can reach any more are forgotten.
+                if day.pages == 1 {
+                    self.sql.exec(FORGET_PAGE_DAYS, vec![(at - 2 * 86_400_000).into()])?;
+                }
+                Ok(page)
+            }
+        }
     }
 
     /// Adds `sign` (±1) of a rating, with or without a comment, to the counts of its page on
@@ -128,53 +181,60 @@ impl SiteObject {
         Ok(())
     }
 
-    /// `Delete`: one submission, by the owner (`Bearer OWNER_KEY`) or by the visitor who sent
-    /// it (`Receipt RECEIPT`, as answered to the submission); the counts drop with it, in one
-    /// transaction.
-    pub(super) fn delete(&self, call: call::Delete) -> Result<(), Failure> {
+    /// `Delete`: one submission, by the owner (`Bearer OWNER_KEY`) or by the browser that sent it
+    /// (`Receipt KEY`, the key it was sent with, as answered to it); the counts drop with it, its
+    /// pending webhook event is dropped, and its tombstone stays `TOMBSTONE_MS`, all in one
+    /// transaction. Deleting what is already gone answers `FeedbackNotFound`.
+    pub(super) async fn delete(&self, call: call::Delete) -> Result<(), Failure> {
         let id = SubmissionId::parse(&call.id).map_err(|_| Failure::FeedbackNotFound)?;
         let by_receipt = call.key.0.as_deref().and_then(|v| {
             let (scheme, token) = v.split_once(' ')?;
             scheme.eq_ignore_ascii_case("receipt").then(|| token.trim().to_owned())
         });
-        match by_receipt {
+        let author = match by_receipt {
             Some(token) => {
-                let expected = receipt(&self.record().map_err(super::settings::unknown_is_unauthorized)?, id.as_str())?;
-                if !http::same_secret(&token, &http::sha256_hex(expected.as_bytes())) {
-                    return Err(Failure::Unauthorized);
-                }
+                // A site nobody created answers as a wrong receipt does.
+                self.record().map_err(super::settings::unknown_is_unauthorized)?;
+                Some(AuthorKey::parse(&token).map_err(|_| Failure::Unauthorized)?)
             }
             None => {
                 self.owner(&call.key)?;
+                None
             }
-        }
+        };
+        let now = worker::Date::now().as_millis() as i64;
         self.transaction(|| {
             let row = self.stored(id.as_str())?.ok_or(Failure::FeedbackNotFound)?;
+            if author.is_some() && !may_change(row.author.clone().map(Author::stored).as_ref(), author.as_ref()) {
+                return Err(Failure::Unauthorized);
+            }
             let rating = row.rating()?;
             self.sql.exec(DELETE_SUBMISSION, vec![id.as_str().into()])?;
+            self.sql.exec(INSERT_TOMBSTONE, vec![id.as_str().into(), now.into()])?;
+            self.sql.exec(DROP_EVENT_OF, vec![id.as_str().into()])?;
             self.count(rating, row.comment.is_some(), &row.page, row.received_at, -1)
-        })
+        })?;
+        // The alarm forgets the tombstone once it is due, on sites with no other alarm too.
+        self.arm_by(now + TOMBSTONE_MS, now).await
+    }
+
+    /// Forgets tombstones older than `TOMBSTONE_MS` (at most `TOMBSTONES_PER_RUN`); answers
+    /// whether some may remain, so the alarm runs again soon.
+    pub(super) fn forget_tombstones(&self, now: i64) -> Result<bool, Failure> {
+        let cursor = self.sql.exec(FORGET_TOMBSTONES, vec![(now - TOMBSTONE_MS).into(), TOMBSTONES_PER_RUN.into()])?;
+        Ok(cursor.rows_written() as i64 >= TOMBSTONES_PER_RUN)
     }
 }
 
-/// The receipt for a submission id: HMAC-SHA256 of the id under the site's receipt key.
-fn receipt(record: &SiteRecord, id: &str) -> Result<String, Failure> {
-    use hmac::{Hmac, Mac};
-    let key = record.receipt_key.as_deref().ok_or_else(|| Failure::Internal("no receipt key".into()))?;
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).map_err(|e| Failure::Internal(e.to_string()))?;
-    mac.update(id.as_bytes());
-    Ok(mac.finalize().into_bytes().iter().take(20).map(|b| format!("{b:02x}")).collect())
-}
-
 /// A submission's row values, numbered `?1`…`?11` as `INSERT_SUBMISSION` and
-/// `UPDATE_SUBMISSION` name them.
-fn values(s: &Submission, received_at: i64, updated_at: i64) -> Vec<SqlStorageValue> {
+/// `UPDATE_SUBMISSION` name them, with the page it is counted under.
+fn values(s: &Submission, page: &str, received_at: i64, updated_at: i64) -> Vec<SqlStorageValue> {
     vec![
         s.id.as_str().into(),
         s.rating.scale().as_str().into(),
         i32::from(s.rating.value()).into(),
         s.comment.as_ref().map(|c| c.as_str().to_owned()).into(),
-        s.page.as_str().into(),
+        page.into(),
         s.locale.as_str().into(),
         s.client_ts.into(),
         s.widget_version.as_str().into(),

@@ -1,12 +1,11 @@
-//! The alarm's work: webhook events queued with their submission and delivered signed with
-//! retries and a log, and the retention period enforced with the counts kept exact.
+//! The webhook queue: one pending event per submission, queued in the submission's
+//! transaction, bounded, posted signed from the alarm with retries, every attempt logged.
 
 use sayso_core::{chat_escape, FeedbackItem, Submission, WebhookSettings};
 use serde::{Deserialize, Serialize};
 use worker::{Method, Request, RequestInit};
 
 use super::call;
-use super::schema::{DELETE_BEFORE, DELETE_EMPTY_DAILY, UNCOUNT_BEFORE};
 use super::settings::SiteRecord;
 use super::SiteObject;
 use crate::http::Failure;
@@ -16,7 +15,7 @@ const WEBHOOK_MAX_ATTEMPTS: i64 = 10;
 
 /// The most events one site's queue holds; past it, an event of a submission not yet pending
 /// is dropped and logged (`dropped`), so a flood cannot grow the queue without bound.
-const PENDING_MAX: i64 = 1000;
+pub(super) const PENDING_MAX: i64 = 1000;
 
 /// Queues event `?1` (body `?2`, due at `?3`) of submission `?4`. A submission has at most one
 /// pending event: a newer one takes its place and carries the latest state, keeping its
@@ -138,41 +137,21 @@ impl SiteObject {
         Ok(count(IS_PENDING, vec![id.into()])? == 0 && count(COUNT_PENDING_UP_TO, vec![PENDING_MAX.into()])? >= PENDING_MAX)
     }
 
-    /// Deletes submissions past the site's retention period and takes them out of the counts,
-    /// in one transaction, so the counts stay exactly those of the submissions kept.
-    pub(super) fn enforce_retention(&self) -> Result<(), Failure> {
-        let Some(days) = self.record()?.settings.retention_days else { return Ok(()) };
-        let cutoff = worker::Date::now().as_millis() as i64 - i64::from(days) * 86_400_000;
-        self.transaction(|| {
-            self.sql.exec(UNCOUNT_BEFORE, vec![cutoff.into()])?;
-            self.sql.exec(DELETE_BEFORE, vec![cutoff.into()])?;
-            self.sql.exec(DELETE_EMPTY_DAILY, None)?;
-            Ok(())
-        })
-    }
-
-    /// Sets the alarm for the earliest queued delivery, or a day from now when a retention
-    /// period is set.
-    pub(super) async fn schedule_deliveries(&self, record: &SiteRecord, now: i64) -> Result<(), Failure> {
+    /// The earliest due time of a queued event, if any.
+    pub(super) fn next_due(&self) -> Result<Option<i64>, Failure> {
         let next: Vec<NextAt> = self.sql.exec(NEXT_DUE, None)?.to_array()?;
-        let webhook = next.first().and_then(|n| n.next_at).map(|at| (at - now).max(1));
-        let retention = record.settings.retention_days.map(|_| 86_400_000);
-        if let Some(delay) = webhook.into_iter().chain(retention).min() {
-            self.alarms.set_alarm(delay).await?;
-        }
-        Ok(())
+        Ok(next.first().and_then(|n| n.next_at))
     }
 
-    /// The alarm: posts what is due, signed; retries failures with backoff; logs every attempt.
-    pub(super) async fn deliver_webhooks(&self) -> Result<(), Failure> {
-        let record = self.record()?;
-        let now = worker::Date::now().as_millis() as i64;
-        let due: Vec<OutboxRow> = self.sql.exec(SELECT_DUE, vec![now.into()])?.to_array()?;
+    /// Posts the events due at `now`, signed; retries failures with backoff; logs every
+    /// attempt. Without a webhook, the queue is emptied. The alarm arms itself again after it
+    /// (`alarm.rs`), whatever this returns.
+    pub(super) async fn deliver_webhooks(&self, record: &SiteRecord, now: i64) -> Result<(), Failure> {
         let (Some(hook), Some(secret)) = (&record.settings.webhook, &record.settings.webhook_secret) else {
             self.sql.exec("DELETE FROM webhook_outbox", None)?;
-            // Still re-arm: a retention period needs tomorrow's run even without a webhook.
-            return self.schedule_deliveries(&record, now).await;
+            return Ok(());
         };
+        let due: Vec<OutboxRow> = self.sql.exec(SELECT_DUE, vec![now.into()])?.to_array()?;
         for row in due {
             let attempt = row.attempts + 1;
             let (status, outcome) = match post_signed(&hook.url, secret, &row.body, now / 1000).await {
@@ -189,7 +168,7 @@ impl SiteObject {
             self.sql.exec(LOG, vec![row.event.into(), now.into(), attempt.into(), i64::from(status).into(), outcome.into()])?;
         }
         self.sql.exec(TRIM_LOG, None)?;
-        self.schedule_deliveries(&record, now).await
+        Ok(())
     }
 
     /// `ReadDeliveries`: the webhook and its last 100 delivery attempts, newest first.
