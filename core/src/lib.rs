@@ -64,4 +64,4 @@ pub use summary::{
     Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, SUMMARY_PAGES_DEFAULT, SUMMARY_PAGES_MAX,
 };
 pub use turnstile::{TurnstileSettings, TurnstileView};
-pub use webhook::WebhookSettings;
+pub use webhook::{Threshold, WebhookSettings};

@@ -163,9 +163,16 @@ pub struct SiteView {
     /// Turnstile for comments, if required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<TurnstileView>,
-    /// The scales the site accepts ratings on; `None`: only the widget's scale.
-    #[serde(default)]
+    /// The scales the site accepts ratings on; `None`: only the widget's scale. Always written
+    /// (`null` too), so a stored site from before this setting (no such field) reads as
+    /// accepting every scale, as it did: upgrading refuses no page that already worked.
+    #[serde(default = "every_scale")]
     pub scales: Option<Vec<Scale>>,
+}
+
+/// What a site stored before `scales` existed accepted: every scale.
+fn every_scale() -> Option<Vec<Scale>> {
+    Some(Scale::ALL.to_vec())
 }
 
 impl SiteView {
@@ -250,6 +257,10 @@ mod tests {
             "site": "docs", "name": "Docs", "origins": [], "widget": {}, "created_at": 0
         }))
         .expect("a record stored before `scales` existed still reads");
-        assert!(old.scales.is_none() && old.accepts(Scale::Stars));
+        assert!(Scale::ALL.iter().all(|s| old.accepts(*s)), "and accepts every scale, as it did before");
+        view.scales = None;
+        let stored: SiteView = serde_json::from_str(&serde_json::to_string(&view).expect("serializes")).expect("reads back");
+        assert_eq!(stored.scales, None, "a new site's default survives storage: only the widget's scale");
+        assert_eq!(Scale::ALL.map(|s| stored.accepts(s)), [false, false, true, false, false]);
     }
 }

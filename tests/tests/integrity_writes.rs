@@ -5,6 +5,11 @@
 //! key or none; late copies of an undone rating; thousands of invented page paths; scales the
 //! site never showed; search phrases past LIKE's 50-byte limit.
 
+use std::io::{BufReader, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use anyhow::{ensure, Context, Result};
 use sayso_tests::api::{self, Answer};
 use sayso_tests::edge::{Edge, EdgeOptions};
@@ -156,9 +161,70 @@ fn invented_page_paths_past_the_days_cap_are_counted_under_other() -> Result<()>
     let real = feedback(&edge, &owner, "page=/invented/7")?;
     println!("{} submissions on {} pages: {} under (other)", CAP + 21, CAP + 20, other["items"].as_array().map_or(0, Vec::len));
     ensure!(other["items"].as_array().is_some_and(|i| i.len() == 20), "the 20 pages past the cap: {other}");
+    // Counted under (other), but the owner still sees (and can filter by) the page it came from.
+    ensure!(other["items"][0]["page"].as_str().is_some_and(|p| p.starts_with("/invented/10")), "{}", other["items"][0]);
+    let past_cap = feedback(&edge, &owner, &format!("page=/invented/{}", CAP + 19))?;
+    ensure!(past_cap["items"].as_array().is_some_and(|i| i.len() == 1), "{past_cap}");
     ensure!(real["items"].as_array().is_some_and(|i| i.len() == 2), "{real}");
     let summary = edge.summary("demo", &owner)?;
     ensure!(summary["total"] == CAP + 21, "every rating counted: {}", summary["total"]);
+    Ok(())
+}
+
+/// A stand-in for Turnstile's siteverify that refuses every token and counts the calls.
+fn refusing_siteverify() -> Result<(String, Arc<AtomicUsize>)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://127.0.0.1:{}/siteverify", listener.local_addr()?.port());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&calls);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            sayso_tests::read_request_body(&mut reader);
+            count.fetch_add(1, Ordering::SeqCst);
+            let body = r#"{"success":false,"error-codes":["invalid-input-response"]}"#;
+            let _ = write!(
+                reader.get_mut(),
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    Ok((url, calls))
+}
+
+#[test]
+fn junk_turnstile_tokens_cost_the_sender_its_tokens_so_it_cannot_make_the_edge_call_out_without_limit() -> Result<()> {
+    let edge = Edge::start(EdgeOptions::default())?;
+    let owner = edge
+        .create_site_limited(
+            "demo",
+            &[ORIGIN],
+            json!({ "scale": "stars" }),
+            json!({ "visitor_per_minute": 3, "site_per_minute": 0, "min_comment_ms": 0 }),
+        )?
+        .owner_key;
+    let (verify_url, calls) = refusing_siteverify()?;
+    let patch = api::request(
+        "PATCH",
+        &format!("{}/v1/sites/demo", edge.url),
+        &[("authorization", &format!("Bearer {owner}")), ("content-type", "application/json")],
+        Some(json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": verify_url } }).to_string().as_bytes()),
+    )?;
+    ensure!(patch.status == 200, "{patch:?}");
+    let comment = |n: u32, address: &str| -> Result<Answer> {
+        let body = json!({
+            "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": 1, "page": "/",
+            "locale": "en", "client_ts": 1_763_900_000_000_i64, "widget_version": "0.1.0", "comment": "spam", "turnstile": format!("junk-{n}"),
+        });
+        let headers = [("content-type", "application/json"), ("origin", ORIGIN), ("cf-connecting-ip", address)];
+        api::post(&format!("{}/v1/sites/demo/feedback", edge.url), &headers, body.to_string().as_bytes())
+    };
+    let statuses: Vec<u16> = (0..20).map(|n| comment(n, "203.0.113.66").map(|a| a.status)).collect::<Result<_>>()?;
+    println!("20 junk tokens from one address: {statuses:?}, siteverify called {} times", calls.load(Ordering::SeqCst));
+    ensure!(statuses[..3].iter().all(|s| *s == 403) && statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
+    ensure!(calls.load(Ordering::SeqCst) == 3, "one siteverify call per token the sender had");
+    ensure!(comment(100, "198.51.100.77")?.status == 403, "another visitor is not locked out");
     Ok(())
 }
 

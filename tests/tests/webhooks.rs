@@ -18,8 +18,8 @@ const ORIGIN: &str = "https://docs.example.com";
 /// What the receiver saw: the signature header and the body of each POST.
 type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
-/// Answers 500 to the first request and 200 after, recording each.
-fn receiver() -> Result<(String, Seen)> {
+/// Answers 200 to every request (500 to the first one if `fail_first`), recording each.
+fn receiver(fail_first: bool) -> Result<(String, Seen)> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
     let seen: Seen = Arc::default();
@@ -45,7 +45,7 @@ fn receiver() -> Result<(String, Seen)> {
                 s.push((signature, String::from_utf8_lossy(&body).into_owned()));
                 s.len() == 1
             });
-            let status = if first.unwrap_or(false) { "500 Internal Server Error" } else { "200 OK" };
+            let status = if fail_first && first.unwrap_or(false) { "500 Internal Server Error" } else { "200 OK" };
             let _ = write!(reader.get_mut(), "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
         }
     });
@@ -56,7 +56,7 @@ fn receiver() -> Result<(String, Seen)> {
 fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
     let edge = Edge::start(EdgeOptions::default())?;
     let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
-    let (hook, seen) = receiver()?;
+    let (hook, seen) = receiver(true)?;
     let site_url = format!("{}/v1/sites/demo", edge.url);
     let auth = format!("Bearer {key}");
     let set = api::request(
@@ -122,5 +122,76 @@ fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
         .unwrap_or_default();
     println!("delivery log: {outcomes:?}, pending {}", log["pending"]);
     ensure!(outcomes.contains(&(500, "retrying")) && outcomes.iter().filter(|o| o.1 == "delivered").count() == 2 && log["pending"] == 0, "{log}");
+    Ok(())
+}
+
+#[test]
+fn at_or_below_applies_per_scale_and_never_to_a_scales_best_value() -> Result<()> {
+    let edge = Edge::start(EdgeOptions::default())?;
+    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let (hook, seen) = receiver(false)?;
+    let site_url = format!("{}/v1/sites/demo", edge.url);
+    let auth = format!("Bearer {key}");
+    let patch = |body: Value| -> Result<Value> {
+        let a =
+            api::request("PATCH", &site_url, &[("authorization", &auth), ("content-type", "application/json")], Some(body.to_string().as_bytes()))?;
+        ensure!(a.status == 200, "{a:?}");
+        Ok(a.json())
+    };
+    let shown = || -> Result<Value> { Ok(api::get(&site_url, &[("authorization", &auth)])?.json()["webhook"]["at_or_below"].clone()) };
+    let send = |n: u32, scale: &str, value: i64| -> Result<()> {
+        let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": scale, "value": value, "page": "/docs",
+            "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+        let a = api::post(&format!("{site_url}/feedback"), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?;
+        ensure!(a.status < 300, "{scale} {value}: {a:?}");
+        Ok(())
+    };
+    // Every (scale, value) the receiver has been sent, in order; waits for `count` of them, then
+    // a little longer so a post that should not have been made has time to show up.
+    let posted = |count: usize| -> Result<Vec<(String, i64)>> {
+        wait_for("the expected posts at the receiver", Duration::from_secs(60), || {
+            Ok((seen.lock().map(|s| s.len()).unwrap_or(0) >= count).then_some(()))
+        })?;
+        std::thread::sleep(Duration::from_secs(3));
+        let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        Ok(seen
+            .iter()
+            .map(|(_, body)| {
+                let event: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+                (event["submission"]["scale"].as_str().unwrap_or("?").to_owned(), event["submission"]["value"].as_i64().unwrap_or(-1))
+            })
+            .collect())
+    };
+
+    patch(json!({ "scales": ["stars", "thumbs"] }))?;
+    patch(json!({ "webhook": { "url": hook, "at_or_below": 2 } }))?;
+    ensure!(shown()? == json!(2), "the bare number is shown as it was set: {}", shown()?);
+    let mut n = 0;
+    for (scale, value) in [("stars", 1), ("stars", 2), ("stars", 3), ("stars", 4), ("stars", 5), ("thumbs", 0), ("thumbs", 1)] {
+        n += 1;
+        send(n, scale, value)?;
+    }
+    let mut sent = posted(3)?;
+    println!("with at_or_below 2 the receiver saw {sent:?}");
+    sent.sort();
+    let expected = |pairs: &[(&str, i64)]| pairs.iter().map(|&(s, v)| (s.to_owned(), v)).collect::<Vec<_>>();
+    ensure!(sent == expected(&[("stars", 1), ("stars", 2), ("thumbs", 0)]), "stars 1–2 and thumbs down, never thumbs up: {sent:?}");
+
+    patch(json!({ "webhook": { "url": hook, "at_or_below": { "thumbs": 0 } } }))?;
+    ensure!(shown()? == json!({ "thumbs": 0 }), "the object is shown as it was set: {}", shown()?);
+    let out_of_range = api::request(
+        "PATCH",
+        &site_url,
+        &[("authorization", &auth), ("content-type", "application/json")],
+        Some(json!({ "webhook": { "url": hook, "at_or_below": { "stars": 9 } } }).to_string().as_bytes()),
+    )?;
+    ensure!(out_of_range.error_code().as_deref() == Some("rating_out_of_range"), "{out_of_range:?}");
+    for (scale, value) in [("stars", 1), ("thumbs", 1), ("thumbs", 0)] {
+        n += 1;
+        send(n, scale, value)?;
+    }
+    let sent = posted(4)?;
+    println!("with at_or_below {{thumbs: 0}} the receiver saw {:?} more", &sent[3..]);
+    ensure!(sent[3..] == expected(&[("thumbs", 0)]), "only thumbs down: {sent:?}");
     Ok(())
 }

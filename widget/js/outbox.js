@@ -116,8 +116,9 @@ export function outbox({ url, fetch, beacon, online, load, store, later, now }) 
     }
     pending.delete(id);
     // Not stored: an undo waiting for this answer has only an earlier revision's receipt, if
-    // any, to take back.
-    settle(id, receipts[id], stored || !!receipts[id]);
+    // any, to take back; one still queued (a beaconed entry whose resend failed) will be stored
+    // later, so that undo is not done.
+    settle(id, receipts[id], stored || !!receipts[id] || entries().some((e) => e[0] == id));
     // A newer revision queued meanwhile goes now (it has not failed yet).
     const newer = entries().find((e) => e[0] == id && e[1] != body);
     if (newer) deliver(newer);

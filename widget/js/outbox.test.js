@@ -218,3 +218,14 @@ test("undo of a beaconed entry whose answer was never seen: sent once more for t
   assert.equal(await undone, true);
   assert.equal(w.stored, null);
 });
+
+test("undo of a beaconed entry whose resend fails is not done: the entry stays queued and will be stored", async () => {
+  const w = world();
+  w.outbox.send("a", body("a"));
+  await w.answer(0);
+  w.outbox.beacon();
+  const undone = w.undo("a");
+  await w.answer(503);
+  assert.equal(await undone, false, "the visitor is told it was kept, as it will be");
+  assert.deepEqual(w.queue(), [["a", body("a")]]);
+});

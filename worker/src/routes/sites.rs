@@ -63,7 +63,6 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
             scales: settings.scales,
         },
         owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
-        receipt_key: Some(http::random_token(32)?),
         turnstile_secret: None,
     };
     site::client(env, &site)?.create(record.clone()).await?;

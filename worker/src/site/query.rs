@@ -33,6 +33,7 @@ impl SummaryQuery {
             match name.as_ref() {
                 "from" => query.from = Some(day(&value)?),
                 "to" => query.to = Some(day(&value)?),
+                "page" if value == OTHER_PAGE => query.page = Some(OTHER_PAGE.to_owned()),
                 "page" => query.page = Some(PagePath::parse(&value)?.as_str().to_owned()),
                 "pages_limit" => {
                     query.pages.limit = value

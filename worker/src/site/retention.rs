@@ -1,8 +1,10 @@
 //! The retention period: submissions older than the site keeps are deleted in bounded batches,
-//! oldest first, each batch taking exactly its own rows out of the counts.
+//! oldest first, each batch taking exactly its own rows out of the counts, the rows a late
+//! copy can still follow leaving their tombstones.
 
 use serde::Deserialize;
 
+use super::submissions::TOMBSTONE_MS;
 use super::SiteObject;
 use crate::http::Failure;
 
@@ -38,6 +40,14 @@ const UNCOUNT_BATCH: &str = add_to_daily!(
 /// key lookup each, so its cost never grows with the number of expired rows.
 const UNQUEUE_EXPIRED: &str = "DELETE FROM webhook_outbox WHERE EXISTS
     (SELECT 1 FROM submission WHERE submission.id = webhook_outbox.submission AND submission.received_at < ?1)";
+/// Leaves a tombstone dated `?3` (now, so the alarm forgets it `TOMBSTONE_MS` later) for
+/// every submission up to `(?1, ?2)` received after `?4` (`TOMBSTONE_MS` before now): a
+/// retention period shorter than that ends before the widget's outbox stops resending, and a
+/// copy arriving after its row went must not be stored again as new. Older rows leave none (no
+/// copy of them can come), so with a period of `TOMBSTONE_MS` or more no batch writes one. At
+/// most a batch of them, walked on `submission_newest` like `DELETE_BATCH`.
+const TOMBSTONE_BATCH: &str = "INSERT INTO tombstone (id, at)
+    SELECT id, ?3 FROM submission WHERE (received_at, id) <= (?1, ?2) AND received_at > ?4 ON CONFLICT (id) DO NOTHING";
 /// Deletes the submissions up to `(?1, ?2)`: the batch `UNCOUNT_BATCH` took out of the counts.
 const DELETE_BATCH: &str = "DELETE FROM submission WHERE (received_at, id) <= (?1, ?2)";
 /// Drops the counts that reached zero on the days up to that of `?1` (ms): the only days a
@@ -65,7 +75,8 @@ impl SiteObject {
     /// Deletes one batch of the submissions received more than `days` before `now` — the
     /// oldest `BATCH_ROWS` — and takes exactly those out of the counts, in one transaction, so
     /// after every batch the counts are those of the submissions kept. Webhook events of every
-    /// expired submission go in the first batch, before any alarm could deliver them.
+    /// expired submission go in the first batch, before any alarm could deliver them; the rows
+    /// a late copy can still follow leave their tombstones in the batch that deletes them.
     pub(super) fn expire_batch(&self, days: Option<u32>, now: i64) -> Result<Retention, Failure> {
         let Some(days) = days else { return Ok(Retention::Off) };
         let cutoff = now - i64::from(days) * DAY_MS;
@@ -77,6 +88,7 @@ impl SiteObject {
             let (at, id) = ends.into_iter().next().map_or((cutoff, String::new()), |end| (end.received_at, end.id));
             self.sql.exec(UNQUEUE_EXPIRED, vec![cutoff.into()])?;
             self.sql.exec(UNCOUNT_BATCH, vec![at.into(), id.clone().into()])?;
+            self.sql.exec(TOMBSTONE_BATCH, vec![at.into(), id.clone().into(), now.into(), (now - TOMBSTONE_MS).into()])?;
             self.sql.exec(DELETE_BATCH, vec![at.into(), id.into()])?;
             self.sql.exec(DELETE_EMPTY_DAYS, vec![at.into()])?;
             Ok(if more { Retention::More } else { Retention::CaughtUp })

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS submission (
   received_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   revisions INTEGER NOT NULL DEFAULT 1,
-  author TEXT
+  author TEXT,
+  sent_page TEXT
 );
 CREATE TABLE IF NOT EXISTS tombstone (
   id TEXT PRIMARY KEY,
@@ -76,11 +77,13 @@ CREATE TABLE IF NOT EXISTS webhook_log (
 
 /// Columns added after their table was first made, as (table, column, the `ALTER TABLE` that
 /// adds it); each runs once, on sites from before it.
-const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
     ("submission", "revisions", "ALTER TABLE submission ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1"),
     ("webhook_outbox", "submission", "ALTER TABLE webhook_outbox ADD COLUMN submission TEXT"),
     // Rows from before authorship have none: nobody but the owner can change them.
     ("submission", "author", "ALTER TABLE submission ADD COLUMN author TEXT"),
+    // The path a submission counted under `OTHER_PAGE` was sent from (else NULL).
+    ("submission", "sent_page", "ALTER TABLE submission ADD COLUMN sent_page TEXT"),
 ];
 /// Whether table `?1` has column `?2` (as an `Exists`).
 const HAS_COLUMN: &str = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2) AS present";
@@ -103,16 +106,17 @@ pub const UPDATE_RECORD: &str = "UPDATE site SET record = ?1 WHERE one = 1";
 /// The stored revision of a submission (`RevRow`).
 pub const SELECT_REV: &str = "SELECT rev FROM submission WHERE id = ?1";
 /// A stored submission (`SubmissionRow`).
-pub const SELECT_SUBMISSION: &str = "SELECT scale, value, comment, page, locale, rev, received_at, revisions, author FROM submission WHERE id = ?1";
+pub const SELECT_SUBMISSION: &str =
+    "SELECT scale, value, comment, page, sent_page, locale, rev, received_at, revisions, author FROM submission WHERE id = ?1";
 /// A new submission; its values are `submissions::values`, numbered as in `UPDATE_SUBMISSION`,
-/// and `?12` its author (the SHA-256 of its key), which no revision changes.
+/// and `?13` its author (the SHA-256 of its key), which no revision changes.
 pub const INSERT_SUBMISSION: &str =
-    "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at, author)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-/// A new revision of a stored submission, with the same numbered values as `INSERT_SUBMISSION`;
+    "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at, sent_page, author)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+/// A new revision of a stored submission, with the same numbered values `?1`–`?12` as `INSERT_SUBMISSION`;
 /// counts the revision.
 pub const UPDATE_SUBMISSION: &str = "UPDATE submission SET scale = ?2, value = ?3, comment = ?4, page = ?5, locale = ?6, client_ts = ?7,
-    widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11, revisions = revisions + 1 WHERE id = ?1";
+    widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11, sent_page = ?12, revisions = revisions + 1 WHERE id = ?1";
 /// Deletes one submission.
 pub const DELETE_SUBMISSION: &str = "DELETE FROM submission WHERE id = ?1";
 /// Whether submission `?1` was deleted (an `Exists`).
@@ -120,7 +124,8 @@ pub const TOMBSTONED: &str = "SELECT EXISTS (SELECT 1 FROM tombstone WHERE id = 
 /// Leaves the tombstone of submission `?1`, deleted at `?2` (ms): its id and time, no content.
 pub const INSERT_TOMBSTONE: &str = "INSERT INTO tombstone (id, at) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING";
 /// Forgets at most `?2` tombstones left before `?1` (ms), oldest first, by their index.
-pub const FORGET_TOMBSTONES: &str = "DELETE FROM tombstone WHERE id IN (SELECT id FROM tombstone WHERE at < ?1 ORDER BY at LIMIT ?2)";
+/// Its `RETURNING` counts them (the cursor's rows written would count index writes too).
+pub const FORGET_TOMBSTONES: &str = "DELETE FROM tombstone WHERE id IN (SELECT id FROM tombstone WHERE at < ?1 ORDER BY at LIMIT ?2) RETURNING at";
 /// Drops the pending webhook event of submission `?1` (it was deleted).
 pub const DROP_EVENT_OF: &str = "DELETE FROM webhook_outbox WHERE submission = ?1";
 /// Whether page `?2` already has counts on the UTC day of `?1` (ms) (an `Exists`).
@@ -154,10 +159,14 @@ pub const REBUILD_DAILY: &str = "INSERT INTO daily (day, page, scale, value, rat
 pub const SELECT_DAILY: &str = "SELECT day, page, scale, value, ratings, comments FROM daily
     WHERE ratings > 0 AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) AND (?3 IS NULL OR page = ?3)";
 /// A page of submissions, newest first, after the cursor `(?1, ?2)`, filtered (`FeedbackItem`).
-pub const SELECT_FEEDBACK: &str = "SELECT id, scale, value, comment, page, locale, client_ts, received_at, updated_at, rev FROM submission
+/// The page shown is the one sent, also for a submission counted under `OTHER_PAGE`, which the
+/// filter `?5` finds by either name.
+pub const SELECT_FEEDBACK: &str =
+    "SELECT id, scale, value, comment, coalesce(sent_page, page) AS page, locale, client_ts, received_at, updated_at, rev
+    FROM submission
     WHERE (?1 IS NULL OR received_at < ?1 OR (received_at = ?1 AND id < ?2))
       AND (?3 IS NULL OR value >= ?3) AND (?4 IS NULL OR value <= ?4)
-      AND (?5 IS NULL OR page = ?5)
+      AND (?5 IS NULL OR page = ?5 OR sent_page = ?5)
       AND (?6 IS NULL OR (comment IS NOT NULL) = ?6)
       AND (?7 IS NULL OR instr(lower(comment), lower(?7)) > 0)
     ORDER BY received_at DESC, id DESC LIMIT ?8";
@@ -183,8 +192,10 @@ pub struct SubmissionRow {
     value: i64,
     /// The comment, if any.
     pub comment: Option<String>,
-    /// The page path.
+    /// The page it is counted under.
     pub page: String,
+    /// The page it was sent from, when that is not `page` (counted under `OTHER_PAGE`).
+    pub sent_page: Option<String>,
     /// The language tag.
     pub locale: String,
     /// The stored revision.

@@ -17,9 +17,6 @@ pub struct SiteRecord {
     pub settings: SiteView,
     /// SHA-256 (hex) of the owner key; the key itself is never stored.
     pub owner_key_sha256: String,
-    /// The key receipts are derived from (HMAC of the submission id); made on first use.
-    #[serde(default)]
-    pub receipt_key: Option<String>,
     /// The Turnstile secret, while Turnstile is on (never shown to anyone).
     #[serde(default)]
     pub turnstile_secret: Option<String>,

@@ -3,17 +3,18 @@
 //! key or the owner's), leaving a tombstone.
 
 use sayso_core::{
-    may_change, same_sender, Author, AuthorKey, Rating, Submission, SubmissionId, SubmitOutcome, SubmitStatus, OTHER_PAGE, PAGES_PER_DAY_MAX,
+    may_change, same_sender, Author, AuthorKey, Locale, Rating, Submission, SubmissionId, SubmitOutcome, SubmitStatus, OTHER_PAGE, PAGES_PER_DAY_MAX,
     REVISIONS_MAX,
 };
 use worker::SqlStorageValue;
 
-use super::abuse::verify_turnstile;
+use super::abuse::{verify_turnstile, Remember};
 use super::call::{self, CheckOrigin};
 use super::schema::{
     PagesRow, RevRow, SubmissionRow, ADMIT_PAGE_ON, COUNT, DELETE_SUBMISSION, DROP_EVENT_OF, FORGET_PAGE_DAYS, FORGET_TOMBSTONES, INSERT_SUBMISSION,
     INSERT_TOMBSTONE, PAGE_COUNTED_ON, SELECT_REV, SELECT_SUBMISSION, TOMBSTONED, UPDATE_SUBMISSION,
 };
+use super::settings::SiteRecord;
 use super::SiteObject;
 use crate::http::Failure;
 
@@ -28,6 +29,10 @@ pub const TOMBSTONE_MS: i64 = 8 * 86_400_000;
 
 /// The most tombstones one alarm forgets, so a purge stays far inside one request's CPU.
 const TOMBSTONES_PER_RUN: i64 = 5_000;
+
+/// A forgotten tombstone (a row of `FORGET_TOMBSTONES`' `RETURNING`; only the rows count).
+#[derive(serde::Deserialize)]
+struct Forgotten {}
 
 impl SiteObject {
     /// `Submit`: origin, receipt key, spam rules, then one transaction for the row, the counts,
@@ -54,37 +59,56 @@ impl SiteObject {
         // The spam rules judge what is new: a resend of a stored revision passes as it passed
         // before (its Turnstile token is spent by now). Turnstile's check is a fetch, so it runs
         // before the transaction.
+        let mut prepaid = false;
         if !self.stored_at(&submission)? {
             submission.check_pace(&record.settings.limits)?;
             if let (Some(view), Some(secret), Some(_)) = (&record.settings.turnstile, &record.turnstile_secret, &submission.comment) {
+                // Turnstile's check is a fetch: the visitor pays its tokens first, so junk
+                // tokens cannot make the object call out without limit.
+                let spent = self.transaction(|| self.spend_tokens(&record, &call.visitor, now))?;
+                self.remember_all(spent);
+                prepaid = true;
                 verify_turnstile(&view.verify_url, secret, submission.turnstile.as_deref(), &id).await?;
             }
         }
         let (status, queued, remember) = self.transaction(|| {
-            let status = self.upsert(&submission, now)?;
+            let (status, received_at) = self.upsert(&submission, now)?;
             let stored = matches!(status, SubmitStatus::Created | SubmitStatus::Updated);
-            let mut remember = None;
-            if stored {
-                // Every stored revision spends tokens (resends of a stored one never do, so the
-                // outbox's retries cannot lock a visitor out). The visitor's bucket first: the
-                // site's is spent only for what the visitor's admitted, so one client never
-                // spends the site's budget. A refusal rolls the write and both buckets back.
-                let limits = record.settings.limits;
-                let hash = self.visitor_hash(&record.settings.site, &call.visitor, now)?;
-                let private = limits.honor_gpc && call.visitor.opted_out;
-                remember = self.spend_visitor(&format!("v:{hash}"), limits.visitor_per_minute, now, private)?;
-                self.spend("site", limits.site_per_minute, now)?;
-            }
-            let queued = stored && self.enqueue_webhook(&record, &submission, now)?;
+            // Every stored revision spends tokens (resends of a stored one never do, so the
+            // outbox's retries cannot lock a visitor out). A refusal rolls the write back too.
+            let remember = if stored && !prepaid { self.spend_tokens(&record, &call.visitor, now)? } else { None };
+            let queued = stored && self.enqueue_webhook(&record, &submission, received_at, now)?;
             Ok((status, queued, remember))
         })?;
-        if let Some(spent) = remember {
-            self.remember(spent);
-        }
+        self.remember_all(remember);
         if queued {
-            self.schedule_deliveries(&record, now).await?;
+            // Stored and committed: failing to arm the alarm must not tell the widget otherwise
+            // (the next submission or alarm arms it).
+            if let Err(failure) = self.schedule_deliveries(&record, now).await {
+                worker::console_error!("arming the alarm: {failure}");
+            }
         }
         Ok(SubmitOutcome { receipt, id, status })
+    }
+
+    /// Spends a visitor's tokens for one stored revision: the visitor's bucket first, the
+    /// site's only for what the visitor's admitted, so one client never spends the site's
+    /// budget. Inside a transaction (a refusal rolls both back); the opted-out visitor's bucket
+    /// comes back, to be remembered once that commits.
+    fn spend_tokens(&self, record: &SiteRecord, visitor: &call::Visitor, now: i64) -> Result<Option<Remember>, Failure> {
+        let limits = record.settings.limits;
+        let hash = self.visitor_hash(&record.settings.site, visitor, now)?;
+        let private = limits.honor_gpc && visitor.opted_out;
+        let remember = self.spend_visitor(&format!("v:{hash}"), limits.visitor_per_minute, now, private)?;
+        self.spend("site", limits.site_per_minute, now)?;
+        Ok(remember)
+    }
+
+    /// Keeps an opted-out visitor's spent bucket in memory (after its transaction committed).
+    fn remember_all(&self, spent: Option<Remember>) {
+        if let Some(spent) = spent {
+            self.remember(spent);
+        }
     }
 
     /// Whether this revision (or a newer one) of the submission is already stored.
@@ -100,7 +124,8 @@ impl SiteObject {
     }
 
     /// Stores a submission by id and moves the counts: the heart of exactly-once.
-    fn upsert(&self, new: &Submission, now: i64) -> Result<SubmitStatus, Failure> {
+    /// Answers what happened and when the submission first arrived.
+    fn upsert(&self, new: &Submission, now: i64) -> Result<(SubmitStatus, i64), Failure> {
         let presented = new.key.as_ref();
         let Some(row) = self.stored(new.id.as_str())? else {
             // Deletes are final: a late copy (a beacon, another tab, a retry) never comes back.
@@ -111,9 +136,10 @@ impl SiteObject {
             let author = presented.map(|k| k.author().as_str().to_owned());
             let mut row = values(new, page, now, now);
             row.push(author.into());
+            debug_assert_eq!(row.len(), 13, "INSERT_SUBMISSION's ?1–?13");
             self.sql.exec(INSERT_SUBMISSION, row)?;
             self.count(new.rating, new.comment.is_some(), page, now, 1)?;
-            return Ok(SubmitStatus::Created);
+            return Ok((SubmitStatus::Created, now));
         };
         // Authorship first: whoever is not the sender learns nothing more and changes nothing.
         let author = row.author.clone().map(Author::stored);
@@ -122,15 +148,17 @@ impl SiteObject {
         }
         let old_rating = row.rating()?;
         if new.rev < row.rev {
-            return Ok(SubmitStatus::Superseded);
+            return Ok((SubmitStatus::Superseded, row.received_at));
         }
         if new.rev == row.rev {
-            // A page past the day's cap was stored as `OTHER_PAGE`: its resend is the same.
+            // The locale as the edge keeps it: a row stored before locales were mapped compares
+            // as it would be stored now.
+            let locale = Locale::parse(&row.locale).map(|l| l.known());
             let same = old_rating == new.rating
                 && row.comment.as_deref() == new.comment.as_ref().map(|c| c.as_str())
-                && (row.page == new.page.as_str() || row.page == OTHER_PAGE)
-                && row.locale == new.locale.as_str();
-            return if same { Ok(SubmitStatus::Duplicate) } else { Err(Failure::EditConflict) };
+                && row.sent_page.as_deref().unwrap_or(&row.page) == new.page.as_str()
+                && (row.locale == new.locale.as_str() || locale.is_ok_and(|l| l == new.locale));
+            return if same { Ok((SubmitStatus::Duplicate, row.received_at)) } else { Err(Failure::EditConflict) };
         }
         // Only the key's holder edits; a submission sent without a key is never changed.
         if !may_change(author.as_ref(), presented) {
@@ -143,11 +171,12 @@ impl SiteObject {
             return Err(Failure::TooManyRevisions);
         }
         // An edit stays on the day the submission first arrived, and on its page unless it moved.
-        let page = if new.page.as_str() == row.page { row.page.as_str() } else { self.page_to_count(new.page.as_str(), row.received_at)? };
+        let sent = row.sent_page.as_deref().unwrap_or(&row.page);
+        let page = if new.page.as_str() == sent { row.page.as_str() } else { self.page_to_count(new.page.as_str(), row.received_at)? };
         self.sql.exec(UPDATE_SUBMISSION, values(new, page, row.received_at, now))?;
         self.count(old_rating, row.comment.is_some(), &row.page, row.received_at, -1)?;
         self.count(new.rating, new.comment.is_some(), page, row.received_at, 1)?;
-        Ok(SubmitStatus::Updated)
+        Ok((SubmitStatus::Updated, row.received_at))
     }
 
     /// The page a submission on `page` is counted under on the UTC day of `at` (ms): its own if
@@ -214,21 +243,27 @@ impl SiteObject {
             self.sql.exec(DROP_EVENT_OF, vec![id.as_str().into()])?;
             self.count(rating, row.comment.is_some(), &row.page, row.received_at, -1)
         })?;
-        // The alarm forgets the tombstone once it is due, on sites with no other alarm too.
-        self.arm_by(now + TOMBSTONE_MS, now).await
+        // The alarm forgets the tombstone once it is due, on sites with no other alarm too. The
+        // delete is committed: failing to arm must not tell the visitor otherwise.
+        if let Err(failure) = self.arm_by(now + TOMBSTONE_MS, now).await {
+            worker::console_error!("arming the alarm: {failure}");
+        }
+        Ok(())
     }
 
     /// Forgets tombstones older than `TOMBSTONE_MS` (at most `TOMBSTONES_PER_RUN`); answers
     /// whether some may remain, so the alarm runs again soon.
     pub(super) fn forget_tombstones(&self, now: i64) -> Result<bool, Failure> {
-        let cursor = self.sql.exec(FORGET_TOMBSTONES, vec![(now - TOMBSTONE_MS).into(), TOMBSTONES_PER_RUN.into()])?;
-        Ok(cursor.rows_written() as i64 >= TOMBSTONES_PER_RUN)
+        let forgotten: Vec<Forgotten> = self.sql.exec(FORGET_TOMBSTONES, vec![(now - TOMBSTONE_MS).into(), TOMBSTONES_PER_RUN.into()])?.to_array()?;
+        Ok(forgotten.len() as i64 >= TOMBSTONES_PER_RUN)
     }
 }
 
-/// A submission's row values, numbered `?1`…`?11` as `INSERT_SUBMISSION` and
-/// `UPDATE_SUBMISSION` name them, with the page it is counted under.
+/// A submission's row values, numbered `?1`…`?12` as `INSERT_SUBMISSION` and
+/// `UPDATE_SUBMISSION` name them, with the page it is counted under (`?5`) and, if that is not
+/// the page it was sent from, the page it was sent from (`?12`): nothing the visitor sent is lost.
 fn values(s: &Submission, page: &str, received_at: i64, updated_at: i64) -> Vec<SqlStorageValue> {
+    let sent_page = (page != s.page.as_str()).then(|| s.page.as_str().to_owned());
     vec![
         s.id.as_str().into(),
         s.rating.scale().as_str().into(),
@@ -241,5 +276,6 @@ fn values(s: &Submission, page: &str, received_at: i64, updated_at: i64) -> Vec<
         i64::from(s.rev).into(),
         received_at.into(),
         updated_at.into(),
+        sent_page.into(),
     ]
 }

@@ -86,7 +86,7 @@ impl SiteObject {
     /// Queues a webhook post for a submission that matches the site's filter (inside the
     /// submission's transaction: the event is queued exactly when the submission is stored).
     /// Returns whether it queued one.
-    pub(super) fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, now: i64) -> Result<bool, Failure> {
+    pub(super) fn enqueue_webhook(&self, record: &SiteRecord, s: &Submission, received_at: i64, now: i64) -> Result<bool, Failure> {
         let Some(hook) = &record.settings.webhook else { return Ok(false) };
         if !hook.fires_for(s.rating, s.comment.is_some()) {
             // The pending event of an earlier revision would tell the owner a state that is no
@@ -102,7 +102,8 @@ impl SiteObject {
             page: s.page.as_str().to_owned(),
             locale: s.locale.as_str().to_owned(),
             client_ts: s.client_ts,
-            received_at: now,
+            // An edit's event says when the submission first arrived, as the feedback list does.
+            received_at,
             updated_at: now,
             rev: s.rev,
         };
