@@ -82,7 +82,10 @@ fn ensure_cargo_tool(krate: &str, binary: &str, version: &str, locked: bool) -> 
         return Ok(path);
     }
     let mut cmd = Command::new("cargo");
-    cmd.args(["install", "--quiet", krate, "--version", version]);
+    // `--debug`: a first run's biggest cost is compiling these two tools. Unoptimized, both
+    // compile in 4 min 10 s side by side on 2 cores (release: 4 min 21 s + 5 min 45 s), and a
+    // Worker build with them takes 20.2 s instead of 19.2 s: the tools only glue and bundle.
+    cmd.args(["install", "--quiet", "--debug", krate, "--version", version]);
     // wasm-bindgen-cli's own lock file names a yanked crate, so it installs without --locked.
     if locked {
         cmd.arg("--locked");

@@ -30,10 +30,6 @@ pub struct Credential(pub Option<String>);
 pub struct Visitor {
     /// The network address (`CF-Connecting-IP`).
     pub address: String,
-    /// The user agent. Not part of the visitor's key (a client changes it at will); still
-    /// carried only because the route fills it.
-    #[serde(default)]
-    pub agent: String,
     /// The browser sent `Sec-GPC: 1` or `DNT: 1`: with `limits.honor_gpc` its bucket is kept in
     /// the object's memory only, never stored. It is limited all the same.
     pub opted_out: bool,
