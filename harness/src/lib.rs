@@ -84,6 +84,34 @@ pub fn signal_group(pid: u32, signal: &str) {
         std::process::Command::new("kill").args([format!("-{signal}"), "--".into(), format!("-{pid}")]).stderr(std::process::Stdio::null()).status();
 }
 
+/// The bodies a `receiver` was sent, in order.
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A local HTTP receiver (a webhook, Turnstile's siteverify) that answers every request with
+/// `status` and the JSON `body`, keeping each request's body; returns its URL (`…/hook`).
+pub fn receiver(status: u16, body: &'static str) -> Result<(String, Received)> {
+    use std::io::Write;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
+    let seen = Received::default();
+    let record = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = std::io::BufReader::new(stream);
+            let request = read_request_body(&mut reader);
+            if let Ok(mut seen) = record.lock() {
+                seen.push(String::from_utf8_lossy(&request).into_owned());
+            }
+            let _ = write!(
+                reader.get_mut(),
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    Ok((url, seen))
+}
+
 /// Reads one HTTP/1.1 request's headers and body from `reader` (for the tests' local receivers:
 /// webhooks, Turnstile's siteverify); returns the body, empty if it could not be read.
 pub fn read_request_body(reader: &mut impl std::io::BufRead) -> Vec<u8> {

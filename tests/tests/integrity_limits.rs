@@ -4,7 +4,6 @@
 //! fed faster than it drains. Each test starts its own Worker with fresh storage; the visitor's
 //! address is the `CF-Connecting-IP` the test sends.
 
-use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -209,25 +208,6 @@ fn silent_receiver() -> Result<(String, Arc<Mutex<Vec<TcpStream>>>)> {
     Ok((url, held))
 }
 
-/// A webhook receiver that answers 500 to everything, recording each body.
-fn failing_receiver() -> Result<(String, Arc<Mutex<Vec<Value>>>)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
-    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let record = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let body = sayso_tests::read_request_body(&mut reader);
-            if let Ok(mut seen) = record.lock() {
-                seen.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
-            }
-            let _ = write!(reader.get_mut(), "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-        }
-    });
-    Ok((url, seen))
-}
-
 /// Sets the site's webhook (every comment) and returns the owner's `Authorization`.
 fn set_webhook(edge: &Edge, key: &str, url: &str) -> Result<String> {
     let auth = format!("Bearer {key}");
@@ -249,7 +229,7 @@ fn deliveries(edge: &Edge, auth: &str) -> Result<Value> {
 fn the_webhook_queue_holds_one_pending_event_per_submission_carrying_its_latest_state() -> Result<()> {
     let edge = Edge::start(EdgeOptions::default())?;
     let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
-    let (hook, seen) = failing_receiver()?;
+    let (hook, seen) = sayso_tests::receiver(500, "")?;
     let auth = set_webhook(&edge, &key, &hook)?;
     for id in [1_u32, 2] {
         let mut body = submission("demo", id);
@@ -266,7 +246,7 @@ fn the_webhook_queue_holds_one_pending_event_per_submission_carrying_its_latest_
     // The retries carry each submission's latest revision (posts made while the revisions
     // arrived carry whatever was latest then).
     wait_for("a retry carrying revision 9 of both ids", Duration::from_secs(60), || {
-        let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let seen: Vec<Value> = seen.lock().map(|s| s.iter().map(|b| serde_json::from_str(b).unwrap_or(Value::Null)).collect()).unwrap_or_default();
         let nines = seen.iter().filter(|e| e["submission"]["rev"] == 9 && e["submission"]["comment"] == "take 9").count();
         Ok((nines >= 2).then_some(()))
     })?;

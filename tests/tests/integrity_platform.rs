@@ -8,9 +8,7 @@
 //! worker/src/site/retention.rs (`BATCH_ROWS`).
 
 use std::collections::BTreeMap;
-use std::io::{BufReader, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
@@ -115,29 +113,10 @@ fn recount_matches(summary: &Value, items: &[Value]) -> Result<()> {
     Ok(())
 }
 
-/// A local webhook receiver that answers 200 and keeps each body.
-fn receiver() -> Result<(String, Arc<Mutex<Vec<String>>>)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
-    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
-    let record = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let body = sayso_tests::read_request_body(&mut reader);
-            if let Ok(mut s) = record.lock() {
-                s.push(String::from_utf8_lossy(&body).into_owned());
-            }
-            let _ = write!(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-        }
-    });
-    Ok((url, seen))
-}
-
 #[test]
 fn retention_of_20000_rows_runs_in_batches_each_leaving_exact_counts_and_expired_events_are_never_sent() -> Result<()> {
     let site = Site::start("archive")?;
-    let (hook, seen) = receiver()?;
+    let (hook, seen) = sayso_tests::receiver(200, "")?;
     site.patch(json!({ "webhook": { "url": hook, "comments": true } }))?;
     // Yesterday's 100 (10 commented, their events pending) are kept; 20,000 from 41 to 45 days
     // ago expire, in day-sized chunks that batches cut across, 990 of their events pending.

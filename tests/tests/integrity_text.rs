@@ -5,9 +5,6 @@
 //! and verify URLs must be https; in a real Chromium, control characters in a page's widget
 //! attributes add nothing to the widget's view, and the dashboard signs out only on 401.
 
-use std::io::{BufReader, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
@@ -46,30 +43,11 @@ fn patch(edge: &Edge, key: &str, body: &Value) -> Result<api::Answer> {
     )
 }
 
-/// A local webhook receiver that answers 200 and keeps each body.
-fn receiver() -> Result<(String, Arc<Mutex<Vec<String>>>)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
-    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
-    let record = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let body = sayso_tests::read_request_body(&mut reader);
-            if let Ok(mut s) = record.lock() {
-                s.push(String::from_utf8_lossy(&body).into_owned());
-            }
-            let _ = write!(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-        }
-    });
-    Ok((url, seen))
-}
-
 #[test]
 fn chat_markup_and_mass_mentions_in_a_comment_reach_the_webhook_text_inert() -> Result<()> {
     let edge = Edge::start(EdgeOptions::default())?;
     let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
-    let (hook, seen) = receiver()?;
+    let (hook, seen) = sayso_tests::receiver(200, "")?;
     let set = patch(&edge, &key, &json!({ "webhook": { "url": hook, "comments": true } }))?;
     ensure!(set.status == 200, "{set:?}");
 

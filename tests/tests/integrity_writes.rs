@@ -5,11 +5,6 @@
 //! key or none; late copies of an undone rating; thousands of invented page paths; scales the
 //! site never showed; search phrases past LIKE's 50-byte limit.
 
-use std::io::{BufReader, Write};
-use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-
 use anyhow::{ensure, Context, Result};
 use sayso_tests::api::{self, Answer};
 use sayso_tests::edge::{Edge, EdgeOptions};
@@ -171,28 +166,6 @@ fn invented_page_paths_past_the_days_cap_are_counted_under_other() -> Result<()>
     Ok(())
 }
 
-/// A stand-in for Turnstile's siteverify that refuses every token and counts the calls.
-fn refusing_siteverify() -> Result<(String, Arc<AtomicUsize>)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://127.0.0.1:{}/siteverify", listener.local_addr()?.port());
-    let calls = Arc::new(AtomicUsize::new(0));
-    let count = Arc::clone(&calls);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            sayso_tests::read_request_body(&mut reader);
-            count.fetch_add(1, Ordering::SeqCst);
-            let body = r#"{"success":false,"error-codes":["invalid-input-response"]}"#;
-            let _ = write!(
-                reader.get_mut(),
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    Ok((url, calls))
-}
-
 #[test]
 fn junk_turnstile_tokens_cost_the_sender_its_tokens_so_it_cannot_make_the_edge_call_out_without_limit() -> Result<()> {
     let edge = Edge::start(EdgeOptions::default())?;
@@ -204,7 +177,9 @@ fn junk_turnstile_tokens_cost_the_sender_its_tokens_so_it_cannot_make_the_edge_c
             json!({ "visitor_per_minute": 3, "site_per_minute": 0, "min_comment_ms": 0 }),
         )?
         .owner_key;
-    let (verify_url, calls) = refusing_siteverify()?;
+    // A stand-in for Turnstile's siteverify that refuses every token; its calls are counted.
+    let (verify_url, calls) = sayso_tests::receiver(200, r#"{"success":false,"error-codes":["invalid-input-response"]}"#)?;
+    let calls = || calls.lock().map(|c| c.len()).unwrap_or_default();
     let patch = api::request(
         "PATCH",
         &format!("{}/v1/sites/demo", edge.url),
@@ -221,9 +196,9 @@ fn junk_turnstile_tokens_cost_the_sender_its_tokens_so_it_cannot_make_the_edge_c
         api::post(&format!("{}/v1/sites/demo/feedback", edge.url), &headers, body.to_string().as_bytes())
     };
     let statuses: Vec<u16> = (0..20).map(|n| comment(n, "203.0.113.66").map(|a| a.status)).collect::<Result<_>>()?;
-    println!("20 junk tokens from one address: {statuses:?}, siteverify called {} times", calls.load(Ordering::SeqCst));
+    println!("20 junk tokens from one address: {statuses:?}, siteverify called {} times", calls());
     ensure!(statuses[..3].iter().all(|s| *s == 403) && statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
-    ensure!(calls.load(Ordering::SeqCst) == 3, "one siteverify call per token the sender had");
+    ensure!(calls() == 3, "one siteverify call per token the sender had");
     ensure!(comment(100, "198.51.100.77")?.status == 403, "another visitor is not locked out");
     Ok(())
 }
