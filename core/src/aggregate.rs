@@ -11,7 +11,9 @@ use alloc::vec::Vec;
 
 use crate::scale::{Rating, Scale};
 use crate::submission::Submission;
-use crate::summary::{Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, SUMMARY_PAGES_MAX};
+use crate::summary::{
+    Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, RANKED_PAGES, SUMMARY_PAGES_MAX,
+};
 
 /// How many ratings of one value were given, and how many of them came with a comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,19 +104,48 @@ impl Aggregate {
 }
 
 /// Counts by day and by page, as the site's object stores them; builds the `Summary`.
+///
+/// Either every row is added with its day and page (`add`: the pages are all there is), or the
+/// store adds the days (`add_day`), the pages it lists (`add_listed`), the most-rated pages
+/// (`add_ranked`) and how many pages there are (`set_pages_total`) from its rollups. Both give
+/// the same summary for the same counts.
 #[derive(Clone, Debug, Default)]
 pub struct Breakdown {
     total: Aggregate,
     days: BTreeMap<String, Aggregate>,
     pages: BTreeMap<String, Aggregate>,
+    /// The store's `RANKED_PAGES` most-rated pages, if it chose them.
+    ranked: Option<BTreeMap<String, Aggregate>>,
+    /// How many pages have ratings, if the store counted them.
+    pages_total: Option<u64>,
 }
 
 impl Breakdown {
     /// Adds one stored row: the tally of `rating` on `day` for `page`.
     pub fn add(&mut self, day: &str, page: &str, rating: Rating, tally: Tally) {
+        self.add_day(day, rating, tally);
+        self.add_listed(page, rating, tally);
+    }
+
+    /// Adds a day's tally of `rating` (all pages) to the totals and the days.
+    pub fn add_day(&mut self, day: &str, rating: Rating, tally: Tally) {
         self.total.add_tally(rating, tally);
         self.days.entry(day.to_owned()).or_default().add_tally(rating, tally);
+    }
+
+    /// Adds a page's tally of `rating` to the pages that may be listed.
+    pub fn add_listed(&mut self, page: &str, rating: Rating, tally: Tally) {
         self.pages.entry(page.to_owned()).or_default().add_tally(rating, tally);
+    }
+
+    /// Adds a page's tally of `rating` to the pages best and worst are chosen from.
+    pub fn add_ranked(&mut self, page: &str, rating: Rating, tally: Tally) {
+        self.ranked.get_or_insert_with(BTreeMap::new).entry(page.to_owned()).or_default().add_tally(rating, tally);
+    }
+
+    /// How many pages have ratings (the store's count; else the pages added).
+    pub fn set_pages_total(&mut self, pages: u64) {
+        self.pages_total = Some(pages);
     }
 
     /// The summary, echoing the range and page it was limited to, listing the pages `window`
@@ -122,11 +153,22 @@ impl Breakdown {
     pub fn summary(&self, site: &str, from: Option<&str>, to: Option<&str>, page: Option<&str>, window: &PagesWindow) -> Summary {
         let scales: Vec<ScaleSummary> = Scale::ALL.into_iter().filter_map(|s| self.total.scale_summary(s)).collect();
         let days: Vec<Slice> = self.days.iter().map(|(day, a)| a.slice(day)).collect();
-        let mut pages: Vec<Slice> = self.pages.iter().map(|(page, a)| a.slice(page)).collect();
-        pages.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-        // Best and worst on the scale most ratings use, over every page with enough ratings.
-        let main = scales.iter().max_by_key(|s| s.count).map(|s| s.scale);
-        let ranked: Vec<(&str, f64)> = pages
+        let ranking = |pages: &BTreeMap<String, Aggregate>| {
+            let mut slices: Vec<Slice> = pages.iter().map(|(page, a)| a.slice(page)).collect();
+            slices.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+            slices
+        };
+        let pages = ranking(&self.pages);
+        let mut top = match &self.ranked {
+            Some(ranked) => ranking(ranked),
+            None => pages.clone(),
+        };
+        top.truncate(RANKED_PAGES);
+        // Best and worst on the scale most ratings use, over the most-rated pages with enough
+        // ratings: a page is judged once it has a sample, and the choice costs the same at any
+        // number of pages. No pages asked for (`pages_limit=0`): none judged.
+        let main = scales.iter().max_by_key(|s| s.count).map(|s| s.scale).filter(|_| window.limit > 0);
+        let ranked: Vec<(&str, f64)> = top
             .iter()
             .filter_map(|p| {
                 let score = p.scores.iter().find(|s| Some(s.scale) == main && s.count >= RANKED_MIN_RATINGS)?;
@@ -141,8 +183,14 @@ impl Breakdown {
         };
         let best_page = pick(|a, b| a > b).map(|(k, _)| k.to_owned());
         let worst_page = pick(|a, b| a < b).map(|(k, _)| k.to_owned());
-        let pages_total = pages.len() as u64;
-        let (pages, pages_cursor) = listed(pages, window);
+        let (pages_total, pages, pages_cursor) = match window.limit {
+            0 => (0, Vec::new(), None),
+            _ => {
+                let total = self.pages_total.unwrap_or(pages.len() as u64);
+                let (pages, cursor) = listed(pages, window);
+                (total, pages, cursor)
+            }
+        };
         Summary {
             site: site.to_owned(),
             from: from.map(str::to_owned),
@@ -282,8 +330,9 @@ mod tests {
         assert_eq!(walked.len(), 23);
         let all = b.summary("demo", None, None, None, &PagesWindow { limit: 1000, after: None });
         assert_eq!((all.pages.len(), all.pages_cursor), (23, None), "a window never exceeds the maximum, 23 fit");
-        let one = b.summary("demo", None, None, None, &PagesWindow { limit: 0, after: None });
-        assert_eq!(one.pages.len(), 1, "a limit of 0 lists one page, never none or all");
+        let none = b.summary("demo", None, None, None, &PagesWindow::NONE);
+        assert_eq!((none.pages.len(), none.pages_cursor, none.best_page), (0, None, None), "a limit of 0: no page figures");
+        assert_eq!(none.total, all.total, "and the same totals");
     }
 
     #[test]
@@ -330,6 +379,47 @@ mod tests {
             other_way.merge(&Aggregate::default());
             prop_assert_eq!(other_way.summary("s"), merged.summary("s"));
             prop_assert_eq!(merged.summary("s").total, whole.len() as u64);
+        }
+
+        /// What a store answers from its rollups (the days, the window of pages after the
+        /// cursor plus one, the most-rated pages, the count of pages) gives the summary that
+        /// every row gives: the object's two ways of reading agree.
+        #[test]
+        fn a_summary_from_rollups_equals_one_from_every_row(
+            rows in prop::collection::vec((0u8..4, 0u16..260, any_rating(), 1u64..4), 0..400),
+            limit in 0usize..8,
+            skip in 0usize..300,
+        ) {
+            let day = |d: u8| format!("2026-11-{:02}", d + 1);
+            let page = |p: u16| format!("/p{p}");
+            let mut every = Breakdown::default();
+            let mut per_page: BTreeMap<String, u64> = BTreeMap::new();
+            for (d, p, (r, c), n) in &rows {
+                every.add(&day(*d), &page(*p), *r, Tally { ratings: *n, comments: if *c { *n } else { 0 } });
+                *per_page.entry(page(*p)).or_default() += n;
+            }
+            // The ranking a store's index gives: most ratings first, ties by path.
+            let mut ranking: Vec<(u64, String)> = per_page.iter().map(|(p, n)| (*n, p.clone())).collect();
+            ranking.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let after = ranking.get(skip).map(|(n, p)| PageCursor { count: *n, page: p.clone() }).filter(|_| skip % 3 != 0);
+            let window = PagesWindow { limit, after: after.clone() };
+            let listed: Vec<&String> = ranking.iter().filter(|(n, p)| after.as_ref().is_none_or(|a| a.precedes(*n, p))).take(limit + 1).map(|(_, p)| p).collect();
+            let top: Vec<&String> = ranking.iter().take(RANKED_PAGES).map(|(_, p)| p).collect();
+            let mut store = Breakdown::default();
+            for (d, p, (r, c), n) in &rows {
+                let tally = Tally { ratings: *n, comments: if *c { *n } else { 0 } };
+                store.add_day(&day(*d), *r, tally);
+                if limit > 0 && listed.contains(&&page(*p)) {
+                    store.add_listed(&page(*p), *r, tally);
+                }
+                if limit > 0 && top.contains(&&page(*p)) {
+                    store.add_ranked(&page(*p), *r, tally);
+                }
+            }
+            if limit > 0 {
+                store.set_pages_total(per_page.len() as u64);
+            }
+            prop_assert_eq!(every.summary("s", None, None, None, &window), store.summary("s", None, None, None, &window));
         }
     }
 }

@@ -5,6 +5,15 @@ use alloc::string::String;
 
 use crate::feedback::FeedbackItem;
 
+/// The export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ExportFormat {
+    /// RFC 4180 CSV with a header line.
+    Csv,
+    /// One JSON object per line.
+    Ndjson,
+}
+
 /// The CSV header line, with its CRLF.
 pub const CSV_HEADER: &str = "id,received_at,scale,value,comment,page,locale,client_ts,rev\r\n";
 

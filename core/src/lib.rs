@@ -61,7 +61,8 @@ pub use secure_url::is_secure_url;
 pub use site::{Limits, NewSite, OwnerKey, SiteConfig, SiteCreated, SiteSettings, SiteView};
 pub use submission::{Submission, SubmissionWire};
 pub use summary::{
-    Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, SUMMARY_PAGES_DEFAULT, SUMMARY_PAGES_MAX,
+    Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, RANKED_PAGES, SUMMARY_PAGES_DEFAULT,
+    SUMMARY_PAGES_MAX,
 };
 pub use turnstile::{TurnstileSettings, TurnstileView};
 pub use webhook::{Threshold, WebhookSettings};

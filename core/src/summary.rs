@@ -13,6 +13,8 @@ use crate::scale::Scale;
 pub const SUMMARY_PAGES_DEFAULT: usize = 50;
 /// The most pages one summary lists; the rest are a `pages_cursor` away.
 pub const SUMMARY_PAGES_MAX: usize = 200;
+/// How many of the most-rated pages `best_page` and `worst_page` are chosen from.
+pub const RANKED_PAGES: usize = 200;
 /// The fewest ratings on the main scale a page needs to be `best_page` or `worst_page`, so a
 /// page with one invented rating is never the best.
 pub const RANKED_MIN_RATINGS: u64 = 5;
@@ -39,12 +41,13 @@ pub struct Summary {
     /// The most rated pages, most rated first (ties by path), at most `pages_limit` of them,
     /// after `pages_cursor` if the request gave one.
     pub pages: Vec<Slice>,
-    /// How many pages have ratings in all.
+    /// How many pages have ratings in all (0 with `pages_limit=0`).
     pub pages_total: u64,
     /// Where the next pages start (`pages_cursor=` of the next request); `None`: no more.
     pub pages_cursor: Option<String>,
     /// The page with the best score on the main scale (the one with most ratings), among the
-    /// pages with at least `RANKED_MIN_RATINGS` ratings on it; all pages, not only those listed.
+    /// `RANKED_PAGES` most-rated pages with at least `RANKED_MIN_RATINGS` ratings on it (not
+    /// only those listed); `None` with `pages_limit=0`.
     pub best_page: Option<String>,
     /// The page that needs attention: the worst score on the main scale, by the same rule.
     pub worst_page: Option<String>,
@@ -53,10 +56,15 @@ pub struct Summary {
 /// Which stretch of the ranked pages (most rated first, ties by path) a summary lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PagesWindow {
-    /// At most this many pages (1 to `SUMMARY_PAGES_MAX`).
+    /// At most this many pages (0 to `SUMMARY_PAGES_MAX`; 0: no page figures at all).
     pub limit: usize,
     /// Only pages ranked after this one, as an earlier summary's `pages_cursor` named it.
     pub after: Option<PageCursor>,
+}
+
+impl PagesWindow {
+    /// No pages: the totals and days only (their cheapest summary).
+    pub const NONE: PagesWindow = PagesWindow { limit: 0, after: None };
 }
 
 impl Default for PagesWindow {

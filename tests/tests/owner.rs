@@ -211,7 +211,12 @@ fn the_summary_breaks_down_by_day_and_page_and_limits_to_a_range() -> Result<()>
     ensure!(summary(&format!("from={today}&to={today}"))?["total"] == 16);
     ensure!(summary(&format!("from={}", utc_day(1)))?["total"] == 0, "nothing tomorrow");
     ensure!(summary(&format!("to={}", utc_day(-1)))?["total"] == 0, "nothing yesterday");
-    for bad in ["from=2026-13-01", "to=yesterday", "page=nope", "colour=red", "pages_limit=0", "pages_limit=201", "pages_cursor=x"] {
+    let headline = summary("pages_limit=0")?;
+    ensure!(
+        headline["total"] == 16 && headline["days"] == all["days"] && headline["pages"] == json!([]) && headline["best_page"].is_null(),
+        "pages_limit=0: the totals and days only: {headline}"
+    );
+    for bad in ["from=2026-13-01", "to=yesterday", "page=nope", "colour=red", "pages_limit=-1", "pages_limit=201", "pages_cursor=x"] {
         let a = o.get(&format!("summary?{bad}"))?;
         ensure!(a.status == 400 && a.error_code().as_deref().is_some_and(|c| c.starts_with("invalid")), "{bad}: {a:?}");
     }

@@ -57,11 +57,13 @@ async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) ->
         Handler::Feedback => routes::feedback::list(&req, env, segment(0)?).await,
         Handler::Delete => routes::feedback::delete(&req, env, segment(0)?, segment(1)?).await,
         Handler::DeletePreflight => routes::feedback::preflight(&req, env, segment(0)?).await,
-        Handler::ExportCsv => routes::export::get(&req, env, segment(0)?, routes::export::Format::Csv).await,
-        Handler::ExportNdjson => routes::export::get(&req, env, segment(0)?, routes::export::Format::Ndjson).await,
+        Handler::ExportCsv => routes::export::get(&req, env, segment(0)?, sayso_core::export::ExportFormat::Csv).await,
+        Handler::ExportNdjson => routes::export::get(&req, env, segment(0)?, sayso_core::export::ExportFormat::Ndjson).await,
         #[cfg(feature = "bench")]
         Handler::BenchSeed => routes::sites::bench_seed(req, env, segment(0)?).await,
+        #[cfg(feature = "bench")]
+        Handler::BenchMeter => routes::sites::bench_meter(&req, env, segment(0)?).await,
         #[cfg(not(feature = "bench"))]
-        Handler::BenchSeed => Err(Failure::NotFound),
+        Handler::BenchSeed | Handler::BenchMeter => Err(Failure::NotFound),
     }
 }

@@ -28,9 +28,16 @@ fn main() {
         Some("bench") => bench::run(),
         Some("site") => site::run(&args[1..]),
         Some("fuzz") => fuzz::run_fuzz(args.get(1).map(String::as_str)),
-        Some("build") => tools::ensure_build_tools().and_then(|t| build::all(&t)).map(|_| ()),
+        // `--seeding`: the seeding Worker too (`bench` feature; for the tests that need old data).
+        Some("build") => tools::ensure_build_tools().and_then(|t| {
+            build::all(&t)?;
+            if args.get(1).is_some_and(|a| a == "--seeding") {
+                build::worker_bench(&t)?;
+            }
+            Ok(())
+        }),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | bench | fuzz | site | build>\n\n  dev    build everything, run the Worker locally with a demo site and serve examples/\n  test   run every test, unit to browser, and check the widget's size budget\n  site   create | list | config sites (cargo xtask site, for details)\n  fuzz   property-fuzz parsing and validation (cargo xtask fuzz [CASES], default 100000)\n  bench  measure weight, host-page cost, the edge under load, reads at scale, cold start\n  build  build the widget and the Worker (wrangler's build command)");
+            eprintln!("usage: cargo xtask <dev | test | bench | fuzz | site | build>\n\n  dev    build everything, run the Worker locally with a demo site and serve examples/\n  test   run every test, unit to browser, and check the widget's size budget\n  site   create | list | config sites (cargo xtask site, for details)\n  fuzz   property-fuzz parsing and validation (cargo xtask fuzz [CASES], default 100000)\n  bench  measure weight, host-page cost, the edge under load, reads at scale, cold start\n  build  build the widget and the Worker (wrangler's build command); --seeding: the seeding Worker too");
             std::process::exit(2);
         }
     };

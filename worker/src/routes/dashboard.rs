@@ -66,11 +66,11 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
     let client = site::client(env, &site)?;
     // The page is for its owner only: whatever the object refuses, the dashboard answers 401.
     // The pages that need attention are looked for among the most rated ones, as many as one
-    // summary lists: a page with a rating or two is not yet one to act on.
-    let pages = PagesWindow { limit: SUMMARY_PAGES_MAX, after: None };
-    let range = |from: i64, to: i64| SummaryQuery { from: Some(format_day(from)), to: Some(format_day(to)), page: None, pages: pages.clone() };
-    let current = client.summary(&key, range(from, to)).await.map_err(refused)?;
-    let previous = client.summary(&key, range(from - span, from - 1)).await.map_err(refused)?;
+    // summary lists: a page with a rating or two is not yet one to act on. The previous period
+    // is compared by its headline only: no pages.
+    let range = |from: i64, to: i64, pages: PagesWindow| SummaryQuery { from: Some(format_day(from)), to: Some(format_day(to)), page: None, pages };
+    let current = client.summary(&key, range(from, to, PagesWindow { limit: SUMMARY_PAGES_MAX, after: None })).await.map_err(refused)?;
+    let previous = client.summary(&key, range(from - span, from - 1, PagesWindow::NONE)).await.map_err(refused)?;
     let latest = FeedbackQuery { limit: 50, has_comment: Some(true), ..FeedbackQuery::default() };
     let comments = client.feedback(&key, latest).await.map_err(refused)?;
     let edge = url.origin().ascii_serialization();

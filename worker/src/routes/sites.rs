@@ -30,6 +30,17 @@ pub async fn bench_seed(mut req: Request, env: &Env, site: &str) -> Result<Respo
     http::json(200, &serde_json::json!({ "seeded": seeded.seeded }))
 }
 
+/// `GET /v1/sites/{site}/bench-meter` (admin; `bench` builds only): `{"calls", "rows_read",
+/// "rows_written"}` of the site's object since its instance started, this call not counted; a
+/// benchmark reads it before and after an operation.
+#[cfg(feature = "bench")]
+pub async fn bench_meter(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    require_admin(req, env)?;
+    let site = super::site_id(site)?;
+    let metered = site::client(env, &site)?.meter().await?;
+    http::json(200, &metered)
+}
+
 /// `GET /v1/sites` (admin): every site, oldest first.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, Failure> {
     require_admin(req, env)?;

@@ -53,6 +53,9 @@ pub enum Handler {
     /// `routes::sites::bench_seed` (bench builds only).
     #[allow(dead_code)] // constructed only by `BENCH_ROUTES`, which only bench builds route
     BenchSeed,
+    /// `routes::sites::bench_meter` (bench builds only).
+    #[allow(dead_code)] // constructed only by `BENCH_ROUTES`, which only bench builds route
+    BenchMeter,
 }
 
 /// One operation: a method on a path pattern (`{name}` matches any one segment).
@@ -110,7 +113,8 @@ pub const ROUTES: &[Route] = &[
 /// The routes of bench builds only (`--features bench`; never deployed, never documented).
 /// They take no part in `Allow`: a bench build answers other methods on them 404, as any build.
 #[allow(dead_code)] // routed by bench builds only
-pub const BENCH_ROUTES: &[Route] = &[unlisted("POST", "/v1/sites/{site}/bench-seed", Handler::BenchSeed)];
+pub const BENCH_ROUTES: &[Route] =
+    &[unlisted("POST", "/v1/sites/{site}/bench-seed", Handler::BenchSeed), unlisted("GET", "/v1/sites/{site}/bench-meter", Handler::BenchMeter)];
 
 /// The order methods are listed in an `Allow` header.
 const METHOD_ORDER: [&str; 6] = ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"];

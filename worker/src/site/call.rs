@@ -3,13 +3,17 @@
 //! comes back as `Result<Answer, Failure>`, so a refusal crosses as the `Failure` itself.
 
 use sayso_core::{
-    CheckedPatch, FeedbackPage, Limits, Origin, OwnerKey, Scale, SiteConfig, SiteView, Submission, SubmitOutcome, Summary, TurnstileView,
-    ValidationError, WebhookSettings, WidgetConfig,
+    export::ExportFormat, CheckedPatch, FeedbackPage, Limits, Origin, OwnerKey, Scale, SiteConfig, SiteView, Submission, SubmitOutcome, Summary,
+    TurnstileView, ValidationError, WebhookSettings, WidgetConfig,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
+#[cfg(feature = "bench")]
+pub use super::meter::Metered;
 use super::query::{FeedbackQuery, SummaryQuery};
+#[cfg(feature = "bench")]
+pub use super::seed::{Seed, Seeded};
 use super::settings::SiteRecord;
 use super::webhooks::Deliveries;
 
@@ -95,6 +99,20 @@ pub struct ReadFeedback {
     pub query: FeedbackQuery,
 }
 
+/// Every submission, streamed (`export.rs`).
+#[derive(Serialize, Deserialize)]
+pub struct Export {
+    /// The owner key.
+    pub key: Credential,
+    /// CSV or NDJSON.
+    pub format: ExportFormat,
+}
+
+/// The answer to `Export` when it is not a refusal: the response's body is the export itself
+/// (marked `export::STREAMED`), never JSON.
+#[derive(Serialize, Deserialize)]
+pub struct Streamed {}
+
 /// The site's settings.
 #[derive(Serialize, Deserialize)]
 pub struct ReadSettings {
@@ -142,26 +160,10 @@ pub struct Vouch {
     pub key: Credential,
 }
 
-/// Bench builds only: synthetic submissions.
+/// Bench builds only: what the object's calls cost so far (`Metered`).
 #[cfg(feature = "bench")]
 #[derive(Serialize, Deserialize)]
-pub struct Seed {
-    /// First number.
-    pub from: i64,
-    /// How many.
-    pub count: i64,
-    /// How long ago they "arrived" (for the retention test).
-    #[serde(default)]
-    pub days_ago: i64,
-}
-
-/// The answer to `Seed`.
-#[cfg(feature = "bench")]
-#[derive(Serialize, Deserialize)]
-pub struct Seeded {
-    /// How many were asked for.
-    pub seeded: i64,
-}
+pub struct Meter {}
 
 /// One setting: left as it is, or set.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -272,6 +274,7 @@ calls! {
     Submit -> SubmitOutcome;
     ReadSummary -> Summary;
     ReadFeedback -> FeedbackPage;
+    Export -> Streamed;
     ReadSettings -> SiteView;
     ChangeSettings -> SiteView;
     RotateKey -> OwnerKey;
@@ -280,4 +283,6 @@ calls! {
     Vouch -> ();
     #[cfg(feature = "bench")]
     Seed -> Seeded;
+    #[cfg(feature = "bench")]
+    Meter -> Metered;
 }

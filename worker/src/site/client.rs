@@ -1,14 +1,22 @@
 //! The Worker's typed caller of a site's object: one method per call, each answering
 //! `Result<_, Failure>`; the internal request and its JSON envelope stay in here.
 
-use sayso_core::{FeedbackPage, OwnerKey, SiteConfig, SiteId, SiteView, Submission, SubmitOutcome, Summary};
-use worker::{Env, Method, Request, RequestInit, Stub};
+use sayso_core::{export::ExportFormat, FeedbackPage, OwnerKey, SiteConfig, SiteId, SiteView, Submission, SubmitOutcome, Summary};
+use worker::{Env, Method, Request, RequestInit, Response, ResponseBody, Stub};
 
 use super::call::{self, Ask, Call, Credential, SettingsChange, Visitor};
+use super::export::STREAMED;
 use super::query::{FeedbackQuery, SummaryQuery};
 use super::settings::SiteRecord;
 use super::webhooks::Deliveries;
 use crate::http::Failure;
+
+/// An answer's `Result<Answer, Failure>`: a refusal arrives as the `Failure` it was.
+async fn read_answer<A: Ask>(answer: &mut Response) -> Result<A::Answer, Failure> {
+    let reply: Result<A::Answer, Failure> =
+        serde_json::from_slice(&answer.bytes().await?).map_err(|e| Failure::Internal(format!("the site's answer: {e}")))?;
+    reply
+}
 
 /// The caller of one site's object.
 pub struct SiteClient {
@@ -24,13 +32,26 @@ impl SiteClient {
     /// Sends one call and reads its answer: the object always answers 200 with
     /// `Result<Answer, Failure>`, so a refusal arrives as the `Failure` it was.
     async fn ask<A: Ask>(&self, call: A) -> Result<A::Answer, Failure> {
+        let mut answer = self.send(call).await?;
+        read_answer::<A>(&mut answer).await
+    }
+
+    /// Sends one call; its answer as the object gave it.
+    async fn send<A: Ask>(&self, call: A) -> Result<Response, Failure> {
         let body = serde_json::to_string(&Into::<Call>::into(call)).map_err(|e| Failure::Internal(format!("a call to the site: {e}")))?;
         let mut init = RequestInit::new();
         init.with_method(Method::Post).with_body(Some(body.into()));
-        let mut answer = self.stub.fetch_with_request(Request::new_with_init("https://site.internal/", &init)?).await?;
-        let reply: Result<A::Answer, Failure> =
-            serde_json::from_slice(&answer.bytes().await?).map_err(|e| Failure::Internal(format!("the site's answer: {e}")))?;
-        reply
+        Ok(self.stub.fetch_with_request(Request::new_with_init("https://site.internal/", &init)?).await?)
+    }
+
+    /// Every submission in `format`, as the object streams it: one call at any size.
+    pub async fn export(&self, key: &Credential, format: ExportFormat) -> Result<ResponseBody, Failure> {
+        let mut answer = self.send(call::Export { key: key.clone(), format }).await?;
+        if answer.headers().has(STREAMED)? {
+            return Ok(answer.body().clone());
+        }
+        read_answer::<call::Export>(&mut answer).await?;
+        Err(Failure::Internal("the site answered an export without its stream".into()))
     }
 
     /// Creates the site; `SiteExists` if it exists.
@@ -105,5 +126,11 @@ impl SiteClient {
     #[cfg(feature = "bench")]
     pub async fn seed(&self, seed: call::Seed) -> Result<call::Seeded, Failure> {
         self.ask(seed).await
+    }
+
+    /// Bench builds only: the rows read and written and the calls answered so far.
+    #[cfg(feature = "bench")]
+    pub async fn meter(&self) -> Result<call::Metered, Failure> {
+        self.ask(call::Meter {}).await
     }
 }

@@ -13,10 +13,14 @@ mod abuse;
 mod alarm;
 pub mod call;
 mod client;
+mod export;
+mod meter;
 pub mod query;
 mod reads;
 pub mod refusal;
 mod retention;
+mod rollups;
+mod search;
 #[cfg(feature = "bench")]
 mod seed;
 mod settings;
@@ -29,11 +33,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use wasm_bindgen::JsCast;
-use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
+use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 pub use call::{Credential, SettingsChange, Visitor};
 pub use client::client;
-pub use query::{FeedbackQuery, SummaryQuery, FEEDBACK_PAGE_MAX};
+pub use query::{FeedbackQuery, SummaryQuery};
 pub use settings::{new_owner_key, SiteRecord};
 
 use crate::http::{self, Failure};
@@ -42,7 +46,7 @@ use call::{Ask, Call};
 /// One site's storage.
 #[durable_object]
 pub struct SiteObject {
-    sql: SqlStorage,
+    sql: meter::Sql,
     /// For the alarm (webhook deliveries, retention).
     alarms: worker::Storage,
     storage: Option<tx::JsStorage>,
@@ -55,7 +59,7 @@ pub struct SiteObject {
 impl DurableObject for SiteObject {
     fn new(state: State, _env: Env) -> Self {
         let alarms = state.storage();
-        let sql = alarms.sql();
+        let sql = meter::Sql::new(alarms.sql());
         let storage = state._inner().storage().ok().map(JsCast::unchecked_into);
         Self { sql, alarms, storage, schema_ready: Cell::new(false), visitors: RefCell::default() }
     }
@@ -70,7 +74,23 @@ impl DurableObject for SiteObject {
     /// Every call arrives as one JSON `Call` and is answered 200 with `Result<Answer, Failure>`.
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let body = match http::parse_json::<Call>(&req.bytes().await?) {
-            Ok(call) => self.answer(call).await,
+            // The meter reads the totals before this call adds to them.
+            #[cfg(feature = "bench")]
+            Ok(Call::Meter(_)) => reply::<call::Meter>(Ok(self.sql.metered())),
+            // The export answers with its stream: the one call whose body is not JSON.
+            Ok(Call::Export(c)) => {
+                let streamed = self.export(c);
+                self.sql.end_call();
+                match streamed {
+                    Ok(response) => return Ok(response),
+                    Err(failure) => reply::<call::Export>(Err(failure)),
+                }
+            }
+            Ok(call) => {
+                let answer = self.answer(call).await;
+                self.sql.end_call();
+                answer
+            }
             Err(failure) => reply::<call::Vouch>(Err(failure)),
         };
         Response::ok(body)
@@ -87,6 +107,8 @@ impl SiteObject {
             Call::Submit(c) => reply::<call::Submit>(self.submit(c).await),
             Call::ReadSummary(c) => reply::<call::ReadSummary>(self.summary(c)),
             Call::ReadFeedback(c) => reply::<call::ReadFeedback>(self.feedback(c)),
+            // `fetch` answers it with its stream, before this dispatch.
+            Call::Export(_) => reply::<call::Export>(Err(Failure::Internal("an export is answered with its stream".into()))),
             Call::ReadSettings(c) => reply::<call::ReadSettings>(self.read_settings(c)),
             Call::ChangeSettings(c) => reply::<call::ChangeSettings>(self.change_settings(c).await),
             Call::RotateKey(c) => reply::<call::RotateKey>(self.rotate_key(c)),
@@ -95,6 +117,8 @@ impl SiteObject {
             Call::Vouch(c) => reply::<call::Vouch>(self.vouch(c)),
             #[cfg(feature = "bench")]
             Call::Seed(c) => reply::<call::Seed>(self.seed(c)),
+            #[cfg(feature = "bench")]
+            Call::Meter(_) => reply::<call::Meter>(Ok(self.sql.metered())),
         }
     }
 }

@@ -39,8 +39,8 @@ impl SummaryQuery {
                     query.pages.limit = value
                         .parse()
                         .ok()
-                        .filter(|n| (1..=SUMMARY_PAGES_MAX).contains(n))
-                        .ok_or_else(|| bad(&format!("pages_limit must be 1 to {SUMMARY_PAGES_MAX}")))?
+                        .filter(|n| (0..=SUMMARY_PAGES_MAX).contains(n))
+                        .ok_or_else(|| bad(&format!("pages_limit must be 0 to {SUMMARY_PAGES_MAX}")))?
                 }
                 "pages_cursor" => {
                     query.pages.after = Some(PageCursor::parse(&value).ok_or_else(|| bad("pages_cursor is not one this API gave out"))?)

@@ -54,6 +54,10 @@ const DELETE_BATCH: &str = "DELETE FROM submission WHERE (received_at, id) <= (?
 /// batch can have emptied, since every older day went in an earlier batch.
 const DELETE_EMPTY_DAYS: &str = "DELETE FROM daily WHERE day <= date(?1 / 1000, 'unixepoch') AND ratings = 0 AND comments = 0";
 
+/// The same for the site-wide rollup of those days (`rollups.rs`; the triggers took the batch
+/// out of it).
+const DELETE_EMPTY_SITE_DAYS: &str = "DELETE FROM site_daily WHERE day <= date(?1 / 1000, 'unixepoch') AND ratings = 0 AND comments = 0";
+
 #[derive(Deserialize)]
 struct BatchEnd {
     received_at: i64,
@@ -91,6 +95,7 @@ impl SiteObject {
             self.sql.exec(TOMBSTONE_BATCH, vec![at.into(), id.clone().into(), now.into(), (now - TOMBSTONE_MS).into()])?;
             self.sql.exec(DELETE_BATCH, vec![at.into(), id.into()])?;
             self.sql.exec(DELETE_EMPTY_DAYS, vec![at.into()])?;
+            self.sql.exec(DELETE_EMPTY_SITE_DAYS, vec![at.into()])?;
             Ok(if more { Retention::More } else { Retention::CaughtUp })
         })
     }

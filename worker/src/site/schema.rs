@@ -155,22 +155,6 @@ pub const COUNT: &str = add_to_daily!("VALUES (date(?1 / 1000, 'unixepoch'), ?2,
 pub const REBUILD_DAILY: &str = "INSERT INTO daily (day, page, scale, value, ratings, comments)
     SELECT date(received_at / 1000, 'unixepoch'), page, scale, value, count(*), count(comment) FROM submission GROUP BY 1, 2, 3, 4";
 
-/// The counts in a range of days, for one page or all (`DailyRow`).
-pub const SELECT_DAILY: &str = "SELECT day, page, scale, value, ratings, comments FROM daily
-    WHERE ratings > 0 AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) AND (?3 IS NULL OR page = ?3)";
-/// A page of submissions, newest first, after the cursor `(?1, ?2)`, filtered (`FeedbackItem`).
-/// The page shown is the one sent, also for a submission counted under `OTHER_PAGE`, which the
-/// filter `?5` finds by either name.
-pub const SELECT_FEEDBACK: &str =
-    "SELECT id, scale, value, comment, coalesce(sent_page, page) AS page, locale, client_ts, received_at, updated_at, rev
-    FROM submission
-    WHERE (?1 IS NULL OR received_at < ?1 OR (received_at = ?1 AND id < ?2))
-      AND (?3 IS NULL OR value >= ?3) AND (?4 IS NULL OR value <= ?4)
-      AND (?5 IS NULL OR page = ?5 OR sent_page = ?5)
-      AND (?6 IS NULL OR (comment IS NOT NULL) = ?6)
-      AND (?7 IS NULL OR instr(lower(comment), lower(?7)) > 0)
-    ORDER BY received_at DESC, id DESC LIMIT ?8";
-
 /// One row of `site` (or the name of the table, for `SITE_TABLE`).
 #[derive(Deserialize)]
 pub struct RecordRow {
@@ -215,10 +199,10 @@ pub struct DailyRow {
     pub day: String,
     /// The page path.
     pub page: String,
-    scale: String,
-    value: i64,
-    ratings: i64,
-    comments: i64,
+    pub(super) scale: String,
+    pub(super) value: i64,
+    pub(super) ratings: i64,
+    pub(super) comments: i64,
 }
 
 /// The answer of an `EXISTS` query.
@@ -266,6 +250,17 @@ impl SiteObject {
         Ok(self.sql.exec(sql, params)?.to_array::<Exists>()?.first().is_some_and(|e| e.present == 1))
     }
 
+    /// Recounts every count from the stored submissions (bulk seeding, in its transaction).
+    #[cfg(feature = "bench")]
+    pub(super) fn rebuild_counts(&self) -> Result<(), Failure> {
+        self.recount(REBUILD_DAILY)
+    }
+
+    /// Whether the table (or index or trigger) `name` exists.
+    pub(super) fn has_table(&self, name: &str) -> Result<bool, Failure> {
+        self.present("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1) AS present", vec![name.into()])
+    }
+
     /// Creates the tables and runs the migrations, once per instance.
     pub(super) fn ensure_schema(&self) -> Result<(), Failure> {
         if !self.schema_ready.get() {
@@ -288,6 +283,8 @@ impl SiteObject {
                 self.sql.exec(OUTBOX_BY_SUBMISSION, None)?;
                 Ok(())
             })?;
+            self.ensure_rollups()?;
+            self.ensure_search()?;
             self.schema_ready.set(true);
         }
         Ok(())

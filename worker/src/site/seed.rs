@@ -2,8 +2,6 @@
 //! when it has a webhook, their pending events) for the reads-at-scale benchmark and the
 //! retention tests.
 
-use super::call::{Seed, Seeded};
-use super::schema::REBUILD_DAILY;
 use super::webhooks::PENDING_MAX;
 use super::SiteObject;
 use crate::http::Failure;
@@ -24,6 +22,25 @@ const SEED_EVENTS: &str = "INSERT OR IGNORE INTO webhook_outbox (event, body, at
     WHERE id BETWEEN printf('00000000-0000-7000-8000-%012x', ?1) AND printf('00000000-0000-7000-8000-%012x', ?2) AND comment IS NOT NULL
     LIMIT max(0, ?5 - (SELECT count(*) FROM webhook_outbox))";
 
+/// Bench builds only: synthetic submissions.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Seed {
+    /// First number.
+    pub from: i64,
+    /// How many.
+    pub count: i64,
+    /// How long ago they "arrived" (for the retention test).
+    #[serde(default)]
+    pub days_ago: i64,
+}
+
+/// The answer to `Seed`.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Seeded {
+    /// How many were asked for.
+    pub seeded: i64,
+}
+
 impl SiteObject {
     /// Inserts the synthetic submissions, queues their events if the site has a webhook (due
     /// now; no alarm is armed for them), then rebuilds the counts from the submissions, in one
@@ -39,9 +56,7 @@ impl SiteObject {
                 let site = record.settings.site.clone();
                 self.sql.exec(SEED_EVENTS, vec![seed.from.into(), last.into(), now.into(), site.into(), PENDING_MAX.into()])?;
             }
-            self.sql.exec("DELETE FROM daily", None)?;
-            self.sql.exec(REBUILD_DAILY, None)?;
-            Ok(())
+            self.rebuild_counts()
         })?;
         Ok(Seeded { seeded: seed.count })
     }

@@ -1,0 +1,149 @@
+//! The owner's list of submissions (`GET …/feedback`, the export): one statement per set of
+//! filters, each walking the index that answers it newest first, and the comment search index
+//! (SQLite FTS5 with the trigram tokenizer) that SQLite's triggers keep in every write's
+//! transaction.
+//!
+//! Which index answers: the text search's (`comment_text`) when `q` has 3 characters or more;
+//! else the page's (`submission_page`, by the page sent) when a page is asked for; else
+//! `submission_newest`. The rating and comment filters only skip rows on the walk, and each
+//! keeps a share of all rows, so a page of 50 costs about the same at any size.
+
+use sayso_core::{FeedbackItem, OTHER_PAGE};
+use worker::SqlStorageValue;
+
+use super::meter::Sql;
+use super::query::FeedbackQuery;
+use super::SiteObject;
+use crate::http::Failure;
+
+/// The search index and the page index (`IF NOT EXISTS`: run on every start). Trigram: any
+/// substring of 3 characters or more is found (inside words, across punctuation, in any
+/// script), as the list's `q` always promised. The index holds no text of its own
+/// (`content='submission'`): it reads comments from their rows, by rowid, which SQLite keeps
+/// for a row's life (no `VACUUM` runs on a Durable Object).
+pub const SEARCH: &str = "
+CREATE VIRTUAL TABLE IF NOT EXISTS comment_text USING fts5(comment, content='submission', content_rowid='rowid', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS comment_added AFTER INSERT ON submission WHEN new.comment IS NOT NULL BEGIN
+  INSERT INTO comment_text (rowid, comment) VALUES (new.rowid, new.comment);
+END;
+CREATE TRIGGER IF NOT EXISTS comment_removed AFTER DELETE ON submission WHEN old.comment IS NOT NULL BEGIN
+  INSERT INTO comment_text (comment_text, rowid, comment) VALUES ('delete', old.rowid, old.comment);
+END;
+CREATE TRIGGER IF NOT EXISTS comment_changed AFTER UPDATE OF comment ON submission WHEN old.comment IS NOT new.comment BEGIN
+  INSERT INTO comment_text (comment_text, rowid, comment) SELECT 'delete', old.rowid, old.comment WHERE old.comment IS NOT NULL;
+  INSERT INTO comment_text (rowid, comment) SELECT new.rowid, new.comment WHERE new.comment IS NOT NULL;
+END;
+CREATE INDEX IF NOT EXISTS submission_page ON submission (coalesce(sent_page, page), received_at DESC, id DESC);
+";
+
+/// The shortest `q` the index can find (a trigram); shorter ones are looked for row by row.
+const INDEXED_CHARS: usize = 3;
+
+/// The columns of a `FeedbackItem`; the page shown is the one sent, also for a submission
+/// counted under `OTHER_PAGE`.
+const ITEM: &str =
+    "s.id, s.scale, s.value, s.comment, coalesce(s.sent_page, s.page) AS page, s.locale, s.client_ts, s.received_at, s.updated_at, s.rev";
+
+/// One list statement being put together: its conditions and their values, numbered in order.
+struct Statement {
+    conditions: Vec<String>,
+    values: Vec<SqlStorageValue>,
+}
+
+impl Statement {
+    /// Adds a condition whose `?`s are the next values, in order.
+    fn when(&mut self, condition: &str, values: Vec<SqlStorageValue>) {
+        let mut numbered = String::new();
+        for (i, part) in condition.split('?').enumerate() {
+            if i > 0 {
+                numbered.push_str(&format!("?{}", self.values.len() + i));
+            }
+            numbered.push_str(part);
+        }
+        debug_assert_eq!(condition.matches('?').count(), values.len(), "{condition}");
+        self.values.extend(values);
+        self.conditions.push(numbered);
+    }
+
+    /// Adds a condition with no value.
+    fn holds(&mut self, condition: &str) {
+        self.conditions.push(condition.to_owned());
+    }
+}
+
+impl SiteObject {
+    /// Makes the search and page indexes; fills the search index once on a site from before it.
+    pub(super) fn ensure_search(&self) -> Result<(), Failure> {
+        let new = !self.has_table("comment_text")?;
+        self.sql.exec(SEARCH, None)?;
+        if new {
+            self.sql.exec("INSERT INTO comment_text (comment_text) VALUES ('rebuild')", None)?;
+        }
+        Ok(())
+    }
+}
+
+/// The first `query.limit + 1` submissions the filters keep, newest first, after the cursor
+/// (a free function of the SQL handle: the export's stream outlives the call that starts it).
+pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Vec<FeedbackItem>, Failure> {
+    let mut s = Statement { conditions: Vec::new(), values: Vec::new() };
+    let searched = query.q.as_deref().filter(|q| q.chars().count() >= INDEXED_CHARS);
+    // The search index walks its rowids (the order rows were stored in, which is the order
+    // they arrived in), so a page of matches after the cursor starts at the cursor's rowid.
+    // A cursor whose row is gone falls back to its time and id.
+    let after_rowid = match (&query.cursor, searched) {
+        (Some((_, id)), Some(_)) => rowid_of(sql, id)?,
+        _ => None,
+    };
+    match (&query.cursor, after_rowid) {
+        (_, Some(rowid)) => s.when("t.rowid < ?", vec![rowid.into()]),
+        // A row value: SQLite seeks to it on the index rather than walking the rows before it.
+        (Some((ts, id)), None) => s.when("(s.received_at, s.id) < (?, ?)", vec![(*ts).into(), id.clone().into()]),
+        (None, None) => {}
+    }
+    if let Some(min) = query.min {
+        s.when("s.value >= ?", vec![min.into()]);
+    }
+    if let Some(max) = query.max {
+        s.when("s.value <= ?", vec![max.into()]);
+    }
+    match query.page.as_deref() {
+        // Rows counted under `OTHER_PAGE` are the ones that keep the page they were sent from.
+        Some(OTHER_PAGE) => s.holds("s.sent_page IS NOT NULL"),
+        Some(page) => s.when("coalesce(s.sent_page, s.page) = ?", vec![page.into()]),
+        None => {}
+    }
+    match query.has_comment {
+        Some(true) => s.holds("s.comment IS NOT NULL"),
+        Some(false) => s.holds("s.comment IS NULL"),
+        None => {}
+    }
+    if let Some(q) = searched {
+        // An FTS5 string: the text as it is, its quotes doubled, so no character is syntax.
+        s.when("comment_text MATCH ?", vec![format!("\"{}\"", q.replace('"', "\"\"")).into()]);
+    }
+    // The exact rule, on every row the walk keeps: the phrase, ASCII case ignored. `instr`,
+    // not `LIKE`: Durable Object SQLite refuses LIKE patterns over 50 bytes, and no character
+    // of the phrase is a wildcard.
+    if let Some(q) = &query.q {
+        s.when("instr(lower(s.comment), lower(?)) > 0", vec![q.as_str().into()]);
+    }
+    let (from, order) = match searched {
+        Some(_) => ("comment_text AS t JOIN submission AS s ON s.rowid = t.rowid", "t.rowid DESC"),
+        None => ("submission AS s", "s.received_at DESC, s.id DESC"),
+    };
+    let filter = if s.conditions.is_empty() { String::new() } else { format!(" WHERE {}", s.conditions.join(" AND ")) };
+    s.values.push((query.limit + 1).into());
+    let statement = format!("SELECT {ITEM} FROM {from}{filter} ORDER BY {order} LIMIT ?{}", s.values.len());
+    Ok(sql.exec(&statement, s.values)?.to_array()?)
+}
+
+/// The rowid of submission `id`, if it is stored.
+fn rowid_of(sql: &Sql, id: &str) -> Result<Option<i64>, Failure> {
+    #[derive(serde::Deserialize)]
+    struct Rowid {
+        rowid: i64,
+    }
+    let rows: Vec<Rowid> = sql.exec("SELECT rowid FROM submission WHERE id = ?1", vec![id.into()])?.to_array()?;
+    Ok(rows.first().map(|r| r.rowid))
+}
