@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 #[cfg(feature = "bench")]
 pub use super::meter::Metered;
-use super::query::{FeedbackQuery, SummaryQuery};
+use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
 #[cfg(feature = "bench")]
 pub use super::seed::{Seed, Seeded};
 use super::settings::SiteRecord;
@@ -106,6 +106,10 @@ pub struct Export {
     pub key: Credential,
     /// CSV or NDJSON.
     pub format: ExportFormat,
+    /// Where this call starts (the previous call's `export::NEXT`); `None`: at the newest.
+    pub after: Option<ListCursor>,
+    /// Whether this call's text starts the file (the CSV header line).
+    pub header: bool,
 }
 
 /// The answer to `Export` when it is not a refusal: the response's body is the export itself

@@ -2,11 +2,11 @@
 //! `Result<_, Failure>`; the internal request and its JSON envelope stay in here.
 
 use sayso_core::{export::ExportFormat, FeedbackPage, OwnerKey, SiteConfig, SiteId, SiteView, Submission, SubmitOutcome, Summary};
-use worker::{Env, Method, Request, RequestInit, Response, ResponseBody, Stub};
+use worker::{ByteStream, Env, Method, Request, RequestInit, Response, Stub};
 
 use super::call::{self, Ask, Call, Credential, SettingsChange, Visitor};
-use super::export::STREAMED;
-use super::query::{FeedbackQuery, SummaryQuery};
+use super::export::{NEXT, STREAMED};
+use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
 use super::settings::SiteRecord;
 use super::webhooks::Deliveries;
 use crate::http::Failure;
@@ -44,14 +44,22 @@ impl SiteClient {
         Ok(self.stub.fetch_with_request(Request::new_with_init("https://site.internal/", &init)?).await?)
     }
 
-    /// Every submission in `format`, as the object streams it: one call at any size.
-    pub async fn export(&self, key: &Credential, format: ExportFormat) -> Result<ResponseBody, Failure> {
-        let mut answer = self.send(call::Export { key: key.clone(), format }).await?;
-        if answer.headers().has(STREAMED)? {
-            return Ok(answer.body().clone());
+    /// The submissions after `after` in `format`, as one call of the object streams them
+    /// (`export::EXPORT_CALL_ROWS`), and where the next call starts if more follow.
+    pub async fn export(
+        &self,
+        key: &Credential,
+        format: ExportFormat,
+        after: Option<ListCursor>,
+    ) -> Result<(ByteStream, Option<ListCursor>), Failure> {
+        let header = after.is_none();
+        let mut answer = self.send(call::Export { key: key.clone(), format, after, header }).await?;
+        if !answer.headers().has(STREAMED)? {
+            read_answer::<call::Export>(&mut answer).await?;
+            return Err(Failure::Internal("the site answered an export without its stream".into()));
         }
-        read_answer::<call::Export>(&mut answer).await?;
-        Err(Failure::Internal("the site answered an export without its stream".into()))
+        let next = answer.headers().get(NEXT)?.map(|text| super::query::cursor(&text)).transpose()?;
+        Ok((answer.stream()?, next))
     }
 
     /// Creates the site; `SiteExists` if it exists.

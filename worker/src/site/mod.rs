@@ -36,8 +36,8 @@ use wasm_bindgen::JsCast;
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 pub use call::{Credential, SettingsChange, Visitor};
-pub use client::client;
-pub use query::{FeedbackQuery, SummaryQuery};
+pub use client::{client, SiteClient};
+pub use query::{FeedbackQuery, ListCursor, SummaryQuery};
 pub use settings::{new_owner_key, SiteRecord};
 
 use crate::http::{self, Failure};

@@ -55,8 +55,11 @@ impl SummaryQuery {
 /// The filters of `GET …/feedback`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FeedbackQuery {
-    /// The `(received_at, id)` of the last item of the previous page.
-    pub cursor: Option<(i64, String)>,
+    /// Where the previous page ended.
+    pub cursor: Option<ListCursor>,
+    /// The oldest submission listed, inclusive (an export call's last row; never from a URL).
+    #[serde(default)]
+    pub until: Option<ListCursor>,
     /// At most this many items (1 to `FEEDBACK_PAGE_MAX`).
     pub limit: i64,
     /// Lowest value.
@@ -73,7 +76,7 @@ pub struct FeedbackQuery {
 
 impl Default for FeedbackQuery {
     fn default() -> FeedbackQuery {
-        FeedbackQuery { cursor: None, limit: 50, min: None, max: None, page: None, has_comment: None, q: None }
+        FeedbackQuery { cursor: None, until: None, limit: 50, min: None, max: None, page: None, has_comment: None, q: None }
     }
 }
 
@@ -108,6 +111,10 @@ impl FeedbackQuery {
                     if value.chars().count() > 200 {
                         return Err(bad("q must be at most 200 characters"));
                     }
+                    // No comment holds one (they are taken out on the way in).
+                    if value.chars().any(char::is_control) {
+                        return Err(bad("q must not contain control characters"));
+                    }
                     query.q = Some(value.into_owned());
                 }
                 _ => return Err(bad(&format!("unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q"))),
@@ -117,13 +124,35 @@ impl FeedbackQuery {
     }
 }
 
-/// A page's `next_cursor` (`{received_at}_{id}`) as the position it names.
-pub fn cursor(raw: &str) -> Result<(i64, String), Failure> {
+/// Where a page of submissions ended: what its `next_cursor` names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListCursor {
+    /// The last item's `received_at` and id (`{received_at}_{id}`): the list's own order.
+    At(i64, String),
+    /// The last match's place in the order comments were stored in (`s{n}`): a search's order.
+    Stored(i64),
+}
+
+impl ListCursor {
+    /// The cursor's text, for `next_cursor`.
+    pub fn text(&self) -> String {
+        match self {
+            ListCursor::At(ts, id) => format!("{ts}_{id}"),
+            ListCursor::Stored(n) => format!("s{n}"),
+        }
+    }
+}
+
+/// A page's `next_cursor` as the position it names.
+pub fn cursor(raw: &str) -> Result<ListCursor, Failure> {
     let foreign = || Failure::InvalidQuery("cursor is not one this API gave out".to_owned());
+    if let Some(n) = raw.strip_prefix('s') {
+        return n.parse::<i64>().ok().filter(|n| *n > 0).map(ListCursor::Stored).ok_or_else(foreign);
+    }
     let (ts, id) = raw.split_once('_').ok_or_else(foreign)?;
     let ts = ts.parse::<i64>().map_err(|_| foreign())?;
     let id = SubmissionId::parse(id).map_err(|_| foreign())?;
-    Ok((ts, id.as_str().to_owned()))
+    Ok(ListCursor::At(ts, id.as_str().to_owned()))
 }
 
 /// A `YYYY-MM-DD` day from a query parameter.

@@ -20,14 +20,7 @@ impl SiteObject {
     /// later page.
     pub(super) fn feedback(&self, call: call::ReadFeedback) -> Result<FeedbackPage, Failure> {
         self.owner(&call.key)?;
-        let query = call.query;
-        let mut items = search::list(&self.sql, &query)?;
-        let next_cursor = if items.len() > query.limit as usize {
-            items.truncate(query.limit as usize);
-            items.last().map(|last| format!("{}_{}", last.received_at, last.id))
-        } else {
-            None
-        };
-        Ok(FeedbackPage { items, next_cursor })
+        let listed = search::list(&self.sql, &call.query)?;
+        Ok(FeedbackPage { items: listed.items, next_cursor: listed.next.map(|next| next.text()) })
     }
 }

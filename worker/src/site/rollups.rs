@@ -69,8 +69,9 @@ INSERT INTO page_rank SELECT page, sum(ratings) FROM daily GROUP BY 1;
 ";
 
 /// The site's counts per day in `?1`–`?2` (either may be NULL), as `DailyRow`s of no page.
+/// (Bounds as `coalesce`, not `?1 IS NULL OR …`, so SQLite seeks to the range.)
 const SITE_DAYS: &str = "SELECT day, '' AS page, scale, value, ratings, comments FROM site_daily
-    WHERE ratings > 0 AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2)";
+    WHERE day >= coalesce(?1, '') AND day <= coalesce(?2, '9999-12-31') AND ratings > 0";
 /// The first and last day with ratings (`Span`).
 const SPAN: &str = "SELECT (SELECT day FROM site_daily WHERE ratings > 0 ORDER BY day LIMIT 1) AS first,
     (SELECT day FROM site_daily WHERE ratings > 0 ORDER BY day DESC LIMIT 1) AS last";
@@ -98,7 +99,7 @@ const RANKED_IN_RANGE: &str = "WITH counts AS MATERIALIZED (
     UNION ALL SELECT 'total', CAST(count(*) AS TEXT), '', 0, 0, 0 FROM ranks";
 /// One page's counts per day in `?2`–`?3` (either may be NULL), walked on `daily_page`.
 const ONE_PAGE: &str = "SELECT day, page, scale, value, ratings, comments FROM daily
-    WHERE page = ?1 AND ratings > 0 AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3)";
+    WHERE page = ?1 AND day >= coalesce(?2, '') AND day <= coalesce(?3, '9999-12-31') AND ratings > 0";
 
 #[derive(Deserialize)]
 struct Span {
@@ -125,12 +126,15 @@ struct RangeRow {
 impl SiteObject {
     /// Makes the rollups and their triggers; recounts them once on a site from before them.
     pub(super) fn ensure_rollups(&self) -> Result<(), Failure> {
-        let new = !self.has_table("page_rank")?;
-        self.sql.exec(ROLLUPS, None)?;
-        if new {
-            self.transaction(|| Ok(self.sql.exec(RECOUNT, None).map(|_| ())?))?;
-        }
-        Ok(())
+        // One transaction: tables made but never filled would never be filled.
+        self.transaction(|| {
+            let new = !self.has_table("page_rank")?;
+            self.sql.exec(ROLLUPS, None)?;
+            if new {
+                self.sql.exec(RECOUNT, None)?;
+            }
+            Ok(())
+        })
     }
 
     #[cfg(feature = "bench")]

@@ -12,7 +12,7 @@ use sayso_core::{FeedbackItem, OTHER_PAGE};
 use worker::SqlStorageValue;
 
 use super::meter::Sql;
-use super::query::FeedbackQuery;
+use super::query::{FeedbackQuery, ListCursor};
 use super::SiteObject;
 use crate::http::Failure;
 
@@ -22,7 +22,7 @@ use crate::http::Failure;
 /// (`content='submission'`): it reads comments from their rows, by rowid, which SQLite keeps
 /// for a row's life (no `VACUUM` runs on a Durable Object).
 pub const SEARCH: &str = "
-CREATE VIRTUAL TABLE IF NOT EXISTS comment_text USING fts5(comment, content='submission', content_rowid='rowid', tokenize='trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS comment_text USING fts5(comment, content='submission', content_rowid='rowid', tokenize='trigram', columnsize=0);
 CREATE TRIGGER IF NOT EXISTS comment_added AFTER INSERT ON submission WHEN new.comment IS NOT NULL BEGIN
   INSERT INTO comment_text (rowid, comment) VALUES (new.rowid, new.comment);
 END;
@@ -34,6 +34,7 @@ CREATE TRIGGER IF NOT EXISTS comment_changed AFTER UPDATE OF comment ON submissi
   INSERT INTO comment_text (rowid, comment) SELECT new.rowid, new.comment WHERE new.comment IS NOT NULL;
 END;
 CREATE INDEX IF NOT EXISTS submission_page ON submission (coalesce(sent_page, page), received_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS submission_other ON submission (received_at DESC, id DESC) WHERE page = '(other)';
 ";
 
 /// The shortest `q` the index can find (a trigram); shorter ones are looked for row by row.
@@ -74,32 +75,42 @@ impl Statement {
 impl SiteObject {
     /// Makes the search and page indexes; fills the search index once on a site from before it.
     pub(super) fn ensure_search(&self) -> Result<(), Failure> {
-        let new = !self.has_table("comment_text")?;
-        self.sql.exec(SEARCH, None)?;
-        if new {
-            self.sql.exec("INSERT INTO comment_text (comment_text) VALUES ('rebuild')", None)?;
-        }
-        Ok(())
+        // One transaction: an index made but never filled would never be filled.
+        self.transaction(|| {
+            let new = !self.has_table("comment_text")?;
+            self.sql.exec(SEARCH, None)?;
+            if new {
+                self.sql.exec("INSERT INTO comment_text (comment_text) VALUES ('rebuild')", None)?;
+            }
+            Ok(())
+        })
     }
 }
 
-/// The first `query.limit + 1` submissions the filters keep, newest first, after the cursor
-/// (a free function of the SQL handle: the export's stream outlives the call that starts it).
-pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Vec<FeedbackItem>, Failure> {
+/// A page of the list and where it ended, if more follow.
+pub(super) struct Listed {
+    /// At most `limit` submissions.
+    pub items: Vec<FeedbackItem>,
+    /// The cursor of the next page.
+    pub next: Option<ListCursor>,
+}
+
+/// The first `query.limit` submissions the filters keep, newest first, after the cursor (a
+/// free function of the SQL handle: the export's stream outlives the call that starts it).
+pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> {
     let mut s = Statement { conditions: Vec::new(), values: Vec::new() };
     let searched = query.q.as_deref().filter(|q| q.chars().count() >= INDEXED_CHARS);
-    // The search index walks its rowids (the order rows were stored in, which is the order
-    // they arrived in), so a page of matches after the cursor starts at the cursor's rowid.
-    // A cursor whose row is gone falls back to its time and id.
-    let after_rowid = match (&query.cursor, searched) {
-        (Some((_, id)), Some(_)) => rowid_of(sql, id)?,
-        _ => None,
-    };
-    match (&query.cursor, after_rowid) {
-        (_, Some(rowid)) => s.when("t.rowid < ?", vec![rowid.into()]),
+    // A search walks the index in the order comments were stored (rowid), not by time: its
+    // pages end at a place in that order (`Stored`), so ties in time never skip or repeat one.
+    match (&query.cursor, searched) {
+        (Some(ListCursor::Stored(n)), Some(_)) => s.when("t.rowid < ?", vec![(*n).into()]),
+        (Some(ListCursor::Stored(_)), None) => return Err(Failure::InvalidQuery("this cursor belongs to a search (q)".into())),
         // A row value: SQLite seeks to it on the index rather than walking the rows before it.
-        (Some((ts, id)), None) => s.when("(s.received_at, s.id) < (?, ?)", vec![(*ts).into(), id.clone().into()]),
-        (None, None) => {}
+        (Some(ListCursor::At(ts, id)), _) => s.when("(s.received_at, s.id) < (?, ?)", vec![(*ts).into(), id.clone().into()]),
+        (None, _) => {}
+    }
+    if let Some(ListCursor::At(ts, id)) = &query.until {
+        s.when("(s.received_at, s.id) >= (?, ?)", vec![(*ts).into(), id.clone().into()]);
     }
     if let Some(min) = query.min {
         s.when("s.value >= ?", vec![min.into()]);
@@ -108,8 +119,9 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Vec<FeedbackItem>
         s.when("s.value <= ?", vec![max.into()]);
     }
     match query.page.as_deref() {
-        // Rows counted under `OTHER_PAGE` are the ones that keep the page they were sent from.
-        Some(OTHER_PAGE) => s.holds("s.sent_page IS NOT NULL"),
+        // Rows counted under `OTHER_PAGE` (some from before `sent_page`, which keep none).
+        // A literal (ours, not the request's), so SQLite walks the partial `submission_other`.
+        Some(OTHER_PAGE) => s.holds(&format!("s.page = '{OTHER_PAGE}'")),
         Some(page) => s.when("coalesce(s.sent_page, s.page) = ?", vec![page.into()]),
         None => {}
     }
@@ -135,7 +147,18 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Vec<FeedbackItem>
     let filter = if s.conditions.is_empty() { String::new() } else { format!(" WHERE {}", s.conditions.join(" AND ")) };
     s.values.push((query.limit + 1).into());
     let statement = format!("SELECT {ITEM} FROM {from}{filter} ORDER BY {order} LIMIT ?{}", s.values.len());
-    Ok(sql.exec(&statement, s.values)?.to_array()?)
+    let mut items: Vec<FeedbackItem> = sql.exec(&statement, s.values)?.to_array()?;
+    let limit = query.limit as usize;
+    if items.len() <= limit {
+        return Ok(Listed { items, next: None });
+    }
+    items.truncate(limit);
+    let next = match (items.last(), searched) {
+        (Some(last), Some(_)) => rowid_of(sql, &last.id)?.map(ListCursor::Stored),
+        (Some(last), None) => Some(ListCursor::At(last.received_at, last.id.clone())),
+        (None, _) => None,
+    };
+    Ok(Listed { items, next })
 }
 
 /// The rowid of submission `id`, if it is stored.
