@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use anyhow::{ensure, Context, Result};
-use sayso_tests::api;
 use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::{api, utc_day};
 use serde_json::{json, Value};
 
 const ORIGIN: &str = "https://docs.example.com";
@@ -149,21 +149,6 @@ fn deleting_feedback_keeps_the_counts_exact() -> Result<()> {
     ensure!(summary["total"] == 1 && summary["comments"] == 1 && histogram == [0, 0, 0, 0, 1], "{summary}");
     ensure!(ids(&o.list("")?) == [keep], "only the kept one is listed");
     Ok(())
-}
-
-/// Today's UTC date as `YYYY-MM-DD`, shifted by `offset` days (civil-from-days, H. Hinnant).
-fn utc_day(offset: i64) -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    let z = secs / 86_400 + offset + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[test]

@@ -63,7 +63,9 @@ async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) ->
         Handler::BenchSeed => routes::sites::bench_seed(req, env, segment(0)?).await,
         #[cfg(feature = "bench")]
         Handler::BenchMeter => routes::sites::bench_meter(&req, env, segment(0)?).await,
+        #[cfg(feature = "bench")]
+        Handler::BenchRewind => routes::sites::bench_rewind(req, env, segment(0)?).await,
         #[cfg(not(feature = "bench"))]
-        Handler::BenchSeed | Handler::BenchMeter => Err(Failure::NotFound),
+        Handler::BenchSeed | Handler::BenchMeter | Handler::BenchRewind => Err(Failure::NotFound),
     }
 }

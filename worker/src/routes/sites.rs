@@ -41,6 +41,18 @@ pub async fn bench_meter(req: &Request, env: &Env, site: &str) -> Result<Respons
     http::json(200, &metered)
 }
 
+/// `POST /v1/sites/{site}/bench-rewind` (admin; `bench` builds only): `{"first_day": "YYYY-MM-DD"}`,
+/// the site's last-30-days window as if last read when it started that day.
+#[cfg(feature = "bench")]
+pub async fn bench_rewind(mut req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    require_admin(&req, env)?;
+    let site = super::site_id(site)?;
+    let body = http::read_body(&mut req, &["application/json"], "application/json").await?;
+    let rewind: site::call::Rewind = http::parse_json(&body)?;
+    site::client(env, &site)?.rewind(rewind.first_day).await?;
+    http::json(200, &serde_json::json!({}))
+}
+
 /// `GET /v1/sites` (admin): every site, oldest first.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, Failure> {
     require_admin(req, env)?;

@@ -56,6 +56,9 @@ pub enum Handler {
     /// `routes::sites::bench_meter` (bench builds only).
     #[allow(dead_code)] // constructed only by `BENCH_ROUTES`, which only bench builds route
     BenchMeter,
+    /// `routes::sites::bench_rewind` (bench builds only).
+    #[allow(dead_code)] // constructed only by `BENCH_ROUTES`, which only bench builds route
+    BenchRewind,
 }
 
 /// One operation: a method on a path pattern (`{name}` matches any one segment).
@@ -113,8 +116,11 @@ pub const ROUTES: &[Route] = &[
 /// The routes of bench builds only (`--features bench`; never deployed, never documented).
 /// They take no part in `Allow`: a bench build answers other methods on them 404, as any build.
 #[allow(dead_code)] // routed by bench builds only
-pub const BENCH_ROUTES: &[Route] =
-    &[unlisted("POST", "/v1/sites/{site}/bench-seed", Handler::BenchSeed), unlisted("GET", "/v1/sites/{site}/bench-meter", Handler::BenchMeter)];
+pub const BENCH_ROUTES: &[Route] = &[
+    unlisted("POST", "/v1/sites/{site}/bench-seed", Handler::BenchSeed),
+    unlisted("GET", "/v1/sites/{site}/bench-meter", Handler::BenchMeter),
+    unlisted("POST", "/v1/sites/{site}/bench-rewind", Handler::BenchRewind),
+];
 
 /// The order methods are listed in an `Allow` header.
 const METHOD_ORDER: [&str; 6] = ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"];

@@ -10,8 +10,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 #[cfg(feature = "bench")]
-pub use super::meter::Metered;
+pub use super::meter::{Meter, Metered};
 use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
+#[cfg(feature = "bench")]
+pub use super::recent::Rewind;
 #[cfg(feature = "bench")]
 pub use super::seed::{Seed, Seeded};
 use super::settings::SiteRecord;
@@ -164,11 +166,6 @@ pub struct Vouch {
     pub key: Credential,
 }
 
-/// Bench builds only: what the object's calls cost so far (`Metered`).
-#[cfg(feature = "bench")]
-#[derive(Serialize, Deserialize)]
-pub struct Meter {}
-
 /// One setting: left as it is, or set.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Change<T> {
@@ -289,4 +286,6 @@ calls! {
     Seed -> Seeded;
     #[cfg(feature = "bench")]
     Meter -> Metered;
+    #[cfg(feature = "bench")]
+    Rewind -> ();
 }

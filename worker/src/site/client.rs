@@ -136,6 +136,12 @@ impl SiteClient {
         self.ask(seed).await
     }
 
+    /// Bench builds only: the last-30-days window counted from `first_day`.
+    #[cfg(feature = "bench")]
+    pub async fn rewind(&self, first_day: String) -> Result<(), Failure> {
+        self.ask(call::Rewind { first_day }).await
+    }
+
     /// Bench builds only: the rows read and written and the calls answered so far.
     #[cfg(feature = "bench")]
     pub async fn meter(&self) -> Result<call::Metered, Failure> {

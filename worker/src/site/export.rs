@@ -24,8 +24,8 @@ use crate::http::Failure;
 /// requests between pages.
 const EXPORT_PAGE_ROWS: i64 = 1000;
 
-/// Rows per call (the seeding Worker's is small, so a test sees many calls).
-pub const EXPORT_CALL_ROWS: i64 = if cfg!(feature = "bench") { 1_500 } else { 100_000 };
+/// Rows per call.
+pub const EXPORT_CALL_ROWS: i64 = 100_000;
 
 /// The header on the object's answer that says its body is the export (else it is a refusal,
 /// as JSON).
@@ -33,9 +33,12 @@ pub const STREAMED: &str = "sayso-streamed";
 /// The header that names where the next call starts (a `ListCursor`'s text); absent on the last.
 pub const NEXT: &str = "sayso-next";
 
-/// The last row of this call and whether one follows it (`?3`: `EXPORT_CALL_ROWS - 1`), after
-/// the cursor `(?1, ?2)` (NULL: from the newest), walked on `submission_newest`.
-const CALL_END: &str = "SELECT received_at, id FROM submission WHERE ?1 IS NULL OR (received_at, id) < (?1, ?2)
+/// The last row of the first call and whether one follows it (`?1`: `EXPORT_CALL_ROWS - 1`),
+/// walked on `submission_newest`.
+const FIRST_CALL_END: &str = "SELECT received_at, id FROM submission ORDER BY received_at DESC, id DESC LIMIT 2 OFFSET ?1";
+/// The same for a call after `(?1, ?2)`: a row value, so SQLite seeks to it (an `?1 IS NULL OR`
+/// would walk every row before it, once per call).
+const CALL_END: &str = "SELECT received_at, id FROM submission WHERE (received_at, id) < (?1, ?2)
     ORDER BY received_at DESC, id DESC LIMIT 2 OFFSET ?3";
 
 #[derive(Deserialize)]
@@ -49,12 +52,13 @@ impl SiteObject {
     /// failure so far is answered as any call's), then the stream of the rest.
     pub(super) fn export(&self, call: call::Export) -> Result<Response, Failure> {
         self.owner(&call.key)?;
-        let (after_ts, after_id) = match &call.after {
-            Some(ListCursor::At(ts, id)) => (Some(*ts), Some(id.clone())),
+        let offset = EXPORT_CALL_ROWS - 1;
+        let ends: Vec<End> = match &call.after {
+            Some(ListCursor::At(ts, id)) => self.sql.exec(CALL_END, vec![(*ts).into(), id.as_str().into(), offset.into()])?,
             Some(ListCursor::Stored(_)) => return Err(Failure::InvalidQuery("an export continues after a time and id".into())),
-            None => (None, None),
-        };
-        let ends: Vec<End> = self.sql.exec(CALL_END, vec![after_ts.into(), after_id.into(), (EXPORT_CALL_ROWS - 1).into()])?.to_array()?;
+            None => self.sql.exec(FIRST_CALL_END, vec![offset.into()])?,
+        }
+        .to_array()?;
         // This call ends at its last row, inclusive; the next starts after it, if a row follows.
         let next = (ends.len() == 2).then(|| ends[0].received_at).map(|ts| ListCursor::At(ts, ends[0].id.clone()));
         let until = ends.into_iter().next().map(|end| ListCursor::At(end.received_at, end.id));

@@ -46,6 +46,11 @@ impl Sql {
     }
 }
 
+/// Bench builds only: what the object's calls cost so far (a call; answered `Metered`).
+#[cfg(feature = "bench")]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Meter {}
+
 /// Bench builds only: what the object's calls cost since its instance started.
 #[cfg(feature = "bench")]
 #[derive(Clone, Copy, Default, serde::Serialize, serde::Deserialize)]

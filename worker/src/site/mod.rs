@@ -17,6 +17,7 @@ mod export;
 mod meter;
 pub mod query;
 mod reads;
+mod recent;
 pub mod refusal;
 mod retention;
 mod rollups;
@@ -119,6 +120,8 @@ impl SiteObject {
             Call::Seed(c) => reply::<call::Seed>(self.seed(c)),
             #[cfg(feature = "bench")]
             Call::Meter(_) => reply::<call::Meter>(Ok(self.sql.metered())),
+            #[cfg(feature = "bench")]
+            Call::Rewind(c) => reply::<call::Rewind>(self.rewind(c)),
         }
     }
 }

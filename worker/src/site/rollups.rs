@@ -9,6 +9,9 @@ use sayso_core::{Breakdown, PagesWindow, Summary, RANKED_PAGES};
 use serde::Deserialize;
 
 use super::query::SummaryQuery;
+#[cfg(feature = "bench")]
+use super::recent::DROP_RECENT_TRIGGERS;
+use super::recent::RECENT;
 use super::schema::DailyRow;
 use super::SiteObject;
 use crate::http::Failure;
@@ -77,12 +80,26 @@ const SPAN: &str = "SELECT (SELECT day FROM site_daily WHERE ratings > 0 ORDER B
     (SELECT day FROM site_daily WHERE ratings > 0 ORDER BY day DESC LIMIT 1) AS last";
 /// Pages with ratings, all time (`Total`).
 const PAGES_TOTAL: &str = "SELECT count(*) AS pages FROM page_rank WHERE ratings > 0";
-/// The all-time counts of the `?3` most-rated pages ranked after `(?1, ?2)` (ratings, page) —
-/// `(i64::MAX, '')` for the top — walked on `page_rank_order` from the cursor on.
-const RANKED_ALL_TIME: &str = "SELECT '' AS day, p.page, p.scale, p.value, p.ratings, p.comments
-    FROM (SELECT page FROM page_rank WHERE ratings > 0 AND ratings <= ?1 AND (ratings < ?1 OR page > ?2)
-          ORDER BY ratings DESC, page LIMIT ?3) AS r
-    JOIN page_rating AS p ON p.page = r.page WHERE p.ratings > 0";
+/// The counts in `$ratings` of the `?3` most-rated pages in `$ranks` ranked after `(?1, ?2)`
+/// (ratings, page) — `(i64::MAX, '')` for the top — walked on the ranks' index from the cursor
+/// on: the all-time rollups or the last 30 days' (`recent.rs`).
+macro_rules! ranked {
+    ($ranks:literal, $ratings:literal) => {
+        concat!(
+            "SELECT '' AS day, p.page, p.scale, p.value, p.ratings, p.comments FROM (SELECT page FROM ",
+            $ranks,
+            " WHERE ratings > 0 AND ratings <= ?1 AND (ratings < ?1 OR page > ?2) ORDER BY ratings DESC, page LIMIT ?3) AS r JOIN ",
+            $ratings,
+            " AS p ON p.page = r.page WHERE p.ratings > 0"
+        )
+    };
+}
+/// Ranked pages, all time.
+const RANKED_ALL_TIME: &str = ranked!("page_rank", "page_rating");
+/// Ranked pages, the last 30 days.
+const RANKED_RECENT: &str = ranked!("recent_rank", "recent_rating");
+/// Pages with ratings in the last 30 days (`Total`).
+const RECENT_PAGES_TOTAL: &str = "SELECT count(*) AS pages FROM recent_rank WHERE ratings > 0";
 /// The same pages for the days `?4`–`?5`, counted from `daily` (a range that leaves out some
 /// days with ratings): one pass over the range's rows, grouped once. `part` says which list a
 /// row belongs to: the window after the cursor (`listed`) or the top pages (`ranked`); one row
@@ -130,6 +147,7 @@ impl SiteObject {
         self.transaction(|| {
             let new = !self.has_table("page_rank")?;
             self.sql.exec(ROLLUPS, None)?;
+            self.sql.exec(RECENT, None)?;
             if new {
                 self.sql.exec(RECOUNT, None)?;
             }
@@ -143,10 +161,14 @@ impl SiteObject {
     /// caller's transaction.
     pub(super) fn recount(&self, rebuild: &str) -> Result<(), Failure> {
         self.sql.exec(DROP_TRIGGERS, None)?;
+        self.sql.exec(DROP_RECENT_TRIGGERS, None)?;
         self.sql.exec("DELETE FROM daily", None)?;
         self.sql.exec(rebuild, None)?;
         self.sql.exec(RECOUNT, None)?;
+        // The last 30 days are counted afresh when next read.
+        self.sql.exec("DELETE FROM recent", None)?;
         self.sql.exec(ROLLUPS, None)?;
+        self.sql.exec(RECENT, None)?;
         Ok(())
     }
 
@@ -186,9 +208,13 @@ impl SiteObject {
             (Some(bound), Some(edge)) => holds(bound, edge),
         };
         let whole = covers(from, span.first.as_deref(), |from, first| from <= first) && covers(to, span.last.as_deref(), |to, last| to >= last);
-        if whole {
+        let rollup = match whole {
+            true => Some((RANKED_ALL_TIME, PAGES_TOTAL)),
+            false => self.is_recent(from, to)?.then_some((RANKED_RECENT, RECENT_PAGES_TOTAL)),
+        };
+        if let Some((ranked, pages_total)) = rollup {
             let read = |cursor: (i64, &str), limit: i64| -> Result<Vec<DailyRow>, Failure> {
-                Ok(self.sql.exec(RANKED_ALL_TIME, vec![cursor.0.into(), cursor.1.into(), limit.into()])?.to_array()?)
+                Ok(self.sql.exec(ranked, vec![cursor.0.into(), cursor.1.into(), limit.into()])?.to_array()?)
             };
             for row in read((after_count, &after_page), listed)? {
                 let (rating, tally) = row.count()?;
@@ -198,7 +224,7 @@ impl SiteObject {
                 let (rating, tally) = row.count()?;
                 breakdown.add_ranked(&row.page, rating, tally);
             }
-            let total = self.sql.exec(PAGES_TOTAL, None)?.to_array::<Total>()?;
+            let total = self.sql.exec(pages_total, None)?.to_array::<Total>()?;
             breakdown.set_pages_total(total.first().map_or(0, |t| t.pages.max(0) as u64));
             return Ok(());
         }

@@ -1,0 +1,148 @@
+//! The last 30 days' counts per page, the dashboard's default view: kept like the all-time
+//! rollups (SQLite triggers on `daily`, in every write's transaction) for the days from
+//! `recent.first_day` on, and moved forward a day at a time by taking the days that left the
+//! window out again. A 30-day summary then ranks its pages from an index, as an all-time one
+//! does, instead of counting 30 days of per-day, per-page rows at read time.
+
+use serde::Deserialize;
+
+use super::SiteObject;
+use crate::http::Failure;
+
+/// How many days the window holds, today included.
+pub const RECENT_DAYS: i64 = 30;
+
+/// The window's tables and triggers (`IF NOT EXISTS`: run on every start). Until the window is
+/// first read, `recent` has no row and the triggers add nothing.
+pub const RECENT: &str = "
+CREATE TABLE IF NOT EXISTS recent (one INTEGER PRIMARY KEY CHECK (one = 1), first_day TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS recent_rating (
+  page TEXT NOT NULL, scale TEXT NOT NULL, value INTEGER NOT NULL, ratings INTEGER NOT NULL, comments INTEGER NOT NULL,
+  PRIMARY KEY (page, scale, value)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS recent_rank (page TEXT PRIMARY KEY, ratings INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS recent_rank_order ON recent_rank (ratings DESC, page);
+CREATE TRIGGER IF NOT EXISTS recent_added AFTER INSERT ON daily WHEN new.day >= (SELECT first_day FROM recent) BEGIN
+  INSERT INTO recent_rating VALUES (new.page, new.scale, new.value, new.ratings, new.comments)
+    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
+  INSERT INTO recent_rank VALUES (new.page, new.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
+END;
+CREATE TRIGGER IF NOT EXISTS recent_changed AFTER UPDATE OF ratings, comments ON daily WHEN new.day >= (SELECT first_day FROM recent) BEGIN
+  INSERT INTO recent_rating VALUES (new.page, new.scale, new.value, new.ratings - old.ratings, new.comments - old.comments)
+    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
+  INSERT INTO recent_rank VALUES (new.page, new.ratings - old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
+END;
+CREATE TRIGGER IF NOT EXISTS recent_removed AFTER DELETE ON daily WHEN old.day >= (SELECT first_day FROM recent) BEGIN
+  INSERT INTO recent_rating VALUES (old.page, old.scale, old.value, -old.ratings, -old.comments)
+    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
+  INSERT INTO recent_rank VALUES (old.page, -old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
+END;
+";
+
+/// The triggers, dropped while the counts are rebuilt in bulk (and made again by `RECENT`).
+#[cfg(feature = "bench")]
+pub const DROP_RECENT_TRIGGERS: &str =
+    "DROP TRIGGER IF EXISTS recent_added; DROP TRIGGER IF EXISTS recent_changed; DROP TRIGGER IF EXISTS recent_removed;";
+
+/// The window's first day (`FirstDay`).
+const FIRST_DAY: &str = "SELECT first_day FROM recent WHERE one = 1";
+/// Takes the days from `?1` up to (not including) `?2` out of the window's counts.
+const UNCOUNT_RATINGS: &str = "INSERT INTO recent_rating
+    SELECT page, scale, value, -sum(ratings), -sum(comments) FROM daily WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2, 3
+    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments";
+/// The same for its ranks.
+const UNCOUNT_RANKS: &str = "INSERT INTO recent_rank SELECT page, -sum(ratings) FROM daily WHERE day >= ?1 AND day < ?2 GROUP BY 1
+    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings";
+/// Forgets the pages the window no longer counts.
+const DROP_EMPTY: &str = "DELETE FROM recent_rating WHERE ratings = 0 AND comments = 0; DELETE FROM recent_rank WHERE ratings = 0";
+/// Forgets every count of the window (before counting it afresh).
+const EMPTY: &str = "DELETE FROM recent_rating; DELETE FROM recent_rank";
+/// Makes `?1` the window's first day.
+const MOVE_TO: &str = "INSERT INTO recent (one, first_day) VALUES (1, ?1) ON CONFLICT (one) DO UPDATE SET first_day = excluded.first_day";
+/// Counts the days from `?1` on into the window (its first read, or a site nobody read for
+/// longer than the window).
+const FILL_RATINGS: &str = "INSERT INTO recent_rating
+    SELECT page, scale, value, sum(ratings), sum(comments) FROM daily WHERE day >= ?1 GROUP BY 1, 2, 3 HAVING sum(ratings) > 0";
+/// The same for its ranks.
+const FILL_RANKS: &str = "INSERT INTO recent_rank SELECT page, sum(ratings) FROM daily WHERE day >= ?1 GROUP BY 1 HAVING sum(ratings) > 0";
+
+/// Bench builds only: the window counted from `first_day` (a call).
+#[cfg(feature = "bench")]
+#[derive(serde::Serialize, Deserialize)]
+pub struct Rewind {
+    /// `YYYY-MM-DD`.
+    pub first_day: String,
+}
+
+#[derive(Deserialize)]
+struct FirstDay {
+    first_day: String,
+}
+
+#[derive(Deserialize)]
+struct Today {
+    today: String,
+    first: String,
+}
+
+impl SiteObject {
+    /// Whether the range `from`–`to` is the window's (its first day to today, UTC, or later):
+    /// if so, the window is brought up to date to answer it.
+    pub(super) fn is_recent(&self, from: Option<&str>, to: Option<&str>) -> Result<bool, Failure> {
+        let now = worker::Date::now().as_millis() as i64;
+        let offset = format!("-{} days", RECENT_DAYS - 1);
+        let days = self
+            .sql
+            .exec("SELECT date(?1 / 1000, 'unixepoch') AS today, date(?1 / 1000, 'unixepoch', ?2) AS first", vec![now.into(), offset.into()])?
+            .to_array::<Today>()?;
+        let Some(Today { today, first }) = days.into_iter().next() else { return Ok(false) };
+        if from != Some(first.as_str()) || to.is_some_and(|to| to < today.as_str()) {
+            return Ok(false);
+        }
+        self.transaction(|| {
+            let stored = self.sql.exec(FIRST_DAY, None)?.to_array::<FirstDay>()?.into_iter().next().map(|f| f.first_day);
+            match stored {
+                // Up to date: a read writes nothing.
+                Some(stored) if stored == first => return Ok(()),
+                // A day or a few behind: take out the days that left (a day's rows each).
+                Some(stored) if stored < first && self.within_window(&stored, &first)? => {
+                    for uncount in [UNCOUNT_RATINGS, UNCOUNT_RANKS] {
+                        self.sql.exec(uncount, vec![stored.clone().into(), first.clone().into()])?;
+                    }
+                    self.sql.exec(DROP_EMPTY, None)?;
+                }
+                _ => self.refill(&first)?,
+            }
+            self.sql.exec(MOVE_TO, vec![first.as_str().into()])?;
+            Ok(())
+        })?;
+        Ok(true)
+    }
+
+    /// Counts the window afresh from `first` on; inside the caller's transaction.
+    fn refill(&self, first: &str) -> Result<(), Failure> {
+        self.sql.exec(EMPTY, None)?;
+        for fill in [FILL_RATINGS, FILL_RANKS] {
+            self.sql.exec(fill, vec![first.into()])?;
+        }
+        Ok(())
+    }
+
+    /// Bench builds only (`Rewind`): the window as a site last read on an earlier day has it,
+    /// counted from `first_day`, so the next 30-day read moves it forward.
+    #[cfg(feature = "bench")]
+    pub(super) fn rewind(&self, call: Rewind) -> Result<(), Failure> {
+        self.ensure_schema()?;
+        self.transaction(|| {
+            self.refill(&call.first_day)?;
+            self.sql.exec(MOVE_TO, vec![call.first_day.as_str().into()])?;
+            Ok(())
+        })
+    }
+
+    /// Whether `earlier` is fewer than `RECENT_DAYS` days before `later`.
+    fn within_window(&self, earlier: &str, later: &str) -> Result<bool, Failure> {
+        let offset = format!("-{RECENT_DAYS} days");
+        self.present("SELECT ?1 > date(?2, ?3) AS present", vec![earlier.into(), later.into(), offset.into()])
+    }
+}
