@@ -107,7 +107,9 @@ fn a_summary_of_many_invented_pages_lists_a_bounded_window_and_its_cursor_walks_
     let keys: BTreeSet<String> = walked.iter().map(|(_, k)| k.clone()).collect();
     ensure!(keys.len() == walked.len() && keys == posted, "each page exactly once: {} listed, {} distinct", walked.len(), keys.len());
 
-    for (query, why) in [("pages_limit=201", "above the maximum"), ("pages_limit=-1", "negative"), ("pages_cursor=%2Fetc%2Fpasswd", "a forged cursor")] {
+    for (query, why) in
+        [("pages_limit=201", "above the maximum"), ("pages_limit=-1", "negative"), ("pages_cursor=%2Fetc%2Fpasswd", "a forged cursor")]
+    {
         let answer = owner_get(&edge, "demo", &format!("summary?{query}"), &key)?;
         ensure!(answer.status == 400 && answer.error_code().as_deref() == Some("invalid_query"), "{why}: {answer:?}");
     }
