@@ -1,6 +1,14 @@
 //! `cargo xtask bench`: sayso's figures, each side by side in one run, printed as a table and
 //! written to `BENCHMARKS.md` with the machine, date and commit. Benchmarks print; they never
 //! fail on speed (the widget's size budget is the one hard check, in `cargo xtask test`).
+//!
+//! While iterating, `SAYSO_BENCH_ONLY=reads,cost` (of weight, host, load, reads, cost, cold)
+//! runs some sections and `SAYSO_BENCH_SIZES=1000,100000` seeds those sizes; such a partial run
+//! writes `target/bench-partial.md`, never BENCHMARKS.md.
+
+mod cost;
+mod scale;
+mod wire;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -27,26 +35,70 @@ const LOAD_TIME: Duration = Duration::from_secs(10);
 const LOAD_SITES: usize = 100;
 const LOAD_ORIGIN: &str = "https://load.example";
 
-/// Runs every benchmark and writes BENCHMARKS.md.
+/// The sizes the reads-at-scale sites are seeded at.
+const SIZES: [u64; 3] = [1_000, 100_000, 1_000_000];
+/// The sections, in order.
+const SECTIONS: [&str; 6] = ["weight", "host", "load", "reads", "cost", "cold"];
+
+/// Runs every benchmark (or those `SAYSO_BENCH_ONLY` names) and writes BENCHMARKS.md.
 pub fn run() -> Result<()> {
+    let only = std::env::var("SAYSO_BENCH_ONLY").ok().filter(|v| !v.trim().is_empty());
+    let wanted: Vec<&str> = match &only {
+        Some(list) => list.split(',').map(str::trim).collect(),
+        None => SECTIONS.to_vec(),
+    };
+    ensure!(wanted.iter().all(|w| SECTIONS.contains(w)), "SAYSO_BENCH_ONLY takes {}", SECTIONS.join(","));
+    let mut sizes: Vec<u64> = match std::env::var("SAYSO_BENCH_SIZES") {
+        Ok(list) if !list.trim().is_empty() => {
+            list.split(',').map(|n| n.trim().parse().with_context(|| format!("SAYSO_BENCH_SIZES: {n:?}"))).collect::<Result<_>>()?
+        }
+        _ => SIZES.to_vec(),
+    };
+    // Smallest first: the tables' ratios are of the last size to the first.
+    sizes.sort_unstable();
+    let partial = only.is_some() || sizes != SIZES;
     let tools = tools::ensure_tools(true)?;
     let widget = build::all(&tools)?;
     let bench_entry = build::worker_bench(&tools)?;
     let mut out = header()?;
-    weight(&widget, &mut out)?;
-    say("cold start: 3 starts of wrangler dev");
-    let cold = cold_start(&bench_entry)?;
+    if partial {
+        writeln!(out, "\n**Partial run** (`SAYSO_BENCH_ONLY={}`, sizes {sizes:?}).", only.as_deref().unwrap_or("all"))?;
+    }
+    if wanted.contains(&"weight") {
+        weight(&widget, &mut out)?;
+    }
+    let cold = if wanted.contains(&"cold") {
+        say("cold start: 3 starts of wrangler dev");
+        cold_start(&bench_entry)?
+    } else {
+        String::new()
+    };
     let edge = Edge::start(EdgeOptions { entry: Some(bench_entry), ..EdgeOptions::default() })?;
-    say("host page cost: Chromium, baseline and widget pages");
-    host_page(&edge, &mut out)?;
-    say("edge path under load");
-    edge_load(&edge, &mut out)?;
-    say("reads at scale: seeding 1,000 and 1,000,000 submissions");
-    reads_at_scale(&edge, &mut out)?;
+    if wanted.contains(&"host") {
+        say("host page cost: Chromium, baseline and widget pages");
+        host_page(&edge, &mut out)?;
+    }
+    if wanted.contains(&"load") {
+        say("edge path under load");
+        edge_load(&edge, &mut out)?;
+    }
+    if wanted.contains(&"reads") || wanted.contains(&"cost") {
+        // The cost section needs only the largest site.
+        let seeded = if wanted.contains(&"reads") { sizes.clone() } else { sizes.iter().copied().max().into_iter().collect() };
+        say(&format!("reads at scale: seeding {seeded:?} submissions"));
+        let sites = seeded.into_iter().map(|size| scale::seed(&edge, size)).collect::<Result<Vec<_>>>()?;
+        if wanted.contains(&"reads") {
+            scale::report(&edge, &sites, &mut out)?;
+        }
+        if let (true, Some(largest)) = (wanted.contains(&"cost"), sites.iter().max_by_key(|s| s.size)) {
+            cost::report(&edge, largest, &mut out)?;
+        }
+    }
     out.push_str(&cold);
     println!("\n{out}");
-    std::fs::write(paths::repo_root().join("BENCHMARKS.md"), &out)?;
-    say("wrote BENCHMARKS.md");
+    let written = if partial { paths::repo_root().join("target/bench-partial.md") } else { paths::repo_root().join("BENCHMARKS.md") };
+    std::fs::write(&written, &out)?;
+    say(&format!("wrote {}", written.display()));
     Ok(())
 }
 
@@ -113,7 +165,7 @@ fn cold_start(entry: &std::path::Path) -> Result<String> {
     times.sort();
     writeln!(
         out,
-        "\n## 5. Cold start\n\n`wrangler dev` spawned → first `200` on `/healthz` (fresh state each time): median **{} ms** of 3 ({} / {} / {} ms).",
+        "\n## 6. Cold start\n\n`wrangler dev` spawned → first `200` on `/healthz` (fresh state each time): median **{} ms** of 3 ({} / {} / {} ms).",
         times[1].as_millis(),
         times[0].as_millis(),
         times[1].as_millis(),
@@ -265,55 +317,5 @@ fn edge_load(edge: &Edge, out: &mut String) -> Result<()> {
         if stored == submit.ok { "no silent loss" } else { "MISMATCH" }
     )?;
     ensure!(stored == submit.ok, "stored {stored} but {} writes were acknowledged", submit.ok);
-    Ok(())
-}
-
-fn reads_at_scale(edge: &Edge, out: &mut String) -> Result<()> {
-    let admin = format!("Bearer {}", edge.admin_token);
-    let mut timings = Vec::new();
-    for (site, n) in [("scale-1k", 1_000u64), ("scale-1m", 1_000_000)] {
-        let key = edge.create_site(site, &[LOAD_ORIGIN], json!({ "scale": "stars" }))?.owner_key;
-        let chunk = 100_000;
-        let mut from = 0;
-        let seeding = Instant::now();
-        while from < n {
-            let count = chunk.min(n - from);
-            let a = api::post(
-                &format!("{}/v1/sites/{site}/bench-seed", edge.url),
-                &[("authorization", &admin), ("content-type", "application/json")],
-                json!({ "from": from, "count": count }).to_string().as_bytes(),
-            )?;
-            ensure!(a.status == 200, "seeding {site}: {a:?}");
-            from += count;
-        }
-        let seeded_in = seeding.elapsed();
-        let total = edge.summary(site, &key)?["total"].as_u64().unwrap_or(0);
-        ensure!(total == n, "{site} holds {total}, not {n}");
-        let auth = format!("Bearer {key}");
-        let median = |path: &str| {
-            let url = format!("{}/v1/sites/{site}/{path}", edge.url);
-            let mut samples: Vec<Duration> = (0..60)
-                .map(|_| {
-                    let t = Instant::now();
-                    let _ = api::get(&url, &[("authorization", &auth)]);
-                    t.elapsed()
-                })
-                .collect();
-            samples.sort();
-            samples[samples.len() / 2]
-        };
-        timings.push((n, median("summary"), median("feedback?limit=50&has_comment=true"), seeded_in));
-    }
-    writeln!(out, "\n## 4. Reads at scale (median of 60 sequential requests each)\n\n| submissions | `GET …/summary` p50 ms | a page of 50 comments p50 ms | seeded in |\n|---:|---:|---:|---:|")?;
-    for (n, summary, comments, seeded) in &timings {
-        writeln!(out, "| {n} | {:.2} | {:.2} | {:.1} s |", summary.as_secs_f64() * 1e3, comments.as_secs_f64() * 1e3, seeded.as_secs_f64())?;
-    }
-    let ratio = |pick: fn(&(u64, Duration, Duration, Duration)) -> Duration| pick(&timings[1]).as_secs_f64() / pick(&timings[0]).as_secs_f64();
-    writeln!(
-        out,
-        "\nRatio 1M / 1k: summary **{:.2}**, comments page **{:.2}**. The summary reads per-day, per-page counts and the comments page walks an index from the newest; neither scans the submissions.",
-        ratio(|t| t.1),
-        ratio(|t| t.2)
-    )?;
     Ok(())
 }

@@ -37,7 +37,7 @@ fn main() {
             Ok(())
         }),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | bench | fuzz | site | build>\n\n  dev    build everything, run the Worker locally with a demo site and serve examples/\n  test   run every test, unit to browser, and check the widget's size budget\n  site   create | list | config sites (cargo xtask site, for details)\n  fuzz   property-fuzz parsing and validation (cargo xtask fuzz [CASES], default 100000)\n  bench  measure weight, host-page cost, the edge under load, reads at scale, cold start\n  build  build the widget and the Worker (wrangler's build command); --seeding: the seeding Worker too");
+            eprintln!("usage: cargo xtask <dev | test | bench | fuzz | site | build>\n\n  dev    build everything, run the Worker locally with a demo site and serve examples/\n  test   run every test, unit to browser, and check the widget's size budget\n  site   create | list | config sites (cargo xtask site, for details)\n  fuzz   property-fuzz parsing and validation (cargo xtask fuzz [CASES], default 100000)\n  bench  measure weight, host-page cost, the edge under load, reads at scale, rows and dollars, cold start\n  build  build the widget and the Worker (wrangler's build command); --seeding: the seeding Worker too");
             std::process::exit(2);
         }
     };
