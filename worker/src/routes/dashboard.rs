@@ -10,9 +10,9 @@ use sayso_core::scale::EMOJI_FACES;
 use sayso_core::{FeedbackPage, PagesWindow, Rating, Scale, ScaleSummary, Sentiment, SiteId, Summary, SUMMARY_PAGES_MAX};
 use worker::{Env, Request, Response};
 
-use super::days::{format_day, parse_day};
 use crate::http::Failure;
 use crate::site::{self, FeedbackQuery, SummaryQuery};
+use sayso_core::{format_day, parse_day};
 
 const SHELL: &str = include_str!("../../dashboard/shell.html");
 const SCRIPT: &str = include_str!("../../dashboard/app.js");

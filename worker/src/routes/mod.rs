@@ -5,7 +5,6 @@
 pub mod assets;
 pub mod config;
 pub mod dashboard;
-mod days;
 pub mod export;
 pub mod feedback;
 pub mod sites;

@@ -95,8 +95,9 @@ pub(super) struct Listed {
     pub next: Option<ListCursor>,
 }
 
-/// The first `query.limit` submissions the filters keep, newest first, after the cursor (a
-/// free function of the SQL handle: the export's stream outlives the call that starts it).
+/// The first `query.limit` submissions the filters keep after the cursor, newest first (a
+/// search: the latest stored first, the order its index walks). A free function of the SQL
+/// handle: the export's stream outlives the call that starts it.
 pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> {
     let mut s = Statement { conditions: Vec::new(), values: Vec::new() };
     let searched = query.q.as_deref().filter(|q| q.chars().count() >= INDEXED_CHARS);

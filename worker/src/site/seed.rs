@@ -7,7 +7,8 @@ use super::SiteObject;
 use crate::http::Failure;
 
 /// `count` star ratings numbered from `?1` to `?2`, every tenth with a comment, received at `?3`.
-const SEED: &str = "WITH RECURSIVE seq(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?2)
+/// (Numbers arrive from JavaScript as floats: cast, or the pages would read `/p/9.0`.)
+const SEED: &str = "WITH RECURSIVE seq(i) AS (SELECT CAST(?1 AS INTEGER) UNION ALL SELECT i + 1 FROM seq WHERE i < ?2)
     INSERT OR IGNORE INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at)
     SELECT printf('00000000-0000-7000-8000-%012x', i), 'stars', 1 + i % 5,
            CASE WHEN i % 10 = 0 THEN 'seeded comment ' || i END, '/p/' || (i % 50), 'en',

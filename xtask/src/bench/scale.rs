@@ -103,13 +103,16 @@ enum Timed {
 
 /// Every owner read, as (name, how).
 fn reads() -> Vec<(String, Read)> {
-    let day = |days_ago: i64| wire::utc_day(wire::now_ms() / 86_400_000 - days_ago);
+    let day = |days_ago: i64| sayso_harness::utc_day(-days_ago);
     let summary = "/v1/sites/{site}/summary";
     let feedback = "/v1/sites/{site}/feedback";
     let get = |name: &str, path: String, samples: usize| (name.to_owned(), Read::Get(path, samples));
     vec![
         get("summary, all time", summary.to_owned(), 30),
-        get("summary, last 30 days (`from`)", format!("{summary}?from={}", day(30)), 30),
+        // The dashboard's 30 days: today and the 29 before (the object's 30-day rollup).
+        get("summary, last 30 days (`from` = 29 days ago)", format!("{summary}?from={}", day(29)), 30),
+        // Any other range counts its days' per-page rows when read.
+        get("summary, last 7 days (a range with no rollup)", format!("{summary}?from={}", day(6)), 30),
         get(&format!("summary, a top page (`{TOP_PAGE}`)"), format!("{summary}?page={TOP_PAGE}"), 30),
         get(&format!("summary, a tail page (`{TAIL_PAGE}`)"), format!("{summary}?page={TAIL_PAGE}"), 30),
         get("dashboard view, 30 days", "/dashboard/view?site={site}&days=30".to_owned(), 10),

@@ -1,6 +1,6 @@
 //! What the scale and cost benchmarks share: a download that counts an export of any size
-//! without holding it (the harness's client reads a body whole, up to 10 MB), days, and how
-//! figures are printed.
+//! without holding it (the harness's client reads a body whole, up to 10 MB), and how figures
+//! are printed.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -88,20 +88,6 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// The UTC day `days` after 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
-pub fn utc_day(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 /// Percent-encodes all but the unreserved characters, for a query value.
 pub fn encode(value: &str) -> String {
     value.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
@@ -144,10 +130,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_and_numbers_print_as_people_read_them() {
-        assert_eq!(utc_day(0), "1970-01-01");
-        assert_eq!(utc_day(20_424), "2025-12-02");
-        assert_eq!(utc_day(11_016), "2000-02-29");
+    fn numbers_print_as_people_read_them() {
         assert_eq!(thousands(1_534), "1,534");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(12), "12");

@@ -1,5 +1,8 @@
-//! Calendar days as the dashboard counts them: days since 1970-01-01 and their `YYYY-MM-DD`
-//! (proleptic Gregorian, UTC).
+//! Calendar days as summaries name them: days since 1970-01-01 and their `YYYY-MM-DD`
+//! (proleptic Gregorian, UTC), for the dashboard, the tests and the bench alike.
+
+use alloc::format;
+use alloc::string::String;
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` (proleptic Gregorian, H. Hinnant's algorithm).
 pub fn parse_day(text: &str) -> Option<i64> {
@@ -27,4 +30,18 @@ pub fn format_day(days: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_read_back_as_they_were_written() {
+        for (days, text) in [(0, "1970-01-01"), (-1, "1969-12-31"), (20_423, "2025-12-01"), (20_513, "2026-03-01"), (11_016, "2000-02-29")] {
+            assert_eq!(format_day(days), text);
+            assert_eq!(parse_day(text), Some(days));
+        }
+        assert_eq!(parse_day("2026-13-01"), None);
+    }
 }
