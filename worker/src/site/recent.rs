@@ -32,7 +32,8 @@ CREATE TRIGGER IF NOT EXISTS recent_changed AFTER UPDATE OF ratings, comments ON
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
   INSERT INTO recent_rank VALUES (new.page, new.ratings - old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
 END;
-CREATE TRIGGER IF NOT EXISTS recent_removed AFTER DELETE ON daily WHEN old.day >= (SELECT first_day FROM recent) BEGIN
+CREATE TRIGGER IF NOT EXISTS recent_removed AFTER DELETE ON daily
+  WHEN (old.ratings <> 0 OR old.comments <> 0) AND old.day >= (SELECT first_day FROM recent) BEGIN
   INSERT INTO recent_rating VALUES (old.page, old.scale, old.value, -old.ratings, -old.comments)
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
   INSERT INTO recent_rank VALUES (old.page, -old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;

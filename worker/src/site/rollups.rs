@@ -50,7 +50,7 @@ CREATE TRIGGER IF NOT EXISTS daily_changed AFTER UPDATE OF ratings, comments ON 
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
   INSERT INTO page_rank VALUES (new.page, new.ratings - old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
 END;
-CREATE TRIGGER IF NOT EXISTS daily_removed AFTER DELETE ON daily BEGIN
+CREATE TRIGGER IF NOT EXISTS daily_removed AFTER DELETE ON daily WHEN old.ratings <> 0 OR old.comments <> 0 BEGIN
   INSERT INTO site_daily VALUES (old.day, old.scale, old.value, -old.ratings, -old.comments)
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
   INSERT INTO page_rating VALUES (old.page, old.scale, old.value, -old.ratings, -old.comments)
@@ -210,7 +210,11 @@ impl SiteObject {
         let whole = covers(from, span.first.as_deref(), |from, first| from <= first) && covers(to, span.last.as_deref(), |to, last| to >= last);
         let rollup = match whole {
             true => Some((RANKED_ALL_TIME, PAGES_TOTAL)),
-            false => self.is_recent(from, to)?.then_some((RANKED_RECENT, RECENT_PAGES_TOTAL)),
+            // The window has no last day: it answers only a range that holds every day after it.
+            false if covers(to, span.last.as_deref(), |to, last| to >= last) && self.is_recent(from, to)? => {
+                Some((RANKED_RECENT, RECENT_PAGES_TOTAL))
+            }
+            false => None,
         };
         if let Some((ranked, pages_total)) = rollup {
             let read = |cursor: (i64, &str), limit: i64| -> Result<Vec<DailyRow>, Failure> {
