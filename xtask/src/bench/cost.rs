@@ -14,6 +14,8 @@ use super::wire::{self, thousands};
 use super::LOAD_ORIGIN;
 use crate::say;
 
+/// Rows one object call of an export streams (`EXPORT_CALL_ROWS` in worker/src/site/export.rs).
+const EXPORT_CALL_ROWS: u64 = 100_000;
 /// Dollars per row written beyond the included 50M a month (Workers Paid).
 const PER_ROW_WRITTEN: f64 = 1.00 / 1e6;
 /// Dollars per row read beyond the included 25B a month.
@@ -34,7 +36,7 @@ struct Cost {
     name: String,
     /// The status the operation got.
     status: u16,
-    expected_calls: &'static str,
+    expected_calls: String,
     delta: Option<Metered>,
 }
 
@@ -50,7 +52,7 @@ fn meter(edge: &Edge, site: &str) -> Result<Option<Metered>> {
 
 /// Meters `operation` (which returns the status it got) on `site`; `expected_calls` is how
 /// many object calls it should make, as printed.
-fn measure(edge: &Edge, site: &str, name: &str, expected_calls: &'static str, operation: impl FnOnce() -> Result<u16>) -> Result<Cost> {
+fn measure(edge: &Edge, site: &str, name: &str, expected_calls: impl Into<String>, operation: impl FnOnce() -> Result<u16>) -> Result<Cost> {
     say(&format!("metering: {name}"));
     let before = meter(edge, site)?;
     let status = operation()?;
@@ -63,7 +65,7 @@ fn measure(edge: &Edge, site: &str, name: &str, expected_calls: &'static str, op
             rows_written: a.rows_written.checked_sub(b.rows_written)?,
         })
     });
-    Ok(Cost { name: name.to_owned(), status, expected_calls, delta })
+    Ok(Cost { name: name.to_owned(), status, expected_calls: expected_calls.into(), delta })
 }
 
 /// A submission of the bench: a fresh UUIDv7 (`n` tells them apart) and its key.
@@ -106,9 +108,15 @@ pub fn report(edge: &Edge, site: &ScaleSite, out: &mut String) -> Result<()> {
         measure(edge, name, "the summary, all time", "1", || get(&format!("/v1/sites/{name}/summary")))?,
         measure(edge, name, "the dashboard view, 30 days", "3", || get(&format!("/dashboard/view?site={name}&days=30")))?,
         measure(edge, name, "a page of 50 comments", "1", || get(&format!("/v1/sites/{name}/feedback?has_comment=true")))?,
-        measure(edge, name, &format!("the export of {} (`export.ndjson`)", label(site.size)), "1", || {
-            Ok(wire::download(&format!("{}/v1/sites/{name}/export.ndjson", edge.url), &owner)?.status)
-        })?,
+        // One object call per `EXPORT_CALL_ROWS` (worker/src/site/export.rs) of the rows held
+        // then: the seeded ones and the one submission the operations above left.
+        measure(
+            edge,
+            name,
+            &format!("the export of {} (`export.ndjson`)", label(site.size)),
+            (site.size + 1).div_ceil(EXPORT_CALL_ROWS).to_string(),
+            || Ok(wire::download(&format!("{}/v1/sites/{name}/export.ndjson", edge.url), &owner)?.status),
+        )?,
     ];
     writeln!(
         out,
