@@ -5,8 +5,9 @@
 //! The Worker calls it through `client.rs`; every write is one transaction (`tx.rs`), so a
 //! submission and the counts it moves are stored together or not at all.
 
-// First, with its macro: `add_to_daily!` is the one way counts move, retention's too.
+// First, with its macros: `add_to_daily!` is the one way counts move, retention's too.
 #[macro_use]
+mod counting;
 mod schema;
 
 mod abuse;

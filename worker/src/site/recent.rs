@@ -12,38 +12,12 @@ use crate::http::Failure;
 /// How many days the window holds, today included.
 pub const RECENT_DAYS: i64 = 30;
 
-/// The window's tables and triggers (`IF NOT EXISTS`: run on every start). Until the window is
-/// first read, `recent` has no row and the triggers add nothing.
-pub const RECENT: &str = "
-CREATE TABLE IF NOT EXISTS recent (one INTEGER PRIMARY KEY CHECK (one = 1), first_day TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS recent_rating (
-  page TEXT NOT NULL, scale TEXT NOT NULL, value INTEGER NOT NULL, ratings INTEGER NOT NULL, comments INTEGER NOT NULL,
-  PRIMARY KEY (page, scale, value)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS recent_rank (page TEXT PRIMARY KEY, ratings INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS recent_rank_order ON recent_rank (ratings DESC, page);
-CREATE TRIGGER IF NOT EXISTS recent_added AFTER INSERT ON daily WHEN new.day >= (SELECT first_day FROM recent) BEGIN
-  INSERT INTO recent_rating VALUES (new.page, new.scale, new.value, new.ratings, new.comments)
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO recent_rank VALUES (new.page, new.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
-END;
-CREATE TRIGGER IF NOT EXISTS recent_changed AFTER UPDATE OF ratings, comments ON daily WHEN new.day >= (SELECT first_day FROM recent) BEGIN
-  INSERT INTO recent_rating VALUES (new.page, new.scale, new.value, new.ratings - old.ratings, new.comments - old.comments)
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO recent_rank VALUES (new.page, new.ratings - old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
-END;
-CREATE TRIGGER IF NOT EXISTS recent_removed AFTER DELETE ON daily
-  WHEN (old.ratings <> 0 OR old.comments <> 0) AND old.day >= (SELECT first_day FROM recent) BEGIN
-  INSERT INTO recent_rating VALUES (old.page, old.scale, old.value, -old.ratings, -old.comments)
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO recent_rank VALUES (old.page, -old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
-END;
-";
-
-/// The triggers, dropped while the counts are rebuilt in bulk (and made again by `RECENT`).
-#[cfg(feature = "bench")]
-pub const DROP_RECENT_TRIGGERS: &str =
-    "DROP TRIGGER IF EXISTS recent_added; DROP TRIGGER IF EXISTS recent_changed; DROP TRIGGER IF EXISTS recent_removed;";
+/// The window's tables and triggers (made on every start, as `rollups::ROLLUPS`). Until the
+/// window is first read, `recent` has no row and the triggers add nothing.
+pub const RECENT: &str = concat!(
+    "CREATE TABLE IF NOT EXISTS recent (one INTEGER PRIMARY KEY CHECK (one = 1), first_day TEXT NOT NULL);\n",
+    page_counts!("recent_rating", "recent_rank", "new.day >= (SELECT first_day FROM recent)", "old.day >= (SELECT first_day FROM recent)")
+);
 
 /// The window's first day (`FirstDay`).
 const FIRST_DAY: &str = "SELECT first_day FROM recent WHERE one = 1";

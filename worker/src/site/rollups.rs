@@ -9,59 +9,51 @@ use sayso_core::{Breakdown, PagesWindow, Summary, RANKED_PAGES};
 use serde::Deserialize;
 
 use super::query::SummaryQuery;
-#[cfg(feature = "bench")]
-use super::recent::DROP_RECENT_TRIGGERS;
 use super::recent::RECENT;
 use super::schema::DailyRow;
 use super::SiteObject;
 use crate::http::Failure;
 
-/// The derived tables and the triggers that keep them (`IF NOT EXISTS`: run on every start).
-/// Each change of a `daily` row adds its difference to the three rollups.
+/// The derived tables (`IF NOT EXISTS`) and the triggers that keep them (made again on every
+/// start, after `DROP_TRIGGERS`). Each change of a `daily` row adds its difference to the three
+/// rollups.
 ///
 /// - `site_daily`: the site's counts per day and rating (≤ 366 × 22 rows a year): the summary's
 ///   totals and days for any range.
 /// - `page_rating`: each page's all-time counts per rating: the pages of an all-time summary.
 /// - `page_rank`: each page's all-time ratings, indexed by count: the top pages and the pages
 ///   after a cursor, walked on `page_rank_order`, never sorted.
-pub const ROLLUPS: &str = "
-CREATE TABLE IF NOT EXISTS site_daily (
+pub const ROLLUPS: &str = concat!(
+    "CREATE TABLE IF NOT EXISTS site_daily (
   day TEXT NOT NULL, scale TEXT NOT NULL, value INTEGER NOT NULL, ratings INTEGER NOT NULL, comments INTEGER NOT NULL,
   PRIMARY KEY (day, scale, value)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS page_rating (
-  page TEXT NOT NULL, scale TEXT NOT NULL, value INTEGER NOT NULL, ratings INTEGER NOT NULL, comments INTEGER NOT NULL,
-  PRIMARY KEY (page, scale, value)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS page_rank (page TEXT PRIMARY KEY, ratings INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS page_rank_order ON page_rank (ratings DESC, page);
 CREATE INDEX IF NOT EXISTS daily_page ON daily (page, day);
-CREATE TRIGGER IF NOT EXISTS daily_added AFTER INSERT ON daily BEGIN
+CREATE TRIGGER daily_added AFTER INSERT ON daily BEGIN
   INSERT INTO site_daily VALUES (new.day, new.scale, new.value, new.ratings, new.comments)
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO page_rating VALUES (new.page, new.scale, new.value, new.ratings, new.comments)
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO page_rank VALUES (new.page, new.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
 END;
-CREATE TRIGGER IF NOT EXISTS daily_changed AFTER UPDATE OF ratings, comments ON daily BEGIN
+CREATE TRIGGER daily_changed AFTER UPDATE OF ratings, comments ON daily BEGIN
   INSERT INTO site_daily VALUES (new.day, new.scale, new.value, new.ratings - old.ratings, new.comments - old.comments)
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO page_rating VALUES (new.page, new.scale, new.value, new.ratings - old.ratings, new.comments - old.comments)
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO page_rank VALUES (new.page, new.ratings - old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
 END;
-CREATE TRIGGER IF NOT EXISTS daily_removed AFTER DELETE ON daily WHEN old.ratings <> 0 OR old.comments <> 0 BEGIN
+CREATE TRIGGER daily_removed AFTER DELETE ON daily WHEN old.ratings <> 0 OR old.comments <> 0 BEGIN
   INSERT INTO site_daily VALUES (old.day, old.scale, old.value, -old.ratings, -old.comments)
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO page_rating VALUES (old.page, old.scale, old.value, -old.ratings, -old.comments)
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO page_rank VALUES (old.page, -old.ratings) ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings;
 END;
-";
+",
+    page_counts!("page_rating", "page_rank", "1", "1")
+);
 
-#[cfg(feature = "bench")]
-/// The triggers, dropped while the counts are rebuilt in bulk (and made again by `ROLLUPS`).
-const DROP_TRIGGERS: &str = "DROP TRIGGER IF EXISTS daily_added; DROP TRIGGER IF EXISTS daily_changed; DROP TRIGGER IF EXISTS daily_removed;";
+/// Every trigger that keeps a rollup (and the names of earlier versions): dropped and made
+/// again on each start, so a changed trigger reaches every object, and while counts are
+/// rebuilt in bulk (they would run once per row).
+const DROP_TRIGGERS: &str = "
+DROP TRIGGER IF EXISTS daily_added; DROP TRIGGER IF EXISTS daily_changed; DROP TRIGGER IF EXISTS daily_removed;
+DROP TRIGGER IF EXISTS page_rating_added; DROP TRIGGER IF EXISTS page_rating_changed; DROP TRIGGER IF EXISTS page_rating_removed;
+DROP TRIGGER IF EXISTS recent_rating_added; DROP TRIGGER IF EXISTS recent_rating_changed; DROP TRIGGER IF EXISTS recent_rating_removed;
+DROP TRIGGER IF EXISTS recent_added; DROP TRIGGER IF EXISTS recent_changed; DROP TRIGGER IF EXISTS recent_removed;
+";
 
 /// The rollups recounted from `daily` (a site from before them, or a bulk rebuild).
 const RECOUNT: &str = "
@@ -146,6 +138,7 @@ impl SiteObject {
         // One transaction: tables made but never filled would never be filled.
         self.transaction(|| {
             let new = !self.has_table("page_rank")?;
+            self.sql.exec(DROP_TRIGGERS, None)?;
             self.sql.exec(ROLLUPS, None)?;
             self.sql.exec(RECENT, None)?;
             if new {
@@ -161,7 +154,6 @@ impl SiteObject {
     /// caller's transaction.
     pub(super) fn recount(&self, rebuild: &str) -> Result<(), Failure> {
         self.sql.exec(DROP_TRIGGERS, None)?;
-        self.sql.exec(DROP_RECENT_TRIGGERS, None)?;
         self.sql.exec("DELETE FROM daily", None)?;
         self.sql.exec(rebuild, None)?;
         self.sql.exec(RECOUNT, None)?;

@@ -137,17 +137,6 @@ pub const ADMIT_PAGE_ON: &str = "INSERT INTO day_pages (day, pages) VALUES (date
 /// Forgets the page counts of days before the UTC day of `?1` (ms).
 pub const FORGET_PAGE_DAYS: &str = "DELETE FROM day_pages WHERE day < date(?1 / 1000, 'unixepoch')";
 
-/// The one way counts move: adds the rows of `$source` (day, page, scale, value, ratings,
-/// comments) to the per-day counts, signed, so adding and taking away are the same statement.
-macro_rules! add_to_daily {
-    ($source:literal) => {
-        concat!(
-            "INSERT INTO daily (day, page, scale, value, ratings, comments) ",
-            $source,
-            " ON CONFLICT (day, page, scale, value) DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments"
-        )
-    };
-}
 /// Adds `?5` ratings (±1) and `?6` comments to the counts of page `?2`, rating `?3`:`?4`, on the
 /// UTC day of `?1` (ms).
 pub const COUNT: &str = add_to_daily!("VALUES (date(?1 / 1000, 'unixepoch'), ?2, ?3, ?4, ?5, ?6)");
