@@ -21,12 +21,9 @@ fn require_admin(req: &Request, env: &Env) -> Result<(), Failure> {
 /// `POST /v1/sites/{site}/bench-seed` (admin; `bench` builds only): `{"from": N, "count": M}`
 /// synthetic submissions written straight into the site's object.
 #[cfg(feature = "bench")]
-pub async fn bench_seed(mut req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
-    require_admin(&req, env)?;
-    let site = super::site_id(site)?;
-    let body = http::read_body(&mut req, &["application/json"], "application/json").await?;
-    let seed: site::call::Seed = http::parse_json(&body)?;
-    let seeded = site::client(env, &site)?.seed(seed).await?;
+pub async fn bench_seed(req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    let (client, seed) = bench_call::<site::call::Seed>(req, env, site).await?;
+    let seeded = client.seed(seed).await?;
     http::json(200, &serde_json::json!({ "seeded": seeded.seeded }))
 }
 
@@ -44,13 +41,19 @@ pub async fn bench_meter(req: &Request, env: &Env, site: &str) -> Result<Respons
 /// `POST /v1/sites/{site}/bench-rewind` (admin; `bench` builds only): `{"first_day": "YYYY-MM-DD"}`,
 /// the site's last-30-days window as if last read when it started that day.
 #[cfg(feature = "bench")]
-pub async fn bench_rewind(mut req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
+pub async fn bench_rewind(req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    let (client, rewind) = bench_call::<site::call::Rewind>(req, env, site).await?;
+    client.rewind(rewind.first_day).await?;
+    http::json(200, &serde_json::json!({}))
+}
+
+/// A bench route's admin check, its site's object and its JSON body.
+#[cfg(feature = "bench")]
+async fn bench_call<T: serde::de::DeserializeOwned>(mut req: Request, env: &Env, site: &str) -> Result<(site::SiteClient, T), Failure> {
     require_admin(&req, env)?;
     let site = super::site_id(site)?;
     let body = http::read_body(&mut req, &["application/json"], "application/json").await?;
-    let rewind: site::call::Rewind = http::parse_json(&body)?;
-    site::client(env, &site)?.rewind(rewind.first_day).await?;
-    http::json(200, &serde_json::json!({}))
+    Ok((site::client(env, &site)?, http::parse_json(&body)?))
 }
 
 /// `GET /v1/sites` (admin): every site, oldest first.

@@ -4,6 +4,7 @@
 //! window out again. A 30-day summary then ranks its pages from an index, as an all-time one
 //! does, instead of counting 30 days of per-day, per-page rows at read time.
 
+use sayso_core::{format_day, parse_day};
 use serde::Deserialize;
 
 use super::SiteObject;
@@ -54,23 +55,13 @@ struct FirstDay {
     first_day: String,
 }
 
-#[derive(Deserialize)]
-struct Today {
-    today: String,
-    first: String,
-}
-
 impl SiteObject {
     /// Whether the range `from`–`to` is the window's (its first day to today, UTC, or later):
     /// if so, the window is brought up to date to answer it.
     pub(super) fn is_recent(&self, from: Option<&str>, to: Option<&str>) -> Result<bool, Failure> {
-        let now = worker::Date::now().as_millis() as i64;
-        let offset = format!("-{} days", RECENT_DAYS - 1);
-        let days = self
-            .sql
-            .exec("SELECT date(?1 / 1000, 'unixepoch') AS today, date(?1 / 1000, 'unixepoch', ?2) AS first", vec![now.into(), offset.into()])?
-            .to_array::<Today>()?;
-        let Some(Today { today, first }) = days.into_iter().next() else { return Ok(false) };
+        let today = (worker::Date::now().as_millis() as i64).div_euclid(86_400_000);
+        let first_days = today - (RECENT_DAYS - 1);
+        let (today, first) = (format_day(today), format_day(first_days));
         if from != Some(first.as_str()) || to.is_some_and(|to| to < today.as_str()) {
             return Ok(false);
         }
@@ -80,7 +71,7 @@ impl SiteObject {
                 // Up to date: a read writes nothing.
                 Some(stored) if stored == first => return Ok(()),
                 // A day or a few behind: take out the days that left (a day's rows each).
-                Some(stored) if stored < first && self.within_window(&stored, &first)? => {
+                Some(stored) if stored < first && parse_day(&stored).is_some_and(|d| d > first_days - RECENT_DAYS) => {
                     for uncount in [UNCOUNT_RATINGS, UNCOUNT_RANKS] {
                         self.sql.exec(uncount, vec![stored.clone().into(), first.clone().into()])?;
                     }
@@ -113,11 +104,5 @@ impl SiteObject {
             self.sql.exec(MOVE_TO, vec![call.first_day.as_str().into()])?;
             Ok(())
         })
-    }
-
-    /// Whether `earlier` is fewer than `RECENT_DAYS` days before `later`.
-    fn within_window(&self, earlier: &str, later: &str) -> Result<bool, Failure> {
-        let offset = format!("-{RECENT_DAYS} days");
-        self.present("SELECT ?1 > date(?2, ?3) AS present", vec![earlier.into(), later.into(), offset.into()])
     }
 }
