@@ -199,14 +199,14 @@ impl SiteObject {
             (None, _) | (_, None) => true,
             (Some(bound), Some(edge)) => holds(bound, edge),
         };
-        let whole = covers(from, span.first.as_deref(), |from, first| from <= first) && covers(to, span.last.as_deref(), |to, last| to >= last);
-        let rollup = match whole {
-            true => Some((RANKED_ALL_TIME, PAGES_TOTAL)),
-            // The window has no last day: it answers only a range that holds every day after it.
-            false if covers(to, span.last.as_deref(), |to, last| to >= last) && self.is_recent(from, to)? => {
-                Some((RANKED_RECENT, RECENT_PAGES_TOTAL))
-            }
-            false => None,
+        // Both rollups have no last day: they answer only a range that holds every day after it.
+        let to_the_end = covers(to, span.last.as_deref(), |to, last| to >= last);
+        let rollup = if to_the_end && covers(from, span.first.as_deref(), |from, first| from <= first) {
+            Some((RANKED_ALL_TIME, PAGES_TOTAL))
+        } else if to_the_end && self.is_recent(from, to)? {
+            Some((RANKED_RECENT, RECENT_PAGES_TOTAL))
+        } else {
+            None
         };
         if let Some((ranked, pages_total)) = rollup {
             let read = |cursor: (i64, &str), limit: i64| -> Result<Vec<DailyRow>, Failure> {
