@@ -59,7 +59,8 @@ pub fn run() -> Result<()> {
     let partial = only.is_some() || sizes != SIZES;
     let tools = tools::ensure_tools(true)?;
     let widget = build::all(&tools)?;
-    let bench_entry = build::worker_bench(&tools)?;
+    crate::worker::build_seeding(&tools)?;
+    let bench_entry = paths::seeding_worker_entry();
     let mut out = header()?;
     if partial {
         writeln!(out, "\n**Partial run** (`SAYSO_BENCH_ONLY={}`, sizes {sizes:?}).", only.as_deref().unwrap_or("all"))?;

@@ -1,5 +1,5 @@
 //! `cargo xtask build`: the widget (wasm-bindgen, wasm-opt, esbuild, content hashes) into
-//! `widget/dist/`, then the Worker (worker-build), which embeds `widget/dist/`.
+//! `widget/dist/`, then the Worker (`worker.rs`), which embeds `widget/dist/`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use sayso_harness::paths;
 
 use crate::tools::Tools;
-use crate::{run, say, sha256_hex, step};
+use crate::{run, say, sha256_hex};
 
 // The widget's Rust↔JS boundary, included as source: its values become the JS's `BOUNDARY.*`.
 #[allow(dead_code, unused_imports, reason = "only the table and its values are read here")]
@@ -23,7 +23,7 @@ const WASM_FEATURES: [&str; 5] =
 /// `RUSTFLAGS` for both wasm builds: panic locations name files relative to the registry and
 /// the toolchain instead of this machine's paths, so the widget is smaller and its content hash
 /// the same on every machine. (Both builds use the same flags so they share compiled crates.)
-fn wasm_rustflags() -> Result<String> {
+pub fn wasm_rustflags() -> Result<String> {
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
@@ -45,7 +45,7 @@ pub struct WidgetFiles {
 /// Builds the widget and then the Worker.
 pub fn all(tools: &Tools) -> Result<WidgetFiles> {
     let widget = widget(tools)?;
-    worker(tools)?;
+    crate::worker::build(tools)?;
     Ok(widget)
 }
 
@@ -310,37 +310,6 @@ fn boundary_defines() -> Result<Vec<String>> {
             Ok(format!("--define:BOUNDARY.{name}={value}"))
         })
         .collect()
-}
-
-/// Builds the Worker with worker-build into `worker/build/`.
-pub fn worker(tools: &Tools) -> Result<()> {
-    worker_build(tools, "building the Worker (worker-build, release)", &["--release"])
-}
-
-/// Builds the Worker with the `bench` feature (a bulk-seeding admin route, never deployed) into
-/// `worker/build-bench/`, for `cargo xtask bench` and the tests that need old data. Its own
-/// target dir keeps the two builds from recompiling each other.
-pub fn worker_bench(tools: &Tools) -> Result<PathBuf> {
-    let target = target_dir().join("bench");
-    let target = target.to_str().context("the target dir is not UTF-8")?;
-    let args = ["--release", "--out-dir", "build-bench", ".", "--", "--features", "bench", "--target-dir", target];
-    worker_build(tools, "building the seeding Worker (worker-build, release, --features bench)", &args)?;
-    Ok(paths::seeding_worker_entry())
-}
-
-/// `worker-build ARGS` in `worker/`, with the pinned tools (never a download) and our rustflags.
-fn worker_build(tools: &Tools, what: &str, args: &[&str]) -> Result<()> {
-    let rustflags = wasm_rustflags()?;
-    step(what, || {
-        run(Command::new(&tools.worker_build)
-            .args(args)
-            .current_dir(paths::repo_root().join("worker"))
-            .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
-            .env("WASM_OPT_BIN", &tools.wasm_opt)
-            .env("ESBUILD_BIN", &tools.esbuild)
-            .env("RUSTFLAGS", &rustflags)
-            .env("PATH", paths::tool_path()))
-    })
 }
 
 /// Gzipped size at the best level, as a CDN would serve it.

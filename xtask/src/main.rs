@@ -15,6 +15,7 @@ mod fuzz;
 mod site;
 mod test;
 mod tools;
+mod worker;
 
 use std::process::Command;
 
@@ -32,7 +33,7 @@ fn main() {
         Some("build") => tools::ensure_build_tools().and_then(|t| {
             build::all(&t)?;
             if args.get(1).is_some_and(|a| a == "--seeding") {
-                build::worker_bench(&t)?;
+                worker::build_seeding(&t)?;
             }
             Ok(())
         }),

@@ -1,14 +1,15 @@
 //! `cargo xtask test`: every test, unit to browser, the widget's size budget and the house's gates
 //! (rustfmt, clippy); ends with one `N passed, M failed` line and a non-zero exit on any failure.
 
-use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use sayso_harness::paths;
 
 use crate::build::{self, WidgetFiles};
-use crate::{say, step, tools};
+use crate::{say, step, tools, worker};
 
 /// The most the widget may weigh, loader + glue + wasm, gzipped (bytes): 20 KB, plus 200 B
 /// for authorship (each submission's random key, made and sent by the widget). Issue 18 brings
@@ -18,17 +19,27 @@ pub const WIDGET_BUDGET_GZIP: usize = 20_200;
 /// Runs everything.
 pub fn run() -> Result<()> {
     let tools = tools::ensure_tools(true)?;
-    let widget = build::all(&tools)?;
-    build::worker_bench(&tools)?;
+    let widget = build::widget(&tools)?;
+    let worker = worker::build(&tools)?;
+    let seeding = worker::build_seeding(&tools)?;
     let size_ok = size_report(&widget)?;
-    let gates = gates()?;
-    say("running the tests: the Worker's plain rules (unit, on the host)");
-    let (worker_passed, worker_failed) = cargo_test(&["test", "--no-fail-fast", "-p", "sayso-worker", "--lib"])?;
-    say("running the tests: core (unit, property), tidy, end-to-end (wrangler dev + Chromium)");
-    let (passed, failed) = cargo_test(&["test", "--no-fail-fast", "-p", "sayso-core", "-p", "sayso-tests"])?;
-    let (passed, failed) = (passed + worker_passed, failed + worker_failed);
+    let mut gates = gates()?;
+    gates.push(lint_gate("the Worker's release builds (wasm32, with and without its bench feature)", [worker, seeding]));
+    // Two builds: together, cargo would unify the features of the Worker's host build with the
+    // tests'. (The house has no doc-tests, which `cargo test --no-run` would not build.)
+    let (binaries, unbuilt) =
+        step("building the tests: the Worker's plain rules (unit, on the host), core (unit, property), tidy, end-to-end", || {
+            let built = [test_binaries(&["-p", "sayso-worker", "--lib"])?, test_binaries(&["-p", "sayso-core", "-p", "sayso-tests"])?];
+            // Tests that do not compile count as one failure for each build.
+            let unbuilt = built.iter().filter(|b| b.is_none()).count();
+            Ok((built.into_iter().flatten().flatten().collect::<Vec<_>>(), unbuilt))
+        })?;
+    let (passed, failed) = step(
+        &format!("running {} test binaries, {} at a time (wrangler dev + Chromium for the end-to-end ones)", binaries.len(), side_by_side()),
+        || run_side_by_side(binaries),
+    )?;
     let checks = gates.iter().copied().chain([size_ok]);
-    let failed = failed + checks.clone().filter(|ok| !ok).count();
+    let failed = failed + unbuilt + checks.clone().filter(|ok| !ok).count();
     let passed = passed + checks.filter(|ok| *ok).count();
     println!("xtask: {passed} passed, {failed} failed");
     if failed > 0 {
@@ -37,22 +48,29 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
+/// A gate over what rustc and clippy said in the wasm release builds (see `worker::build`):
+/// passes when they said nothing.
+fn lint_gate(what: &str, lints: impl IntoIterator<Item = worker::Lints>) -> bool {
+    let lines: Vec<String> = lints.into_iter().flat_map(|l| l.0).collect();
+    say(&format!("gate: clippy -D warnings, {what}: {} warning or error lines", lines.len()));
+    for line in &lines {
+        eprintln!("xtask: gate failed: {line}");
+    }
+    lines.is_empty()
+}
+
 /// The house's gates, each counted as one test: `cargo fmt --check` (with the committed
-/// rustfmt.toml), and clippy with `-D warnings` on the host crates and on the two wasm crates for
-/// their own target (the Worker with its `bench` feature too, so that code is linted as well).
+/// rustfmt.toml), and clippy with `-D warnings` on the host crates and on the widget for its own
+/// target. (The Worker is linted by its release builds: `lint_gate`.)
 fn gates() -> Result<Vec<bool>> {
     const DENY: [&str; 3] = ["--", "-D", "warnings"];
     const WASM: [&str; 2] = ["--target", "wasm32-unknown-unknown"];
     let host = [&["clippy", "--quiet", "--workspace", "--exclude", "sayso-widget", "--exclude", "sayso-worker", "--all-targets"][..], &DENY].concat();
-    // The two wasm crates are linted apart: checked together, cargo unifies their dependencies'
-    // features, and the Worker's `std` wasm-bindgen would break the `no_std` widget.
     let widget = [&["clippy", "--quiet", "-p", "sayso-widget"][..], &WASM, &DENY].concat();
-    let worker = [&["clippy", "--quiet", "-p", "sayso-worker", "--features", "bench"][..], &WASM, &DENY].concat();
-    let gates: [(&str, Vec<&str>); 4] = [
+    let gates: [(&str, Vec<&str>); 3] = [
         ("formatting (cargo fmt --check)", vec!["fmt", "--all", "--check"]),
         ("clippy -D warnings, host crates", host),
         ("clippy -D warnings, widget (wasm32)", widget),
-        ("clippy -D warnings, Worker (wasm32, with its bench feature)", worker),
     ];
     let mut results = Vec::new();
     for (what, args) in gates {
@@ -91,26 +109,138 @@ fn size_report(widget: &WidgetFiles) -> Result<bool> {
     Ok(ok)
 }
 
-/// Runs `cargo …`, echoing its output and adding up its `test result:` lines.
-fn cargo_test(args: &[&str]) -> Result<(usize, usize)> {
-    let mut child = Command::new("cargo").args(args).current_dir(paths::repo_root()).stdout(Stdio::piped()).spawn().context("running cargo test")?;
-    let (mut passed, mut failed) = (0, 0);
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines() {
-            let line = line?;
-            println!("{line}");
-            if let Some(rest) = line.strip_prefix("test result: ") {
-                passed += count(rest, " passed");
-                failed += count(rest, " failed");
-            }
+/// How many test binaries run at once: one per two cores. The end-to-end tests keep the cores
+/// busy (workerd, Chromium, Node): on 2 cores, three at a time took 377 s against 356 s for one
+/// after another, and the timing-bound tests got flaky.
+fn side_by_side() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
+/// One compiled test binary: what to call it, where it runs, how long it took last time.
+struct Binary {
+    name: String,
+    executable: PathBuf,
+    dir: PathBuf,
+    last_secs: f64,
+}
+
+/// The last run's time of each test binary, by name: the slowest start first, so the last to
+/// finish is a short one.
+fn times_file() -> PathBuf {
+    paths::repo_root().join("target/xtask-test-times.txt")
+}
+
+/// Compiles the tests of `packages` (`cargo test --no-run`) and lists their binaries; `None` if
+/// they did not compile.
+fn test_binaries(packages: &[&str]) -> Result<Option<Vec<Binary>>> {
+    let output = Command::new("cargo")
+        .args(["test", "--no-run", "--message-format=json-render-diagnostics"])
+        .args(packages)
+        .current_dir(paths::repo_root())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo test --no-run")?;
+    if !output.status.success() {
+        eprintln!("xtask: the tests did not compile (cargo test --no-run {})", packages.join(" "));
+        return Ok(None);
+    }
+    let times = std::fs::read_to_string(times_file()).unwrap_or_default();
+    let root = paths::repo_root();
+    let mut binaries = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if message["profile"]["test"] != true {
+            continue;
         }
+        let (Some(executable), Some(source), Some(manifest)) =
+            (message["executable"].as_str(), message["target"]["src_path"].as_str(), message["manifest_path"].as_str())
+        else {
+            continue;
+        };
+        let source = Path::new(source);
+        let name = source.strip_prefix(&root).unwrap_or(source).display().to_string();
+        let last_secs = times.lines().find_map(|l| l.strip_suffix(&format!(" {name}"))?.parse().ok()).unwrap_or(f64::MAX);
+        let dir = Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+        binaries.push(Binary { name, executable: PathBuf::from(executable), dir, last_secs });
     }
-    let status = child.wait()?;
-    if !status.success() && failed == 0 {
-        // A build failure or a crashed test binary: count it, never let it pass silently.
-        failed += 1;
+    Ok(Some(binaries))
+}
+
+/// The longest one test binary may run (the slowest takes about 50 s on 2 cores): past it, the
+/// binary is killed and counted as one failure.
+const BINARY_LIMIT: Duration = Duration::from_secs(15 * 60);
+
+/// Runs the binaries `side_by_side()` at a time, each in its package's folder as `cargo test` would,
+/// its output into `target/xtask-test-logs/` (a hung one can be read there while it hangs); says
+/// when each starts and prints its whole output when it ends (never interleaved), adding up its
+/// `test result:` lines. A binary that fails without a failed test (a crash, a hang) counts as one.
+fn run_side_by_side(mut binaries: Vec<Binary>) -> Result<(usize, usize)> {
+    let logs = paths::repo_root().join("target/xtask-test-logs");
+    std::fs::create_dir_all(&logs)?;
+    binaries.sort_by(|a, b| b.last_secs.total_cmp(&a.last_secs));
+    let queue = std::sync::Mutex::new(binaries.into_iter());
+    let (done, results) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..side_by_side() {
+            let (queue, done, logs) = (&queue, done.clone(), &logs);
+            s.spawn(move || loop {
+                let Some(binary) = queue.lock().ok().and_then(|mut q| q.next()) else { return };
+                say(&format!("── started {}", binary.name));
+                let log = logs.join(binary.name.replace('/', "_") + ".log");
+                let start = Instant::now();
+                let outcome = run_binary(&binary, &log);
+                let _ = done.send((binary.name, start.elapsed().as_secs_f64(), log, outcome));
+            });
+        }
+        drop(done);
+        let (mut passed, mut failed, mut times) = (0, 0, Vec::new());
+        for (name, secs, log, outcome) in results {
+            say(&format!("── {name} ({secs:.1} s)"));
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            print!("{text}");
+            let (p, f) = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("test result: "))
+                .fold((0, 0), |(p, f), rest| (p + count(rest, " passed"), f + count(rest, " failed")));
+            let f = match outcome {
+                Ok(true) => f,
+                Ok(false) => f.max(1),
+                Err(e) => {
+                    eprintln!("xtask: {name}: {e:#}");
+                    f.max(1)
+                }
+            };
+            (passed, failed) = (passed + p, failed + f);
+            times.push(format!("{secs:.1} {name}"));
+        }
+        let _ = std::fs::write(times_file(), times.join("\n"));
+        Ok((passed, failed))
+    })
+}
+
+/// Runs one binary with its output (both streams, in order) in `log`; true if it passed.
+fn run_binary(binary: &Binary, log: &Path) -> Result<bool> {
+    let out = std::fs::File::create(log)?;
+    let mut child = Command::new(&binary.executable)
+        .current_dir(&binary.dir)
+        .env("CARGO_MANIFEST_DIR", &binary.dir)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .spawn()
+        .context("starting it")?;
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status.success());
+        }
+        if start.elapsed() > BINARY_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("killed after {} s (see {})", BINARY_LIMIT.as_secs(), log.display());
+        }
+        std::thread::sleep(Duration::from_millis(200));
     }
-    Ok((passed, failed))
 }
 
 /// The number before `label` in a `test result:` line.

@@ -9,19 +9,16 @@ use sayso_harness::{browser, npm, paths};
 
 use crate::{run, step};
 
-/// The worker-build release that matches `worker` in Cargo.toml.
-pub const WORKER_BUILD_VERSION: &str = "0.8.7";
-
 /// The tools the widget and Worker builds use.
 pub struct Tools {
     /// `wasm-bindgen`, the same version as the `wasm-bindgen` crate in Cargo.lock.
     pub wasm_bindgen: PathBuf,
-    /// `worker-build`.
-    pub worker_build: PathBuf,
     /// binaryen's `wasm-opt` from npm.
     pub wasm_opt: PathBuf,
     /// esbuild from npm.
     pub esbuild: PathBuf,
+    /// The toolchain's `clippy-driver`, which compiles (and lints) the workspace's wasm crates.
+    pub clippy_driver: PathBuf,
 }
 
 /// Makes sure the Rust and npm tools are present; returns where they are.
@@ -30,24 +27,38 @@ pub fn ensure_build_tools() -> Result<Tools> {
 }
 
 /// The build tools, and with `browser` also Chromium (for the tests). On a fresh machine the
-/// `cargo install`s keep both cores busy for minutes while npm and apt mostly wait on the
-/// network, so those run beside them in threads instead of after them.
+/// `cargo install` keeps both cores busy for minutes while npm and apt mostly wait on the
+/// network, so those run beside it in threads instead of after it.
 pub fn ensure_tools(browser: bool) -> Result<Tools> {
     ensure_wasm_target()?;
+    let clippy_driver = ensure_clippy()?;
     let bindgen_version = locked_version("wasm-bindgen")?;
     let (npm, apt, cargo) = std::thread::scope(|s| {
         let npm = s.spawn(ensure_npm_packages);
         let apt = browser.then(|| s.spawn(ensure_browser));
-        let cargo = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version, false)
-            .and_then(|wasm_bindgen| Ok((wasm_bindgen, ensure_cargo_tool("worker-build", "worker-build", WORKER_BUILD_VERSION, true)?)));
+        let cargo = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version);
         let joined = |h: std::thread::ScopedJoinHandle<'_, Result<()>>| h.join().unwrap_or_else(|_| Err(anyhow!("an install step panicked")));
         (joined(npm), apt.map(joined).unwrap_or(Ok(())), cargo)
     });
     npm?;
     apt?;
-    let (wasm_bindgen, worker_build) = cargo?;
+    let wasm_bindgen = cargo?;
     let modules = paths::node_modules();
-    Ok(Tools { wasm_bindgen, worker_build, wasm_opt: modules.join(".bin/wasm-opt"), esbuild: modules.join("@esbuild/linux-x64/bin/esbuild") })
+    Ok(Tools { wasm_bindgen, wasm_opt: modules.join(".bin/wasm-opt"), esbuild: modules.join("@esbuild/linux-x64/bin/esbuild"), clippy_driver })
+}
+
+/// The active toolchain's `clippy-driver` (rustup's default profile has it; the minimal one
+/// does not, so it is added when missing).
+fn ensure_clippy() -> Result<PathBuf> {
+    let which = || -> Option<PathBuf> {
+        let out = Command::new("rustup").args(["which", "clippy-driver"]).output().ok()?;
+        out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    };
+    if let Some(path) = which() {
+        return Ok(path);
+    }
+    step("installing clippy (rustup component add clippy)", || run(Command::new("rustup").args(["component", "add", "clippy"])))?;
+    which().context("rustup installed clippy but has no clippy-driver")
 }
 
 fn ensure_wasm_target() -> Result<()> {
@@ -75,22 +86,19 @@ fn cargo_bin(binary: &str) -> PathBuf {
 }
 
 /// `cargo install crate --version V` unless `binary --version` already says V.
-fn ensure_cargo_tool(krate: &str, binary: &str, version: &str, locked: bool) -> Result<PathBuf> {
+fn ensure_cargo_tool(krate: &str, binary: &str, version: &str) -> Result<PathBuf> {
     let path = cargo_bin(binary);
     let current = Command::new(&path).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
     if current.as_deref().is_some_and(|v| v.split_whitespace().any(|w| w == version)) {
         return Ok(path);
     }
+    // `--debug`: compiling the tool is a first run's biggest single step. Unoptimized it
+    // compiles in about 2 min instead of 4 min 21 s, and it only glues: a Worker build with it
+    // took 20.2 s instead of 19.2 s. Without `--locked`: wasm-bindgen-cli's own lock file names
+    // a yanked crate.
     let mut cmd = Command::new("cargo");
-    // `--debug`: a first run's biggest cost is compiling these two tools. Unoptimized, both
-    // compile in 4 min 10 s side by side on 2 cores (release: 4 min 21 s + 5 min 45 s), and a
-    // Worker build with them takes 20.2 s instead of 19.2 s: the tools only glue and bundle.
     cmd.args(["install", "--quiet", "--debug", krate, "--version", version]);
-    // wasm-bindgen-cli's own lock file names a yanked crate, so it installs without --locked.
-    if locked {
-        cmd.arg("--locked");
-    }
-    step(&format!("installing {krate} {version} from crates.io (once per machine; several minutes)"), || run(&mut cmd))?;
+    step(&format!("installing {krate} {version} from crates.io (once per machine; about 2 minutes)"), || run(&mut cmd))?;
     Ok(path)
 }
 
