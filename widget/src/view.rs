@@ -15,8 +15,36 @@ use sayso_core::i18n::{key, question_key};
 use sayso_core::scale::EMOJI_FACES;
 use sayso_core::{Rating, Scale, Sentiment};
 
-/// The widget's stylesheet (the host adopts it in the shadow root).
-pub const CSS: &str = include_str!("widget.css");
+/// The widget's stylesheet (the host adopts it in the shadow root): widget.css, which keeps one
+/// rule a line for people, without its line breaks (every line ends a rule: -25 B gzipped).
+pub const CSS: &str = match core::str::from_utf8(&ONE_LINE) {
+    Ok(css) => css,
+    Err(_) => panic!("widget.css is UTF-8 without its line breaks"),
+};
+
+const SOURCE: &[u8] = include_bytes!("widget.css");
+const ONE_LINE: [u8; SOURCE.len() - breaks()] = without_breaks();
+
+const fn breaks() -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < SOURCE.len() {
+        n += (SOURCE[i] == b'\n') as usize;
+        i += 1;
+    }
+    n
+}
+
+const fn without_breaks<const N: usize>() -> [u8; N] {
+    let (mut out, mut i, mut at) = ([0; N], 0, 0);
+    while i < SOURCE.len() {
+        if SOURCE[i] != b'\n' {
+            out[at] = SOURCE[i];
+            at += 1;
+        }
+        i += 1;
+    }
+    out
+}
 
 /// A view being written for the host's `build`, in `boundary`'s tokens. Fixed markup is joined
 /// at compile time with `tokens!`, so it is data, not code (measured: the view's code shrank by

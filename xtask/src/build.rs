@@ -9,7 +9,9 @@ use anyhow::{Context, Result};
 use sayso_harness::paths;
 
 use crate::tools::Tools;
-use crate::{run, say, sha256_hex};
+use crate::{run, say, sha256_hex, toolchain};
+
+mod weight;
 
 // The widget's Rust↔JS boundary, included as source: its values become the JS's `BOUNDARY.*`.
 #[allow(dead_code, unused_imports, reason = "only the table and its values are read here")]
@@ -20,9 +22,9 @@ mod boundary;
 const WASM_FEATURES: [&str; 5] =
     ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-reference-types", "--enable-multivalue"];
 
-/// `RUSTFLAGS` for both wasm builds: panic locations name files relative to the registry and
-/// the toolchain instead of this machine's paths, so the widget is smaller and its content hash
-/// the same on every machine. (Both builds use the same flags so they share compiled crates.)
+/// The Worker's `RUSTFLAGS` (the widget adds its own, `widget_rustflags`): panic locations name
+/// files relative to the registry and the toolchain instead of this machine's paths, so the
+/// bytes are the same on every machine.
 pub fn wasm_rustflags() -> Result<String> {
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -33,6 +35,34 @@ pub fn wasm_rustflags() -> Result<String> {
     if !commit.is_empty() {
         flags.push_str(&format!(" --remap-path-prefix=/rustc/{commit}/library=std"));
     }
+    Ok(flags)
+}
+
+/// `RUSTFLAGS` for the widget, on its nightly: `core` and `alloc` compiled (`-Zbuild-std`) to
+/// abort on a panic with no message (`panic=immediate-abort`: neither the panic machinery nor
+/// the formatting of its messages is left), with no `Debug` formatting and no file or line for
+/// panics (those three: -383 B gzipped); then the two levers below. The paths are remapped as for
+/// the Worker, the standard library's sources included, so that no machine's paths reach the wasm.
+fn widget_rustflags(nightly: &toolchain::Nightly) -> Result<String> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+    let mut flags =
+        format!("--remap-path-prefix={}= --remap-path-prefix={}=std", cargo_home.join("registry/src").display(), nightly.library().display());
+    if !nightly.commit.is_empty() {
+        flags.push_str(&format!(" --remap-path-prefix=/rustc/{}/library=std", nightly.commit));
+    }
+    flags.push_str(" -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none");
+    // No JS value ever crosses into the widget (numbers and strings only), so it needs no
+    // table of them: without reference types wasm-bindgen neither makes nor fills one (-63 B).
+    flags.push_str(" -Ctarget-feature=-reference-types");
+    // rustc inlines in MIR only at opt-level 2 and 3, not at "z"; inlined there, before LLVM,
+    // small helpers fold into their callers and whole wrappers vanish (measured alone: -888 B
+    // gzipped). With every function's MIR open to other crates (`core`'s and `alloc`'s helpers
+    // too, not only what they mark `#[inline]`), the two together: -2,201 B. (Alone, the
+    // cross-crate one: -2,174 B; with it, MIR inlining thresholds of 50, 100 and 130 give the
+    // same bytes; without it, 130 measured best, -1,193 B.)
+    flags.push_str(" -Zinline-mir=yes -Zcross-crate-inline-threshold=always");
     Ok(flags)
 }
 
@@ -56,19 +86,31 @@ fn target_dir() -> PathBuf {
 /// Builds the widget into `widget/dist/`; skips the post-processing when nothing changed.
 pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     let root = paths::repo_root();
-    say("building the widget (wasm32, release)");
+    let nightly = toolchain::widget_nightly()?;
+    say(&format!("building the widget (wasm32, release, {}, -Zbuild-std)", toolchain::WIDGET_NIGHTLY));
+    // A target folder of its own: the nightly's crates never replace the stable ones the
+    // Worker, clippy and the tests use (each rebuild would cost minutes).
+    let widget_target = target_dir().join("widget");
     run(Command::new("cargo")
-        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "sayso-widget"])
-        .env("RUSTFLAGS", wasm_rustflags()?)
+        .arg(format!("+{}", toolchain::WIDGET_NIGHTLY))
+        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "sayso-widget", "-Zbuild-std=core,alloc", "--target-dir"])
+        .arg(&widget_target)
+        .env("RUSTFLAGS", widget_rustflags(&nightly)?)
         .current_dir(&root))?;
-    let raw = target_dir().join("wasm32-unknown-unknown/release/sayso_widget.wasm");
+    let raw = widget_target.join("wasm32-unknown-unknown/release/sayso_widget.wasm");
     let loader_source = std::fs::read_to_string(root.join("widget/js/loader.js"))?;
     let defines = boundary_defines()?;
     // The host's JS modules are bundled into the glue; they, the boundary's values and this file
     // are part of the stamp too: a change to any of them, or to the pipeline, rebuilds the widget.
     let modules = host_modules(&root)?;
-    let mut stamp_input =
-        [std::fs::read(&raw)?, loader_source.as_bytes().to_vec(), defines.join("\n").into_bytes(), include_bytes!("build.rs").to_vec()].concat();
+    let mut stamp_input = [
+        std::fs::read(&raw)?,
+        loader_source.as_bytes().to_vec(),
+        defines.join("\n").into_bytes(),
+        include_bytes!("build.rs").to_vec(),
+        include_bytes!("build/weight.rs").to_vec(),
+    ]
+    .concat();
     for module in &modules {
         stamp_input.extend(std::fs::read(module)?);
     }
@@ -88,23 +130,28 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
         .args(["--target", "web", "--no-typescript", "--encode-into", "always", "--omit-default-module-path", "--out-dir"])
         .arg(&work)
         .arg(&raw))?;
-    let optimized = work.join("opt.wasm");
+    let named = work.join("named.wasm");
     // `--minify-imports-and-exports-and-modules` renames the ~90 hashed names wasm-bindgen gives its imports
     // (`__wbg_setAttribute_f75317b2b5cabfb4`) to one or two letters; they appear in both the
     // wasm and the glue, and random hex barely compresses: -1.9 KB gzipped. wasm-opt prints the
     // mapping, which `rename_in_glue` applies to the glue.
     let output = Command::new(&tools.wasm_opt)
         // `--flatten --rereloop` first: rebuilding the control flow lets -Oz fold more
-        // (measured: -130 B gzipped), in two rounds of -Oz (`--converge` would also repeat the
-        // renaming, which prints its mapping each time; a third round measured +58 B gzipped).
-        // Then the functions in the order of their names, which puts like next to like for
-        // gzip (measured: -40 B gzipped; the code is the same).
-        .args(["--flatten", "--rereloop", "-Oz", "-Oz", "--reorder-functions-by-name"])
+        // (measured: -130 B gzipped), in three rounds of -Oz (`--converge` would also repeat the
+        // renaming, which prints its mapping each time; on the nightly build the third round
+        // measured -152 B gzipped, a fourth nothing). Then the functions in the order of their
+        // names, which puts like next to like for gzip (measured: -40 B gzipped; the code is the same).
+        // `--low-memory-unused`: rustc puts the stack first, so the lowest 1 KB of memory is only
+        // ever the bottom of a 1 MB stack, and wasm-opt may fold constant offsets into
+        // addresses (measured: -148 B gzipped).
+        // `-g` keeps the function names for the weight report (`weight::without_names` drops
+        // them after: the same bytes as without `-g`).
+        .args(["-g", "--low-memory-unused", "--flatten", "--rereloop", "-Oz", "-Oz", "-Oz", "--reorder-functions-by-name"])
         .args(["--strip-producers", "--strip-target-features", "--minify-imports-and-exports-and-modules"])
         .args(WASM_FEATURES)
         .arg(work.join("sayso_widget_bg.wasm"))
         .arg("-o")
-        .arg(&optimized)
+        .arg(&named)
         .env("PATH", paths::tool_path())
         .output()
         .context("running wasm-opt")?;
@@ -128,7 +175,7 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     anyhow::ensure!(glue.contains(NO_REALLOC), "the glue's passStringToWasm0 has an unexpected shape");
     let mut calls = glue.split("passStringToWasm0(").skip(1).map(|call| call.split(')').next().unwrap_or_default());
     anyhow::ensure!(calls.all(|args| args.matches(',').count() == 2), "a string goes into the wasm without realloc");
-    glue = glue.replace(NO_REALLOC, "");
+    glue = trim_glue(&glue.replace(NO_REALLOC, ""))?;
     std::fs::write(&glue_file, glue)?;
     let host = std::fs::read_dir(work.join("snippets"))?
         .filter_map(|dir| Some(dir.ok()?.path().join("js/host.js")))
@@ -155,7 +202,8 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
         ),
     )?;
     let glue = esbuild(tools, &entry, true, &defines)?;
-    let wasm = std::fs::read(&optimized)?;
+    let named = std::fs::read(&named)?;
+    let wasm = weight::without_names(&named)?;
     let glue_name = format!("sayso-{}.js", &sha256_hex(&glue)[..12]);
     let wasm_name = format!("sayso-{}.wasm", &sha256_hex(&wasm)[..12]);
     let loader_filled = work.join("embed.js");
@@ -167,6 +215,19 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     for (name, bytes) in &files {
         std::fs::write(dist.join(name), bytes)?;
     }
+    // The weight report: what each part of the glue weighs alone, beside the wasm's parts.
+    let mut parts = vec![("wasm-bindgen's glue (sayso_widget.js)".to_owned(), esbuild(tools, &glue_file, false, &defines)?)];
+    // host.js and what it imports (a test's helper in js/ is never bundled).
+    let host_source = std::fs::read_to_string(root.join("widget/js/host.js"))?;
+    for module in &modules {
+        let name = module.file_name().unwrap_or_default().to_string_lossy();
+        if name == "host.js" || host_source.contains(&format!("\"./{name}\"")) {
+            parts.push((format!("js/{name}"), esbuild(tools, module, false, &defines)?));
+        }
+    }
+    parts.push(("the glue, bundled (shipped)".to_owned(), files[1].1.clone()));
+    std::fs::create_dir_all(paths::artifacts())?;
+    std::fs::write(paths::artifacts().join("widget-weight.txt"), weight::report(&files, &named, &parts)?)?;
     std::fs::write(&stamp_file, stamp)?;
     Ok(WidgetFiles { files })
 }
@@ -247,6 +308,51 @@ fn rename_in_glue(glue: &str, mapping: &[u8]) -> Result<String> {
         out = next;
     }
     Ok(out)
+}
+
+/// Replaces, in wasm-bindgen's glue, what the widget never needs (measured together: -180 B
+/// gzipped; each replaced text is checked, so a wasm-bindgen that writes it otherwise stops the
+/// build instead of shipping both):
+/// - the decoder's Safari workaround, a new `TextDecoder` after 2 GB decoded (the widget decodes
+///   a few KB per page): -36 B;
+/// - the memory view's check for a detached buffer, which a changed buffer already implies: -15 B;
+/// - `passStringToWasm0`'s ASCII loop: every string goes in with one `encodeInto` into three
+///   bytes per UTF-16 unit, shrunk after with `realloc` (an empty string allocates nothing, as
+///   wasm-bindgen's `realloc` wants sizes above 0): -83 B;
+/// - the `try`/`catch` around the strings of a call, which frees them if a later allocation
+///   fails (then the module has trapped, and is done anyway): -37 B.
+fn trim_glue(glue: &str) -> Result<String> {
+    const DECODER: &str = "let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\ncachedTextDecoder.decode();\nconst MAX_SAFARI_DECODE_BYTES = 2146435072;\nlet numBytesDecoded = 0;\nfunction decodeText(bytes) {\n    numBytesDecoded += bytes.length;\n    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {\n        cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\n        cachedTextDecoder.decode();\n        numBytesDecoded = bytes.length;\n    }\n    return cachedTextDecoder.decode(bytes);\n}\n";
+    const DECODE: &str =
+        "const cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\nconst decodeText = (bytes) => cachedTextDecoder.decode(bytes);\n";
+    // After `rename_in_glue`: the memory is `wasm.<its new name>`.
+    const DETACHED: &str = "cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.";
+    const CHANGED: &str = "cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.";
+    const PASS: &str = "function passStringToWasm0(arg, malloc, realloc) {\n\n    let len = arg.length;\n    let ptr = malloc(len, 1) >>> 0;\n\n    const mem = getUint8ArrayMemory0();\n\n    let offset = 0;\n\n    for (; offset < len; offset++) {\n        const code = arg.charCodeAt(offset);\n        if (code > 0x7F) break;\n        mem[ptr + offset] = code;\n    }\n    if (offset !== len) {\n        if (offset !== 0) {\n            arg = arg.slice(offset);\n        }\n        ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;\n        const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);\n        const ret = cachedTextEncoder.encodeInto(arg, view);\n\n        offset += ret.written;\n        ptr = realloc(ptr, len, offset, 1) >>> 0;\n    }\n\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n}\n";
+    const ENCODE: &str = "function passStringToWasm0(arg, malloc, realloc) {\n    const len = arg.length * 3;\n    const ptr = malloc(len, 1) >>> 0;\n    WASM_VECTOR_LEN = len && cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len)).written;\n    return len ? realloc(ptr, len, WASM_VECTOR_LEN, 1) >>> 0 : ptr;\n}\n";
+    let mut out = glue.to_owned();
+    for (from, to, what) in [(DECODER, DECODE, "decodeText"), (PASS, ENCODE, "passStringToWasm0")] {
+        anyhow::ensure!(out.contains(from), "the glue's {what} has an unexpected shape");
+        out = out.replace(from, to);
+    }
+    let memory = out.split_once(DETACHED).and_then(|(_, rest)| rest.split_once(".buffer))")).map(|(name, _)| name.to_owned());
+    let memory = memory.context("the glue's getDataViewMemory0 has an unexpected shape")?;
+    out = out.replace(&format!("{DETACHED}{memory}.buffer))"), &format!("{CHANGED}{memory}.buffer)"));
+    // `try {` … `} catch (e) { … throw e; }` around a call's strings: the lines between stay.
+    let mut kept = Vec::new();
+    let mut catching = false;
+    for line in out.lines() {
+        match line {
+            "    try {" => {}
+            "    } catch (e) {" => catching = true,
+            "        throw e;" if catching => {}
+            "    }" if catching => catching = false,
+            _ if catching => anyhow::ensure!(line.trim_start().starts_with("if (ptr"), "the glue's catch frees more than strings: {line}"),
+            _ => kept.push(line),
+        }
+    }
+    anyhow::ensure!(!catching, "the glue ends inside a catch");
+    Ok(kept.join("\n") + "\n")
 }
 
 fn esbuild(tools: &Tools, file: &Path, bundle: bool, defines: &[String]) -> Result<Vec<u8>> {

@@ -14,6 +14,7 @@ mod dev;
 mod fuzz;
 mod site;
 mod test;
+mod toolchain;
 mod tools;
 mod worker;
 

@@ -35,10 +35,12 @@ pub fn ensure_tools(browser: bool) -> Result<Tools> {
     let bindgen_version = locked_version("wasm-bindgen")?;
     let (npm, apt, cargo) = std::thread::scope(|s| {
         let npm = s.spawn(ensure_npm_packages);
+        // The widget's nightly downloads while the cargo install compiles.
+        let nightly = s.spawn(|| crate::toolchain::widget_nightly().map(drop));
         let apt = browser.then(|| s.spawn(ensure_browser));
         let cargo = ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen_version);
         let joined = |h: std::thread::ScopedJoinHandle<'_, Result<()>>| h.join().unwrap_or_else(|_| Err(anyhow!("an install step panicked")));
-        (joined(npm), apt.map(joined).unwrap_or(Ok(())), cargo)
+        (joined(npm).and(joined(nightly)), apt.map(joined).unwrap_or(Ok(())), cargo)
     });
     npm?;
     apt?;
