@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod aggregate;
+pub mod alarm;
 pub mod authorship;
 pub mod bucket;
 pub mod chat;

@@ -28,7 +28,11 @@ const ONE_LINE: [u8; SOURCE.len() - breaks()] = without_breaks();
 const fn breaks() -> usize {
     let (mut i, mut n) = (0, 0);
     while i < SOURCE.len() {
-        n += (SOURCE[i] == b'\n') as usize;
+        if SOURCE[i] == b'\n' {
+            // Only a break after a rule is dropped without meaning: `.a\n.b` would become `.a.b`.
+            assert!(i > 0 && SOURCE[i - 1] == b'}', "widget.css: a line break that does not end a rule");
+            n += 1;
+        }
         i += 1;
     }
     n

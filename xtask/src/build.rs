@@ -93,7 +93,19 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     let widget_target = target_dir().join("widget");
     run(Command::new("cargo")
         .arg(format!("+{}", toolchain::WIDGET_NIGHTLY))
-        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "sayso-widget", "-Zbuild-std=core,alloc", "--target-dir"])
+        // `--locked`: the nightly's cargo never rewrites the committed Cargo.lock.
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "sayso-widget",
+            "-Zbuild-std=core,alloc",
+            "--target-dir",
+        ])
         .arg(&widget_target)
         .env("RUSTFLAGS", widget_rustflags(&nightly)?)
         .current_dir(&root))?;
@@ -145,7 +157,9 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
         // ever the bottom of a 1 MB stack, and wasm-opt may fold constant offsets into
         // addresses (measured: -148 B gzipped).
         // `-g` keeps the function names for the weight report (`weight::without_names` drops
-        // them after: the same bytes as without `-g`).
+        // them before shipping); the order by name then sorts by rustc's mangled names, which
+        // carry cargo's crate hashes (machine-independent: the same hash from another
+        // RUSTUP_HOME).
         .args(["-g", "--low-memory-unused", "--flatten", "--rereloop", "-Oz", "-Oz", "-Oz", "--reorder-functions-by-name"])
         .args(["--strip-producers", "--strip-target-features", "--minify-imports-and-exports-and-modules"])
         .args(WASM_FEATURES)
@@ -319,8 +333,12 @@ fn rename_in_glue(glue: &str, mapping: &[u8]) -> Result<String> {
 /// - `passStringToWasm0`'s ASCII loop: every string goes in with one `encodeInto` into three
 ///   bytes per UTF-16 unit, shrunk after with `realloc` (an empty string allocates nothing, as
 ///   wasm-bindgen's `realloc` wants sizes above 0): -83 B;
-/// - the `try`/`catch` around the strings of a call, which frees them if a later allocation
-///   fails (then the module has trapped, and is done anyway): -37 B.
+///   Each string, ASCII too, first takes three bytes per unit, then a `realloc` (lol_alloc's
+///   is a new block, a copy and a free): bounded by the inputs' own limits (`maxlength`, a URL);
+/// - the `try`/`catch` around the strings of a call, which frees them if a later argument's
+///   allocation traps: only near the memory's limit, and then those strings leak: -37 B;
+/// - the start-up `cachedTextDecoder.decode()` that only warms the decoder (with the Safari
+///   workaround's lines).
 fn trim_glue(glue: &str) -> Result<String> {
     const DECODER: &str = "let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\ncachedTextDecoder.decode();\nconst MAX_SAFARI_DECODE_BYTES = 2146435072;\nlet numBytesDecoded = 0;\nfunction decodeText(bytes) {\n    numBytesDecoded += bytes.length;\n    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {\n        cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\n        cachedTextDecoder.decode();\n        numBytesDecoded = bytes.length;\n    }\n    return cachedTextDecoder.decode(bytes);\n}\n";
     const DECODE: &str =
@@ -339,12 +357,13 @@ fn trim_glue(glue: &str) -> Result<String> {
     let memory = memory.context("the glue's getDataViewMemory0 has an unexpected shape")?;
     out = out.replace(&format!("{DETACHED}{memory}.buffer))"), &format!("{CHANGED}{memory}.buffer)"));
     // `try {` … `} catch (e) { … throw e; }` around a call's strings: the lines between stay.
+    // Each `try` dropped must be one of those catches (a `try … finally` would be left broken).
     let mut kept = Vec::new();
-    let mut catching = false;
+    let (mut catching, mut tries, mut catches) = (false, 0, 0);
     for line in out.lines() {
         match line {
-            "    try {" => {}
-            "    } catch (e) {" => catching = true,
+            "    try {" => tries += 1,
+            "    } catch (e) {" => (catching, catches) = (true, catches + 1),
             "        throw e;" if catching => {}
             "    }" if catching => catching = false,
             _ if catching => anyhow::ensure!(line.trim_start().starts_with("if (ptr"), "the glue's catch frees more than strings: {line}"),
@@ -352,6 +371,7 @@ fn trim_glue(glue: &str) -> Result<String> {
         }
     }
     anyhow::ensure!(!catching, "the glue ends inside a catch");
+    anyhow::ensure!(tries == catches, "the glue has {tries} `try` blocks but {catches} of the catches that free strings");
     Ok(kept.join("\n") + "\n")
 }
 

@@ -2,6 +2,7 @@
 //! oldest first, each batch taking exactly its own rows out of the counts, the rows a late
 //! copy can still follow leaving their tombstones.
 
+use sayso_core::alarm::{Retention, DAY_MS};
 use serde::Deserialize;
 
 use super::submissions::TOMBSTONE_MS;
@@ -18,13 +19,6 @@ use crate::http::Failure;
 /// The seeding Worker (`bench`, for the tests only) deletes 2,000 at a time, so a test sees many
 /// batches without storing many rows.
 pub(super) const BATCH_ROWS: i64 = if cfg!(feature = "bench") { 2_000 } else { 10_000 };
-
-/// How soon the alarm comes back while expired submissions remain: soon enough that a large
-/// backlog goes within minutes, late enough that visitors' requests run between batches.
-pub(super) const NEXT_BATCH_MS: i64 = 1_000;
-
-/// A day in milliseconds.
-pub(super) const DAY_MS: i64 = 86_400_000;
 
 /// The last submission of the next batch and the one after it, if any (`BatchEnd`): the
 /// `?2 + 1`-th and `?2 + 2`-th oldest received before `?1`, walked on `submission_newest`.
@@ -62,17 +56,6 @@ const DELETE_EMPTY_SITE_DAYS: &str = "DELETE FROM site_daily WHERE day <= date(?
 struct BatchEnd {
     received_at: i64,
     id: String,
-}
-
-/// Where retention stands after one run of the alarm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Retention {
-    /// The site keeps feedback for ever.
-    Off,
-    /// Nothing past the period is left; the next expires tomorrow at the earliest check.
-    CaughtUp,
-    /// Expired submissions remain for the next batch.
-    More,
 }
 
 impl SiteObject {
