@@ -26,9 +26,7 @@ const WASM_FEATURES: [&str; 5] =
 /// files relative to the registry and the toolchain instead of this machine's paths, so the
 /// bytes are the same on every machine.
 pub fn wasm_rustflags() -> Result<String> {
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+    let cargo_home = crate::tools::cargo_home();
     let rustc = Command::new("rustc").arg("-vV").output().context("running rustc -vV")?;
     let commit = String::from_utf8_lossy(&rustc.stdout).lines().find_map(|l| l.strip_prefix("commit-hash: ").map(str::to_owned)).unwrap_or_default();
     let mut flags = format!("--remap-path-prefix={}=", cargo_home.join("registry/src").display());
@@ -44,9 +42,7 @@ pub fn wasm_rustflags() -> Result<String> {
 /// panics (those three: -383 B gzipped); then the two levers below. The paths are remapped as for
 /// the Worker, the standard library's sources included, so that no machine's paths reach the wasm.
 fn widget_rustflags(nightly: &toolchain::Nightly) -> Result<String> {
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+    let cargo_home = crate::tools::cargo_home();
     let mut flags =
         format!("--remap-path-prefix={}= --remap-path-prefix={}=std", cargo_home.join("registry/src").display(), nightly.library().display());
     if !nightly.commit.is_empty() {

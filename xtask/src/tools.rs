@@ -72,7 +72,7 @@ fn ensure_wasm_target() -> Result<()> {
 }
 
 /// The version of `package` pinned in Cargo.lock.
-fn locked_version(package: &str) -> Result<String> {
+pub fn locked_version(package: &str) -> Result<String> {
     let lock = std::fs::read_to_string(paths::repo_root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let needle = format!("name = \"{package}\"\nversion = \"");
     let start = lock.find(&needle).with_context(|| format!("{package} is not in Cargo.lock"))? + needle.len();
@@ -80,11 +80,13 @@ fn locked_version(package: &str) -> Result<String> {
     Ok(lock[start..start + end].to_owned())
 }
 
+/// Cargo's home: `CARGO_HOME`, else `~/.cargo`.
+pub fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"))
+}
+
 fn cargo_bin(binary: &str) -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
-    home.join("bin").join(binary)
+    cargo_home().join("bin").join(binary)
 }
 
 /// `cargo install crate --version V` unless `binary --version` already says V.

@@ -190,10 +190,8 @@ fn entry_module(glue: &str) -> Result<String> {
 const SHIM_WORKER_VERSION: &str = "0.8.7";
 
 fn check_shim_version() -> Result<()> {
-    let lock = std::fs::read_to_string(paths::repo_root().join("Cargo.lock")).context("reading Cargo.lock")?;
-    let pinned = lock.contains(&format!("name = \"worker\"\nversion = \"{SHIM_WORKER_VERSION}\""));
     anyhow::ensure!(
-        pinned,
+        crate::tools::locked_version("worker")? == SHIM_WORKER_VERSION,
         "Cargo.lock's `worker` is not {SHIM_WORKER_VERSION}: take xtask/src/worker/shim.js again from that release's worker-build"
     );
     Ok(())
