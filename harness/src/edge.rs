@@ -3,9 +3,10 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use sayso_core::SiteCreated;
 use serde_json::{json, Value};
 
@@ -68,6 +69,40 @@ impl Edge {
         let mut edge = Edge { child, url: format!("http://127.0.0.1:{port}"), admin_token, persist_dir, port, config, log, foreground, _dir: dir };
         edge.wait_healthy()?;
         Ok(edge)
+    }
+
+    /// The test process's own edge, started by the first test that asks and shared by every test
+    /// that needs nothing of its own (no options, no crash or restart, no list of every site):
+    /// each such test works on sites of its own (`crate::unique_site`). A start costs wrangler and
+    /// workerd 3 to 4 s of CPU, and the end-to-end tests started about seventy. A static is never
+    /// dropped, so a watchdog process stops this edge (and removes its state) when the test
+    /// process has ended, however it ended.
+    pub fn shared() -> Result<&'static Edge> {
+        static SHARED: OnceLock<Result<Edge, String>> = OnceLock::new();
+        let edge = SHARED.get_or_init(|| {
+            let edge = Edge::start(EdgeOptions::default()).map_err(|e| format!("{e:#}"))?;
+            edge.watch_for_exit().map_err(|e| format!("{e:#}"))?;
+            Ok(edge)
+        });
+        edge.as_ref().map_err(|e| anyhow!("the shared edge did not start: {e}"))
+    }
+
+    /// Starts the watchdog `shared` needs: a shell that polls this process and, once it is gone,
+    /// stops the edge's process group and removes its temporary dir.
+    fn watch_for_exit(&self) -> Result<()> {
+        // `env kill`: the shell's own `kill` (dash's) takes no `--` before a negative pid.
+        const WATCH: &str = r#"while kill -0 "$1" 2>/dev/null; do sleep 1; done
+env kill -TERM -- "-$2" 2>/dev/null; sleep 5; env kill -KILL -- "-$2" 2>/dev/null; rm -rf "$3""#;
+        std::process::Command::new("sh")
+            .args(["-c", WATCH, "sh", &std::process::id().to_string(), &self.child.id().to_string()])
+            .arg(self._dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .context("starting the shared edge's watchdog")?;
+        Ok(())
     }
 
     /// Kills wrangler and workerd with SIGKILL, as a crash would: no shutdown, no flush.

@@ -59,6 +59,12 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut probe: impl FnMut() -> Res
     }
 }
 
+/// A site id no other test in the process uses: `prefix` and 8 random hex digits (for tests on
+/// the shared edge, `edge::Edge::shared`).
+pub fn unique_site(prefix: &str) -> Result<String> {
+    Ok(format!("{prefix}-{}", random_hex(4)?))
+}
+
 /// A directory under the system temp dir, removed on drop.
 pub struct TempDir(PathBuf);
 

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use anyhow::{ensure, Context, Result};
 use sayso_tests::api::{self, Answer};
 use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::unique_site;
 use serde_json::{json, Value};
 
 const ORIGIN: &str = "https://docs.example.com";
@@ -39,17 +40,17 @@ fn owner_get(edge: &Edge, site: &str, path: &str, key: &str) -> Result<Answer> {
 
 #[test]
 fn invented_locales_are_stored_as_the_known_set_and_no_visitor_is_refused() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
     // Three-letter languages nobody speaks, each with its own region: 80 distinct tags.
     let letter = |i: u32| char::from(b'a' + (i % 26) as u8);
     let invented: Vec<String> = (0..80).map(|n| format!("q{}{}-x{n}", letter(n), letter(n / 26))).collect();
     let real = [("en-US", "en"), ("pt-BR", "pt"), ("zh-Hant-TW", "zh"), ("DE", "de"), ("sv-SE", "und"), ("ar", "ar")];
     let sent: Vec<&str> = invented.iter().map(String::as_str).chain(real.iter().map(|(tag, _)| *tag)).collect();
     for (n, tag) in sent.iter().enumerate() {
-        post(&edge, "demo", &submission("demo", n as u32, 4, "/docs", tag))?;
+        post(edge, &site, &submission(&site, n as u32, 4, "/docs", tag))?;
     }
-    let items = owner_get(&edge, "demo", "feedback?limit=1000", &key)?.json()["items"].as_array().cloned().unwrap_or_default();
+    let items = owner_get(edge, &site, "feedback?limit=1000", &key)?.json()["items"].as_array().cloned().unwrap_or_default();
     let stored: BTreeSet<String> = items.iter().filter_map(|i| i["locale"].as_str()).map(str::to_owned).collect();
     println!("{} tags sent, {} submissions stored, locales kept: {stored:?}", sent.len(), items.len());
     ensure!(items.len() == sent.len(), "every visitor's rating is stored, whatever their language: {} of {}", items.len(), sent.len());
@@ -64,20 +65,20 @@ fn invented_locales_are_stored_as_the_known_set_and_no_visitor_is_refused() -> R
 
 #[test]
 fn a_summary_of_many_invented_pages_lists_a_bounded_window_and_its_cursor_walks_each_page_once() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
     // 120 invented paths with 1 to 3 ratings each: ties everywhere, broken by path.
     let mut n = 0;
     let mut posted = BTreeSet::new();
     for page in 0..120u32 {
         let path = format!("/invented/{page:03}");
         for _ in 0..=(page % 3) {
-            post(&edge, "demo", &submission("demo", n, 3, &path, "en"))?;
+            post(edge, &site, &submission(&site, n, 3, &path, "en"))?;
             n += 1;
         }
         posted.insert(path);
     }
-    let first = owner_get(&edge, "demo", "summary", &key)?;
+    let first = owner_get(edge, &site, "summary", &key)?;
     let summary = first.json();
     let listed = summary["pages"].as_array().map_or(0, Vec::len);
     println!("{n} ratings on {} pages: the summary lists {listed} ({} bytes), cursor {}", posted.len(), first.body.len(), summary["pages_cursor"]);
@@ -88,7 +89,7 @@ fn a_summary_of_many_invented_pages_lists_a_bounded_window_and_its_cursor_walks_
     let mut path = "summary?pages_limit=37".to_owned();
     let mut requests = 0;
     loop {
-        let answer = owner_get(&edge, "demo", &path, &key)?;
+        let answer = owner_get(edge, &site, &path, &key)?;
         ensure!(answer.status == 200, "{answer:?}");
         let page = answer.json();
         let pages = page["pages"].as_array().context("pages")?;
@@ -110,33 +111,33 @@ fn a_summary_of_many_invented_pages_lists_a_bounded_window_and_its_cursor_walks_
     for (query, why) in
         [("pages_limit=201", "above the maximum"), ("pages_limit=-1", "negative"), ("pages_cursor=%2Fetc%2Fpasswd", "a forged cursor")]
     {
-        let answer = owner_get(&edge, "demo", &format!("summary?{query}"), &key)?;
+        let answer = owner_get(edge, &site, &format!("summary?{query}"), &key)?;
         ensure!(answer.status == 400 && answer.error_code().as_deref() == Some("invalid_query"), "{why}: {answer:?}");
     }
-    let most = owner_get(&edge, "demo", "summary?pages_limit=200", &key)?.json();
+    let most = owner_get(edge, &site, "summary?pages_limit=200", &key)?.json();
     ensure!(most["pages"].as_array().map_or(0, Vec::len) == 120 && most["pages_cursor"].is_null(), "all 120 fit the maximum: {most}");
     Ok(())
 }
 
 #[test]
 fn a_page_with_a_few_invented_ratings_is_never_the_best_or_the_worst() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
     let mut n = 0;
     let mut rate = |page: &str, value: i64, times: u32| -> Result<()> {
         for _ in 0..times {
-            post(&edge, "demo", &submission("demo", n, value, page, "en"))?;
+            post(edge, &site, &submission(&site, n, value, page, "en"))?;
             n += 1;
         }
         Ok(())
     };
     rate("/invented-best", 5, 4)?;
     rate("/invented-worst", 1, 4)?;
-    let few = edge.summary("demo", &key)?;
+    let few = edge.summary(&site, &key)?;
     ensure!(few["best_page"].is_null() && few["worst_page"].is_null(), "4 ratings rank nothing: {few}");
     rate("/real-good", 4, 5)?;
     rate("/real-poor", 2, 5)?;
-    let ranked = edge.summary("demo", &key)?;
+    let ranked = edge.summary(&site, &key)?;
     println!("best {}, worst {}", ranked["best_page"], ranked["worst_page"]);
     ensure!(ranked["best_page"] == "/real-good" && ranked["worst_page"] == "/real-poor", "{ranked}");
     Ok(())

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use anyhow::{ensure, Result};
 use sayso_tests::browser::Browser;
-use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::edge::Edge;
 use sayso_tests::pages::ExampleSite;
+use sayso_tests::unique_site;
 use sayso_tests::{api, wait_for};
 use serde_json::{json, Value};
 
@@ -35,8 +36,8 @@ const PAGE_WORLD: &str =
       return send(url, init).then((r) => ((post.status = r.status), r), (e) => { post.status = 'network error'; throw e; });
     };";
 
-fn submission(id: &str, extra: Value) -> Value {
-    let mut body = json!({ "id": id, "site": "demo", "scale": "stars", "value": 4, "page": "/docs", "locale": "en",
+fn submission(site: &str, id: &str, extra: Value) -> Value {
+    let mut body = json!({ "id": id, "site": site, "scale": "stars", "value": 4, "page": "/docs", "locale": "en",
         "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
     for (k, v) in extra.as_object().into_iter().flatten() {
         body[k] = v.clone();
@@ -44,10 +45,10 @@ fn submission(id: &str, extra: Value) -> Value {
     body
 }
 
-fn patch_site(edge: &Edge, key: &str, body: Value) -> Result<()> {
+fn patch_site(edge: &Edge, site: &str, key: &str, body: Value) -> Result<()> {
     let answer = api::request(
         "PATCH",
-        &format!("{}/v1/sites/demo", edge.url),
+        &format!("{}/v1/sites/{site}", edge.url),
         &[("authorization", &format!("Bearer {key}")), ("content-type", "application/json")],
         Some(body.to_string().as_bytes()),
     )?;
@@ -57,10 +58,10 @@ fn patch_site(edge: &Edge, key: &str, body: Value) -> Result<()> {
 
 #[test]
 fn every_refusal_of_a_submission_or_an_undo_is_readable_by_the_page_that_sent_it() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let key = edge.create_site("demo", &[ALLOWED], json!({ "scale": "stars" }))?.owner_key;
-    patch_site(&edge, &key, json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": DEAD_SITEVERIFY } }))?;
-    let feedback = format!("{}/v1/sites/demo/feedback", edge.url);
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let key = edge.create_site(&site, &[ALLOWED], json!({ "scale": "stars" }))?.owner_key;
+    patch_site(edge, &site, &key, json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": DEAD_SITEVERIFY } }))?;
+    let feedback = format!("{}/v1/sites/{site}/feedback", edge.url);
     let post = |origin: &str, body: &Value| api::post(&feedback, &[("content-type", "text/plain"), ("origin", origin)], body.to_string().as_bytes());
     let readable = |what: &str, answer: &api::Answer, origin: &str| -> Result<()> {
         println!(
@@ -74,16 +75,16 @@ fn every_refusal_of_a_submission_or_an_undo_is_readable_by_the_page_that_sent_it
         Ok(())
     };
 
-    let foreign = post(FOREIGN, &submission("0190a6e2-7c1d-7abc-8def-0000000000f1", json!({})))?;
+    let foreign = post(FOREIGN, &submission(&site, "0190a6e2-7c1d-7abc-8def-0000000000f1", json!({})))?;
     ensure!(foreign.status == 403 && foreign.error_code().as_deref() == Some("origin_not_allowed"), "{foreign:?}");
     readable("a page of an origin not yet listed", &foreign, FOREIGN)?;
-    let unverified = post(ALLOWED, &submission("0190a6e2-7c1d-7abc-8def-0000000000f2", json!({ "comment": "hello", "turnstile": "forged" })))?;
+    let unverified = post(ALLOWED, &submission(&site, "0190a6e2-7c1d-7abc-8def-0000000000f2", json!({ "comment": "hello", "turnstile": "forged" })))?;
     ensure!(unverified.status == 403 && unverified.error_code().as_deref() == Some("turnstile_failed"), "{unverified:?}");
     readable("a comment whose Turnstile token fails", &unverified, ALLOWED)?;
-    let no_token = post(ALLOWED, &submission("0190a6e2-7c1d-7abc-8def-0000000000f3", json!({ "comment": "hello" })))?;
+    let no_token = post(ALLOWED, &submission(&site, "0190a6e2-7c1d-7abc-8def-0000000000f3", json!({ "comment": "hello" })))?;
     ensure!(no_token.error_code().as_deref() == Some("turnstile_failed"), "{no_token:?}");
     readable("a comment without a token", &no_token, ALLOWED)?;
-    let invalid = post(FOREIGN, &submission("not-an-id", json!({})))?;
+    let invalid = post(FOREIGN, &submission(&site, "not-an-id", json!({})))?;
     ensure!(invalid.status == 400, "{invalid:?}");
     readable("an invalid submission from a foreign page", &invalid, FOREIGN)?;
 
@@ -111,7 +112,7 @@ fn every_refusal_of_a_submission_or_an_undo_is_readable_by_the_page_that_sent_it
     readable("an undo with a wrong receipt", &wrong_receipt, FOREIGN)?;
 
     // The allowed list still decides what is stored.
-    let summary = edge.summary("demo", &key)?;
+    let summary = edge.summary(&site, &key)?;
     ensure!(summary["total"] == 0, "nothing refused was stored: {summary}");
     Ok(())
 }
@@ -121,8 +122,9 @@ fn posts(browser: &Browser) -> Result<Vec<Value>> {
     Ok(browser.execute("return window.saysoPosts || []", vec![])?.as_array().cloned().unwrap_or_default())
 }
 
-fn outbox_len(browser: &Browser) -> Result<u64> {
-    let n = browser.execute("const s = localStorage.getItem('sayso.outbox.demo'); return s ? JSON.parse(s).length : 0;", vec![])?;
+fn outbox_len(browser: &Browser, site: &str) -> Result<u64> {
+    let n =
+        browser.execute("const s = localStorage.getItem('sayso.outbox.' + arguments[0]); return s ? JSON.parse(s).length : 0;", vec![json!(site)])?;
     Ok(n.as_u64().unwrap_or(u64::MAX))
 }
 
@@ -133,12 +135,12 @@ fn sent_with_comment(browser: &Browser, comment: &str) -> Result<Vec<Value>> {
 
 #[test]
 fn a_refused_comment_never_holds_back_the_rating_after_it_and_is_sent_only_once() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let pages = ExampleSite::serve(0, &edge.url, "demo")?;
-    let key = edge.create_site("demo", &[&pages.url], json!({ "scale": "stars" }))?.owner_key;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let pages = ExampleSite::serve(0, &edge.url, &site)?;
+    let key = edge.create_site(&site, &[&pages.url], json!({ "scale": "stars" }))?.owner_key;
     // The scales page shows every scale.
-    edge.accept_every_scale("demo", &key)?;
-    patch_site(&edge, &key, json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": DEAD_SITEVERIFY } }))?;
+    edge.accept_every_scale(&site, &key)?;
+    patch_site(edge, &site, &key, json!({ "turnstile": { "site_key": "0x4AAA-test", "secret": "shh", "verify_url": DEAD_SITEVERIFY } }))?;
     let browser = Browser::start()?;
     browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": PAGE_WORLD }))?;
     browser.goto(&format!("{}/scales/", pages.url))?;
@@ -158,7 +160,7 @@ fn a_refused_comment_never_holds_back_the_rating_after_it_and_is_sent_only_once(
     // A new rating on another widget of the site, sharing the outbox: it arrives.
     browser.click(&browser.wait_in_shadow("#emoji", "[data-value=\"4\"]", UI)?)?;
     let summary = wait_for("both ratings counted", UI, || {
-        let summary = edge.summary("demo", &key)?;
+        let summary = edge.summary(&site, &key)?;
         Ok((summary["total"] == 2).then_some(summary))
     })?;
     ensure!(summary["comments"] == 0, "the refused comment is not stored: {summary}");
@@ -168,9 +170,12 @@ fn a_refused_comment_never_holds_back_the_rating_after_it_and_is_sent_only_once(
     let statuses = sent_with_comment(&browser, "refused: the token cannot be verified")?;
     let all: Vec<Value> = posts(&browser)?.into_iter().map(|p| p["status"].clone()).collect();
     let warned = browser.console()?.into_iter().filter(|m| m.contains("refused this feedback")).count();
-    println!("POSTs the page made (statuses): {all:?}; the refused comment's: {statuses:?}; outbox {}; {warned} warning(s)", outbox_len(&browser)?);
+    println!(
+        "POSTs the page made (statuses): {all:?}; the refused comment's: {statuses:?}; outbox {}; {warned} warning(s)",
+        outbox_len(&browser, &site)?
+    );
     ensure!(statuses == [json!(403)], "the refused comment went out exactly once: {statuses:?}");
-    ensure!(outbox_len(&browser)? == 0, "nothing waits in the outbox");
+    ensure!(outbox_len(&browser, &site)? == 0, "nothing waits in the outbox");
     ensure!(warned == 1, "one console warning for the refusal: {warned}");
     ensure!(all.iter().all(|s| *s == 201 || *s == 200 || *s == 403), "no network errors, no retries: {all:?}");
     Ok(())
@@ -178,11 +183,11 @@ fn a_refused_comment_never_holds_back_the_rating_after_it_and_is_sent_only_once(
 
 #[test]
 fn a_page_of_an_origin_not_yet_listed_is_refused_once_and_delivers_once_it_is_listed() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let pages = ExampleSite::serve(0, &edge.url, "demo")?;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let pages = ExampleSite::serve(0, &edge.url, &site)?;
     // The site lists another origin only: the page's is not yet there.
-    let key = edge.create_site("demo", &[ALLOWED], json!({ "scale": "stars" }))?.owner_key;
-    edge.accept_every_scale("demo", &key)?;
+    let key = edge.create_site(&site, &[ALLOWED], json!({ "scale": "stars" }))?.owner_key;
+    edge.accept_every_scale(&site, &key)?;
     let browser = Browser::start()?;
     browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": PAGE_WORLD }))?;
     browser.goto(&format!("{}/scales/", pages.url))?;
@@ -191,13 +196,13 @@ fn a_page_of_an_origin_not_yet_listed_is_refused_once_and_delivers_once_it_is_li
     ensure!(first == 403, "the page reads the refusal: {first}");
     std::thread::sleep(RETRIES);
     let sent = posts(&browser)?.len();
-    println!("origin not listed: {sent} POST(s), answered {first}; outbox {}", outbox_len(&browser)?);
-    ensure!(sent == 1 && outbox_len(&browser)? == 0, "refused once, dropped, never retried: {sent} POSTs");
+    println!("origin not listed: {sent} POST(s), answered {first}; outbox {}", outbox_len(&browser, &site)?);
+    ensure!(sent == 1 && outbox_len(&browser, &site)? == 0, "refused once, dropped, never retried: {sent} POSTs");
 
     // The owner lists the page's origin: the next rating is stored.
-    patch_site(&edge, &key, json!({ "origins": [ALLOWED, pages.url] }))?;
+    patch_site(edge, &site, &key, json!({ "origins": [ALLOWED, pages.url] }))?;
     browser.click(&browser.wait_in_shadow("#emoji", "[data-value=\"5\"]", UI)?)?;
-    wait_for("the rating from the newly listed origin", UI, || Ok((edge.summary("demo", &key)?["total"] == 1).then_some(())))?;
+    wait_for("the rating from the newly listed origin", UI, || Ok((edge.summary(&site, &key)?["total"] == 1).then_some(())))?;
     ensure!(posts(&browser)?.len() == 2, "one POST each: {:?}", posts(&browser)?);
     Ok(())
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use hmac::{Hmac, Mac};
-use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::edge::Edge;
+use sayso_tests::unique_site;
 use sayso_tests::{api, wait_for};
 use serde_json::{json, Value};
 
@@ -54,10 +55,10 @@ fn receiver(fail_first: bool) -> Result<(String, Seen)> {
 
 #[test]
 fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
     let (hook, seen) = receiver(true)?;
-    let site_url = format!("{}/v1/sites/demo", edge.url);
+    let site_url = format!("{}/v1/sites/{site}", edge.url);
     let auth = format!("Bearer {key}");
     let set = api::request(
         "PATCH",
@@ -76,7 +77,7 @@ fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
     ensure!(bad.error_code().as_deref() == Some("invalid_webhook"), "{bad:?}");
 
     let send = |n: u32, value: i64, comment: Option<&str>| -> Result<()> {
-        let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": value, "page": "/docs",
+        let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": &site, "scale": "stars", "value": value, "page": "/docs",
             "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
         if let Some(c) = comment {
             body["comment"] = json!(c);
@@ -127,10 +128,10 @@ fn matching_feedback_is_posted_signed_retried_and_logged() -> Result<()> {
 
 #[test]
 fn at_or_below_applies_per_scale_and_never_to_a_scales_best_value() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
     let (hook, seen) = receiver(false)?;
-    let site_url = format!("{}/v1/sites/demo", edge.url);
+    let site_url = format!("{}/v1/sites/{site}", edge.url);
     let auth = format!("Bearer {key}");
     let patch = |body: Value| -> Result<Value> {
         let a =
@@ -140,7 +141,7 @@ fn at_or_below_applies_per_scale_and_never_to_a_scales_best_value() -> Result<()
     };
     let shown = || -> Result<Value> { Ok(api::get(&site_url, &[("authorization", &auth)])?.json()["webhook"]["at_or_below"].clone()) };
     let send = |n: u32, scale: &str, value: i64| -> Result<()> {
-        let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": scale, "value": value, "page": "/docs",
+        let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": &site, "scale": scale, "value": value, "page": "/docs",
             "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
         let a = api::post(&format!("{site_url}/feedback"), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())?;
         ensure!(a.status < 300, "{scale} {value}: {a:?}");

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Context, Result};
 use sayso_core::strings::{AR, DE, EN, JA};
 use sayso_tests::browser::Browser;
-use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::edge::Edge;
 use sayso_tests::pages::ExampleSite;
-use sayso_tests::{api, paths, wait_for};
+use sayso_tests::{api, paths, unique_site, wait_for};
 use serde_json::{json, Value};
 
 const UI: Duration = Duration::from_secs(30);
@@ -21,32 +21,34 @@ const SPACE: &str = "\u{E00D}";
 const ESCAPE: &str = "\u{E00C}";
 
 struct Setup {
-    edge: Edge,
+    edge: &'static Edge,
+    site: String,
     pages: ExampleSite,
     key: String,
     browser: Browser,
 }
 
 fn setup(widget: Value) -> Result<Setup> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let pages = ExampleSite::serve(0, &edge.url, "demo")?;
-    let key = edge.create_site("demo", &[&pages.url], widget)?.owner_key;
+    let edge = Edge::shared()?;
+    let site = unique_site("demo")?;
+    let pages = ExampleSite::serve(0, &edge.url, &site)?;
+    let key = edge.create_site(&site, &[&pages.url], widget)?.owner_key;
     // The example pages show every scale.
-    edge.accept_every_scale("demo", &key)?;
+    edge.accept_every_scale(&site, &key)?;
     let browser = Browser::start()?;
-    Ok(Setup { edge, pages, key, browser })
+    Ok(Setup { edge, site, pages, key, browser })
 }
 
 impl Setup {
     fn summary_when(&self, what: &str, done: impl Fn(&Value) -> bool) -> Result<Value> {
         wait_for(what, Duration::from_secs(20), || {
-            let summary = self.edge.summary("demo", &self.key)?;
+            let summary = self.edge.summary(&self.site, &self.key)?;
             Ok(done(&summary).then_some(summary))
         })
     }
 
     fn feedback(&self) -> Result<Value> {
-        Ok(api::get(&format!("{}/v1/sites/demo/feedback", self.edge.url), &[("authorization", &format!("Bearer {}", self.key))])?.json())
+        Ok(api::get(&format!("{}/v1/sites/{}/feedback", self.edge.url, self.site), &[("authorization", &format!("Bearer {}", self.key))])?.json())
     }
 
     /// Runs `script` in the page with `root` bound to the shadow root of `host`.
@@ -236,7 +238,7 @@ fn the_popover_opens_on_its_triggers_once_and_respects_dont_ask_again() -> Resul
     s.shot("widget-popover.png")?;
     ensure!(s.events()?.iter().filter(|e| e["name"] == "sayso:opened").count() == 1, "sayso:opened fired");
     s.browser.click(&s.browser.wait_in_shadow("sayso-feedback", ".close", UI)?)?;
-    let snooze = s.browser.execute("return localStorage.getItem('sayso.snooze.demo')", vec![])?;
+    let snooze = s.browser.execute("return localStorage.getItem('sayso.snooze.' + arguments[0])", vec![json!(s.site)])?;
     ensure!(snooze.is_string(), "closing it snoozes: {snooze}");
     ensure!(s.browser.execute("return document.cookie", vec![])? == "", "no cookies");
     // Next visit: it does not ask again, but the page can still open it.
@@ -247,13 +249,14 @@ fn the_popover_opens_on_its_triggers_once_and_respects_dont_ask_again() -> Resul
     s.browser.wait_in_shadow("sayso-feedback", "[role=dialog]", UI)?;
 
     // Exit intent and sampling, on a second site.
+    let (exit_site, sampled_site) = (unique_site("exit")?, unique_site("sampled-out")?);
     let exit = s.edge.create_site(
-        "exit",
+        &exit_site,
         &[&s.pages.url],
         json!({ "placement": "popover", "triggers": { "exit_intent": true, "include": ["/basic/*"] } }),
     )?;
     let _ = exit;
-    let none = s.edge.create_site("sampled-out", &[&s.pages.url], json!({ "placement": "floating", "triggers": { "sample_percent": 0 } }))?;
+    let none = s.edge.create_site(&sampled_site, &[&s.pages.url], json!({ "placement": "floating", "triggers": { "sample_percent": 0 } }))?;
     let _ = none;
     let swap = |site: &str| -> Result<()> {
         s.browser.goto(&format!("{}/basic/", s.pages.url))?;
@@ -264,12 +267,12 @@ fn the_popover_opens_on_its_triggers_once_and_respects_dont_ask_again() -> Resul
         )?;
         Ok(())
     };
-    swap("exit")?;
+    swap(&exit_site)?;
     std::thread::sleep(Duration::from_secs(2));
     ensure!(s.browser.find_in_shadow("sayso-feedback", "[role=dialog]")?.is_none(), "exit intent waits for the pointer to leave");
     s.browser.execute("document.dispatchEvent(new MouseEvent('mouseout', { clientY: -1, relatedTarget: null }))", vec![])?;
     s.browser.wait_in_shadow("sayso-feedback", "[role=dialog]", UI)?;
-    swap("sampled-out")?;
+    swap(&sampled_site)?;
     std::thread::sleep(Duration::from_secs(3));
     let shown = s.in_shadow("sayso-feedback", "return root ? root.querySelectorAll('button').length : -1")?;
     ensure!(shown == 0, "a visitor outside the 0% sample sees nothing: {shown}");
@@ -297,7 +300,7 @@ fn in_a_single_page_app_the_widget_follows_navigation_and_a_prompt_for_a_page_le
     wait_for("the thank-you to go", UI, || Ok(s.browser.find_in_shadow("sayso-feedback", ".thanks")?.is_none().then_some(())))?;
     std::thread::sleep(Duration::from_secs(3));
     ensure!(s.browser.find_in_shadow("sayso-feedback", "[role=dialog]")?.is_none(), "answered: not asked again");
-    ensure!(s.edge.summary("demo", &s.key)?["total"] == 1, "one rating");
+    ensure!(s.edge.summary(&s.site, &s.key)?["total"] == 1, "one rating");
     Ok(())
 }
 
@@ -350,7 +353,7 @@ fn a_hostile_host_page_a_strict_csp_lazy_loading_and_no_webassembly() -> Result<
     s.browser.click(&s.browser.wait_in_shadow("sayso-feedback", "[data-value=\"1\"]", UI)?)?;
     s.summary_when("the inline rating", |v| v["total"] == 3)?;
     std::thread::sleep(Duration::from_secs(1));
-    ensure!(s.edge.summary("demo", &s.key)?["total"] == 3, "one click, one rating: the widget is mounted once");
+    ensure!(s.edge.summary(&s.site, &s.key)?["total"] == 3, "one click, one rating: the widget is mounted once");
 
     // No WebAssembly: one console line, and the page is left as it was.
     s.browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": "delete globalThis.WebAssembly" }))?;
@@ -365,14 +368,15 @@ fn a_hostile_host_page_a_strict_csp_lazy_loading_and_no_webassembly() -> Result<
 
 #[test]
 fn a_bot_that_fills_the_honeypot_or_comments_at_once_leaves_no_comment() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let pages = ExampleSite::serve(0, &edge.url, "demo")?;
+    let edge = Edge::shared()?;
+    let site = unique_site("demo")?;
+    let pages = ExampleSite::serve(0, &edge.url, &site)?;
     // Default limits: a comment needs 1.5 s after its box appeared.
     let key = edge
-        .create_site_limited("demo", &[&pages.url], json!({ "scale": "stars" }), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?
+        .create_site_limited(&site, &[&pages.url], json!({ "scale": "stars" }), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?
         .owner_key;
     let browser = Browser::start()?;
-    let s = Setup { edge, pages, key, browser };
+    let s = Setup { edge, site, pages, key, browser };
     let comment_on = |value: u8, text: &str, wait: Duration, trap: bool| -> Result<()> {
         s.browser.goto(&format!("{}/scales/", s.pages.url))?;
         s.browser.click(&s.browser.wait_in_shadow("#stars", &format!("[data-value=\"{value}\"]"), UI)?)?;
@@ -440,7 +444,7 @@ fn fake_siteverify() -> Result<(String, std::sync::Arc<std::sync::Mutex<Vec<Stri
 fn with_turnstile_on_a_comment_needs_a_token_the_edge_verifies() -> Result<()> {
     let s = setup(json!({ "scale": "stars" }))?;
     let (verify_url, seen) = fake_siteverify()?;
-    let site = format!("{}/v1/sites/demo", s.edge.url);
+    let site = format!("{}/v1/sites/{}", s.edge.url, s.site);
     let auth = format!("Bearer {}", s.key);
     let patch = |body: Value| {
         api::request("PATCH", &site, &[("authorization", &auth), ("content-type", "application/json")], Some(body.to_string().as_bytes()))
@@ -455,7 +459,7 @@ fn with_turnstile_on_a_comment_needs_a_token_the_edge_verifies() -> Result<()> {
 
     // Straight at the API: no token, a bad token → 403; ratings alone need none.
     let post = |n: u32, extra: Value| {
-        let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": 4, "page": "/docs",
+        let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": s.site, "scale": "stars", "value": 4, "page": "/docs",
             "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
         for (k, v) in extra.as_object().into_iter().flatten() {
             body[k] = v.clone();

@@ -16,21 +16,37 @@ use crate::{say, step, tools, worker};
 /// ~100 B for the content hashes' names. Issue 18 aims at 15,000; every new feature pays its bytes.
 pub const WIDGET_BUDGET_GZIP: usize = 17_100;
 
-/// Runs everything.
+/// Runs everything. The builds go in two lanes side by side: the wasm release builds (the tools
+/// first, then the widget, the Worker and the seeding Worker) and the host's (the gates, then the
+/// tests' build). Cargo locks each profile's folder, not the whole target dir, so the lanes never
+/// wait on each other, and on 2 cores each fills the other's one-core stretches: npm's and
+/// rustup's downloads, the Worker's LTO, the last crate of every build.
 pub fn run() -> Result<()> {
-    let tools = tools::ensure_tools(true)?;
-    let widget = build::widget(&tools)?;
-    let worker = worker::build(&tools)?;
-    let seeding = worker::build_seeding(&tools)?;
+    tools::ensure_rust()?;
+    let (wasm, host) = std::thread::scope(|s| {
+        let host = s.spawn(|| -> Result<_> {
+            let gates = gates()?;
+            // The Worker's plain rules live in core, so no test builds workers-rs for the host. (The
+            // house has no doc-tests, which `cargo test --no-run` would not build.)
+            let binaries = step("building the tests: core (unit, property), tidy, end-to-end", || {
+                // Tests that do not compile count as one failure.
+                Ok(test_binaries(&["-p", "sayso-core", "-p", "sayso-tests"])?.map_or((Vec::new(), 1), |b| (b, 0)))
+            })?;
+            Ok((gates, binaries))
+        });
+        let wasm = (|| -> Result<_> {
+            let tools = tools::ensure_tools(true)?;
+            let widget = build::widget(&tools)?;
+            let worker = worker::build(&tools)?;
+            let seeding = worker::build_seeding(&tools)?;
+            Ok((widget, worker, seeding))
+        })();
+        (wasm, host.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the host builds panicked"))))
+    });
+    let (widget, worker, seeding) = wasm?;
+    let (mut gates, (binaries, unbuilt)) = host?;
     let size_ok = size_report(&widget)?;
-    let mut gates = gates()?;
     gates.push(lint_gate("the Worker's release builds (wasm32, with and without its bench feature)", [worker, seeding]));
-    // The Worker's plain rules live in core, so no test builds workers-rs for the host. (The house
-    // has no doc-tests, which `cargo test --no-run` would not build.)
-    let (binaries, unbuilt) = step("building the tests: core (unit, property), tidy, end-to-end", || {
-        // Tests that do not compile count as one failure.
-        Ok(test_binaries(&["-p", "sayso-core", "-p", "sayso-tests"])?.map_or((Vec::new(), 1), |b| (b, 0)))
-    })?;
     let (passed, failed) = step(
         &format!("running {} test binaries, {} at a time (wrangler dev + Chromium for the end-to-end ones)", binaries.len(), side_by_side()),
         || run_side_by_side(binaries),
@@ -131,7 +147,7 @@ fn times_file() -> PathBuf {
 /// they did not compile.
 fn test_binaries(packages: &[&str]) -> Result<Option<Vec<Binary>>> {
     let output = Command::new("cargo")
-        .args(["test", "--no-run", "--message-format=json-render-diagnostics"])
+        .args(["test", "--quiet", "--no-run", "--message-format=json-render-diagnostics"])
         .args(packages)
         .current_dir(paths::repo_root())
         .stderr(Stdio::inherit())

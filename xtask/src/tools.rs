@@ -30,8 +30,7 @@ pub fn ensure_build_tools() -> Result<Tools> {
 /// `cargo install` keeps both cores busy for minutes while npm and apt mostly wait on the
 /// network, so those run beside it in threads instead of after it.
 pub fn ensure_tools(browser: bool) -> Result<Tools> {
-    ensure_wasm_target()?;
-    let clippy_driver = ensure_clippy()?;
+    let clippy_driver = ensure_rust()?;
     let bindgen_version = locked_version("wasm-bindgen")?;
     let (npm, apt, cargo) = std::thread::scope(|s| {
         let npm = s.spawn(ensure_npm_packages);
@@ -47,6 +46,13 @@ pub fn ensure_tools(browser: bool) -> Result<Tools> {
     let wasm_bindgen = cargo?;
     let modules = paths::node_modules();
     Ok(Tools { wasm_bindgen, wasm_opt: modules.join(".bin/wasm-opt"), esbuild: modules.join("@esbuild/linux-x64/bin/esbuild"), clippy_driver })
+}
+
+/// The stable toolchain's parts every build and gate needs: the wasm32 target and clippy
+/// (whose `clippy-driver` it answers). Quick when both are there.
+pub fn ensure_rust() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    ensure_clippy()
 }
 
 /// The active toolchain's `clippy-driver` (rustup's default profile has it; the minimal one
@@ -99,9 +105,11 @@ fn ensure_cargo_tool(krate: &str, binary: &str, version: &str) -> Result<PathBuf
     // `--debug`: compiling the tool is a first run's biggest single step. Unoptimized it
     // compiles in about 2 min instead of 4 min 21 s, and it only glues: a Worker build with it
     // took 20.2 s instead of 19.2 s. Without `--locked`: wasm-bindgen-cli's own lock file names
-    // a yanked crate.
+    // a yanked crate. `--bin` and no default features: only the `binary` is built, and
+    // wasm-bindgen-cli's default feature is the TLS (rustls and ring's C) of its test runner,
+    // which downloads a WebDriver; wasm-bindgen itself never opens a connection.
     let mut cmd = Command::new("cargo");
-    cmd.args(["install", "--quiet", "--debug", krate, "--version", version]);
+    cmd.args(["install", "--quiet", "--debug", "--no-default-features", "--bin", binary, krate, "--version", version]);
     step(&format!("installing {krate} {version} from crates.io (once per machine; about 2 minutes)"), || run(&mut cmd))?;
     Ok(path)
 }
