@@ -50,6 +50,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn strings_are_escaped_like_serde_json_escapes_them() {
+        for text in ["", "plain", "a\"b\\c", "\n\r\t\u{8}\u{c}", "\u{0}\u{1f}\u{7f}", "ü ✓ 😀 \u{2028}", "end\\"] {
+            let mut out = String::new();
+            push_json_str(&mut out, text);
+            assert_eq!(out, serde_json::to_string(text).unwrap_or_default(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn integers_are_written_like_display_writes_them() {
         for n in [0, 7, 9, 10, 11, 99, 100, 1_000, 1_763_900_000_000, -1, -10, -99_999, i64::MAX, i64::MIN] {
             let mut out = String::new();

@@ -1,16 +1,20 @@
 //! The widget's JS host: the outbox's state machine under Node's test runner
 //! (`widget/js/*.test.js`), the Rust↔JS boundary (`widget/src/boundary.rs`) against the JS that
-//! names it and the view that writes what the JS finds, and (in Chromium) a removed element
-//! releasing its listeners.
+//! names it, the view (laid out by `widget/js/view.js`: the same layout written in Rust cost twice
+//! its bytes) writing every id, class and button the host finds; and in Chromium, a removed
+//! element releasing its listeners, and a widget whose config cannot load starting from the
+//! config kept from an earlier visit, or not at all (the widget has no strings of its own).
 
 use std::collections::BTreeSet;
 use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use sayso_tests::browser::Browser;
-use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::edge::Edge;
 use sayso_tests::pages::ExampleSite;
 use sayso_tests::paths::{self, repo_root};
+use sayso_tests::unique_site;
 use serde_json::json;
 
 #[allow(dead_code, unused_imports, reason = "the tests read the table and some constants only")]
@@ -68,8 +72,6 @@ fn every_name_the_js_shares_with_rust_is_defined_once_in_the_boundary_and_used()
         let names = boundary_names(&text);
         let unknown: Vec<_> = names.difference(&defined).collect();
         ensure!(unknown.is_empty(), "widget/js/{name} uses {unknown:?}, which widget/src/boundary.rs does not define");
-        // What Rust defines is not spelled again: the view's separator never appears raw.
-        ensure!(!text.contains("\\x1f") && !text.contains('\u{1f}'), "widget/js/{name} spells the view's separator: use BOUNDARY.SEPARATOR");
         used.extend(names);
     }
     let unused: Vec<_> = defined.difference(&used).collect();
@@ -78,33 +80,34 @@ fn every_name_the_js_shares_with_rust_is_defined_once_in_the_boundary_and_used()
     Ok(())
 }
 
-/// The token the view writes for an element the host finds by `selector` (`#id`, `.class`,
-/// `[name=value]`, or a bare id).
-fn token_for(selector: &str) -> String {
-    if let Some(class) = selector.strip_prefix('.') {
-        format!("@class={class}")
-    } else if let Some(attribute) = selector.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-        format!("@{attribute}")
-    } else {
-        format!("@id={}", selector.trim_start_matches('#'))
-    }
-}
-
 #[test]
 fn what_the_host_finds_in_the_view_is_what_the_view_writes() -> Result<()> {
-    use boundary::{action, dom, SKELETON};
-    let view = read("widget/src/view.rs")?;
-    let written = |token: &str| view.contains(&format!("\"{token}\"")) || SKELETON.split('\u{1f}').any(|t| t == token);
-    for selector in [dom::BOX, dom::COMMENT, dom::HONEYPOT, dom::TURNSTILE, dom::LIVE, dom::MESSAGE, dom::TAB, dom::SEND] {
-        let token = token_for(selector);
-        ensure!(written(&token), "the host looks for `{selector}`, but neither widget/src/view.rs nor the skeleton writes `{token}`");
+    use boundary::{action, dom};
+    // The skeleton (the live region and the box) is host.js's; the rest view.js's.
+    let js = read("widget/js/view.js")? + &read("widget/js/host.js")?;
+    for (name, id) in [("BOX", dom::BOX), ("COMMENT", dom::COMMENT), ("HONEYPOT", dom::HONEYPOT), ("TURNSTILE", dom::TURNSTILE)] {
+        ensure!(js.contains(&format!("id: BOUNDARY.{name}")), "the host looks for #{id}, but no element gets `id: BOUNDARY.{name}`");
     }
-    // Buttons carry their action as the host passes it to `act`.
-    for name in [action::SEND, action::SKIP, action::UNDO, action::CLOSE, action::TAB] {
-        ensure!(written(&format!("@data-action={name}")), "widget/src/view.rs writes no button for the action `{name}`");
+    for selector in [dom::LIVE, dom::MESSAGE, dom::TAB] {
+        let class = selector.trim_start_matches('.');
+        ensure!(js.contains(&format!("class: \"{class}\"")), "the host looks for `{selector}`, but the view writes no `class: \"{class}\"`");
     }
-    let actions = view.matches("@data-action=").count();
-    ensure!(actions == 5, "widget/src/view.rs writes {actions} button actions; list the new one in this test and in boundary::action");
+    // Buttons carry their action's name (`BUTTONS`, by the number the host passes to `act`):
+    // view.js writes each with `button(parent, BOUNDARY.<action>, …)`.
+    let view = read("widget/js/view.js")?;
+    let written: Vec<&str> = view.split("button(").skip(1).filter_map(|call| call.split_once(", BOUNDARY.")?.1.split(',').next()).collect();
+    ensure!(
+        written.len() == 5,
+        "widget/js/view.js writes {} buttons with an action ({written:?}); list the new one here and in boundary::action",
+        written.len()
+    );
+    for name in ["SEND", "SKIP", "UNDO", "CLOSE", "TAB"] {
+        ensure!(written.contains(&name), "widget/js/view.js writes no button for the action {name}");
+    }
+    for (number, name) in [(action::SEND, "send"), (action::SKIP, "skip"), (action::UNDO, "undo"), (action::CLOSE, "close"), (action::TAB, "tab")] {
+        ensure!(action::BUTTONS.get(number as usize) == Some(&name), "action {number} is not the `{name}` button");
+    }
+    ensure!(dom::SEND == "[data-action=send]", "the host's Send selector is the Send button's action");
     Ok(())
 }
 
@@ -144,9 +147,9 @@ const SCRIPT: &str = "const done = arguments[arguments.length - 1];
 
 #[test]
 fn a_removed_element_releases_its_listeners_a_moved_one_keeps_them_and_one_put_back_starts_afresh() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let pages = ExampleSite::serve(0, &edge.url, "demo")?;
-    edge.create_site("demo", &[&pages.url], json!({ "scale": "stars" }))?;
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let pages = ExampleSite::serve(0, &edge.url, &site)?;
+    edge.create_site(&site, &[&pages.url], json!({ "scale": "stars" }))?;
     let browser = Browser::start()?;
     browser.goto(&format!("{}/basic/", pages.url))?;
     let outcome = browser.execute_async(SCRIPT, vec![])?;
@@ -155,5 +158,42 @@ fn a_removed_element_releases_its_listeners_a_moved_one_keeps_them_and_one_put_b
     ensure!(outcome["first"] == "4" && outcome["afterMove"] == "2", "a moved widget still listens: {outcome}");
     ensure!(outcome["afterRemoval"] == "2", "a removed widget no longer listens: {outcome}");
     ensure!(outcome["afterReturn"] == "3", "put back, it starts afresh and listens: {outcome}");
+    Ok(())
+}
+
+const HOST: &str = "sayso-feedback";
+const UI: Duration = Duration::from_secs(30);
+
+/// A single-page app's next page: the element replaced by a new inline one, which mounts afresh.
+const NEXT_ELEMENT: &str = "const old = document.querySelector('sayso-feedback');
+    const el = document.createElement('sayso-feedback');
+    old.replaceWith(el);";
+
+#[test]
+fn offline_a_widget_starts_from_the_config_kept_from_an_earlier_visit_and_without_one_stays_away() -> Result<()> {
+    let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+    let pages = ExampleSite::serve(0, &edge.url, &site)?;
+    edge.create_site(&site, &[&pages.url], json!({ "scale": "nps" }))?;
+    let browser = Browser::start()?;
+    browser.goto(&format!("{}/basic/", pages.url))?;
+    browser.click(&browser.wait_in_shadow(HOST, ".tab", UI)?)?;
+    browser.wait_in_shadow(HOST, "button[data-value=\"10\"]", UI)?;
+    // The config unreachable from now on (the page, the glue and the wasm are loaded).
+    browser.cdp("Network.enable", json!({}))?;
+    browser.cdp("Network.setBlockedURLs", json!({ "urls": ["*/config*"] }))?;
+    browser.execute(NEXT_ELEMENT, vec![])?;
+    let ten = browser.wait_in_shadow(HOST, "button[data-value=\"10\"]", UI)?;
+    let label = browser.attribute(&ten, "aria-label")?.unwrap_or_default();
+    let question = browser.text(&browser.wait_in_shadow(HOST, ".question", UI)?)?;
+    println!("kept config: the site's scale, {label:?}, {question:?}");
+    ensure!(label == "10 out of 10" && question.contains("recommend"), "the kept config's scale and words: {label:?}, {question:?}");
+    // Nothing kept (a first visit offline): no widget rather than one in words it does not have.
+    browser.execute("localStorage.removeItem('sayso.config.' + arguments[0]);", vec![json!(site)])?;
+    browser.execute(NEXT_ELEMENT, vec![])?;
+    std::thread::sleep(Duration::from_secs(3));
+    let shown =
+        browser.execute("return document.querySelector('sayso-feedback').shadowRoot?.querySelector('#w')?.childElementCount ?? -1", vec![])?;
+    println!("nothing kept: the box holds {shown} elements");
+    ensure!(shown == 0, "without a config the widget shows nothing: {shown}");
     Ok(())
 }

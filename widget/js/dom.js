@@ -1,22 +1,20 @@
-// sayso widget DOM: Rust's view (src/view.rs) and stylesheet as the browser's own objects, in
-// the widget's shadow root. Bundled into the glue with host.js.
+// sayso widget DOM: elements and stylesheets as the browser's own objects, in the widget's
+// shadow root, and the text that goes into them. Bundled into the glue with host.js.
 
-/// Builds a view written in Rust's tokens (src/boundary.rs: a child element, an attribute, the
-/// text, the end of an element) with `createElement`, `setAttribute` and `textContent`: never
+/// Appends a `tag` element to `parent` with `attributes` (a name → value object) and, unless
+/// `text` is undefined, that text: `createElement`, `setAttribute` and `textContent`, never
 /// HTML parsing.
-export function build(box, view) {
-  const doc = document, stack = [doc.createDocumentFragment()];
-  for (const token of view.split(BOUNDARY.SEPARATOR)) {
-    const top = stack[stack.length - 1], kind = token[0], rest = token.slice(1);
-    if (kind == BOUNDARY.CHILD) stack.push(top.appendChild(doc.createElement(rest)));
-    else if (kind == BOUNDARY.ATTRIBUTE) {
-      const eq = rest.indexOf("=");
-      top.setAttribute(rest.slice(0, eq), rest.slice(eq + 1));
-    } else if (kind == BOUNDARY.TEXT) top.textContent = rest;
-    else if (kind == BOUNDARY.END) stack.pop();
-  }
-  box.replaceChildren(stack[0]);
+export function el(parent, tag, attributes, text) {
+  const element = parent.appendChild(document.createElement(tag));
+  for (const name in attributes) element.setAttribute(name, attributes[name]);
+  if (text != null) element.textContent = text;
+  return element;
 }
+
+/// A config's or an attribute's text as the widget uses it: control characters become spaces
+/// (the class runs from NUL to the space itself, so a space stays a space); anything but a
+/// string is undefined.
+export const clean = (value) => (typeof value == "string" ? value.replace(/[\0- ]/g, " ") : undefined);
 
 /// A constructable stylesheet of `css` (a shadow root adopts it; no <style> element, no CSP hole).
 export function sheet(css) {

@@ -9,12 +9,14 @@
 // and promise. Every name and number shared with Rust or the loader is `BOUNDARY.<name>`: Rust's
 // (src/boundary.rs), written in by `cargo xtask build`.
 import * as rust from "../../../sayso_widget.js";
-import { build, sheet } from "./dom.js";
+import { clean, el, sheet } from "./dom.js";
 import { outbox } from "./outbox.js";
 import { turnstile } from "./turnstile.js";
+import { outcome, view } from "./view.js";
 
 /// The widgets on the page, by number: element, edge, site, `life` (an AbortController: every
-/// listener and timer of the widget goes when it is aborted), config, outbox, `act`.
+/// listener and timer of the widget goes when it is aborted), config, the element's own
+/// question, outbox, `act`.
 const widgets = [];
 
 /// The loader's entry point: starts the widget in `host` (a <sayso-feedback>) for `site` (the
@@ -34,17 +36,23 @@ export function mount(host, edge, site) {
 
 /// Attaches the shadow root with the widget's stylesheet, a live region that announces the
 /// thank-you and the box every render fills; then fetches the site's config and creates the
-/// widget (offline, it still starts, in English: the outbox keeps the rating).
+/// widget. The widget has no strings of its own: offline, it starts with the last config this
+/// browser kept for the site (the outbox keeps the rating), and without one it stays away.
 export function start(n, locale, css) {
-  const w = widgets[n], { host, edge, site } = w;
+  const w = widgets[n], { host, edge, site } = w, kept = "sayso.config." + site;
   const root = (w.root = host.shadowRoot || host.attachShadow({ mode: "open" }));
   root.adoptedStyleSheets = [sheet(css)];
-  build(root, BOUNDARY.SKELETON);
+  // A live region that announces the outcome, and the box every render fills.
+  root.replaceChildren();
+  el(root, "div", { class: "sr", "aria-live": "polite" });
+  el(root, "div", { id: BOUNDARY.BOX });
   // Created first, so what an earlier page left waiting goes out even if the config cannot load.
   w.outbox = outboxFor(edge, site);
-  const begin = (config) => {
+  // The config as JSON text, parsed here: a kept one that is not JSON fails like any other.
+  const begin = (json) => {
     try {
-      create(n, w, locale, config || {});
+      const config = JSON.parse(json);
+      if (config) create(n, w, locale, config);
     } catch (e) {
       console.warn("sayso: the feedback widget could not start:", e);
     }
@@ -52,10 +60,14 @@ export function start(n, locale, css) {
   fetch(`${edge}/v1/sites/${site}/config?lang=${locale}`).then(
     (response) =>
       response.ok
-        ? response.json().then((body) => begin(body?.widget), () => begin())
+        ? response.json().then((body) => {
+            const json = JSON.stringify(body?.widget);
+            store(kept, json);
+            begin(json);
+          }, begin)
         : // No such site, or the edge refuses: show nothing rather than a dead widget.
           console.warn("sayso: no widget configuration, HTTP", response.status),
-    () => begin()
+    () => begin(load(kept) ?? null)
   );
 }
 
@@ -64,7 +76,7 @@ function create(n, w, locale, config) {
   // Every listener goes when the element leaves the page (and created after it left, the
   // widget adds none).
   const on = (target, type, listener) => target.addEventListener(type, listener, { signal: w.life.signal });
-  Object.assign(w, { config, triggers, generation: 0 });
+  Object.assign(w, { config, triggers, generation: 0, question: host.getAttribute("question") });
   const mode = rust.create(n, site, locale, location.pathname, host.hasAttribute("auto") && sampled(site, triggers.sample_percent ?? BOUNDARY.SAMPLE_PERCENT));
   if (!mode) return; // off
   // The stylesheet's hook.
@@ -82,14 +94,15 @@ function create(n, w, locale, config) {
   if (typeof radius == "number") theme += `--r:var(--sayso-radius,${Math.max(0, Math.min(radius | 0, BOUNDARY.RADIUS_MAX))}px);`;
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet(`#${BOUNDARY.BOX}{${theme}}`)];
 
-  // A button's `data-value` is a rating, its `data-action` an action (both the view's).
+  // A button's `data-value` is a rating, its `data-action` an action, told by its number
+  // (both the view's).
   on(root, "click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
-    const { value, action } = button.dataset;
+    const { value } = button.dataset, action = BOUNDARY.BUTTONS.indexOf(button.dataset.action);
     if (value) act(BOUNDARY.RATE, +value, location.pathname);
     else if (action == BOUNDARY.SEND) act(action, 0, text(root, BOUNDARY.COMMENT).normalize("NFC"), text(root, BOUNDARY.HONEYPOT));
-    else if (action) act(action);
+    else if (action >= 0) act(action);
   });
   on(root, "keydown", (event) => (event.key == "Escape" ? act(BOUNDARY.ESCAPE) : roam(root, event)));
   // `element.open()` (the loader's method) asks for this event, and marks the element if it
@@ -167,15 +180,10 @@ const snoozed = (site) => load("sayso.snooze." + site) * 3.6e6 > Date.now();
 
 // ---- What Rust calls (the imports in src/lib.rs); `n` is the widget's number ----
 
-/// `@name`: the element's attribute; else a dotted path into the site's widget config. Control
-/// characters become spaces: views are tokens after the separator U+001F (src/boundary.rs), so
-/// a page's `question` holding one would otherwise add elements and attributes to the view. The
-/// class runs from NUL to the space itself (a space stays a space), so it never spells the
-/// separator.
+/// `@name`: the element's attribute; else a dotted path into the site's widget config (`clean`ed).
 export function setting(n, path) {
   const w = widgets[n];
-  const value = path[0] == BOUNDARY.SETTING_ATTRIBUTE ? w.host.getAttribute(path.slice(1)) : path.split(".").reduce((object, key) => object?.[key], w.config);
-  if (typeof value == "string") return value.replace(/[\0- ]/g, " ");
+  return clean(path[0] == BOUNDARY.SETTING_ATTRIBUTE ? w.host.getAttribute(path.slice(1)) : path.split(".").reduce((object, key) => object?.[key], w.config));
 }
 
 export const language = (n, which) => (which == BOUNDARY.BROWSER_LANGUAGE ? navigator.language : widgets[n].host.closest("[lang]")?.getAttribute("lang"));
@@ -184,21 +192,22 @@ export const now = () => Date.now();
 
 export const fill = (bytes) => crypto.getRandomValues(bytes);
 
-/// Replaces the widget's content; whatever the visitor typed survives (say, choosing another
-/// rating), and the Turnstile challenge goes where the view asks for it.
-export function draw(n, view) {
-  const root = widgets[n].root, typed = text(root, BOUNDARY.COMMENT);
-  build(root.getElementById(BOUNDARY.BOX), view);
+/// Replaces the widget's content with view.js's view of what Rust says; whatever the visitor
+/// typed survives (say, choosing another rating), and the Turnstile challenge goes where the
+/// view asks for it.
+export function draw(n, ...shown) {
+  const w = widgets[n], root = w.root, typed = text(root, BOUNDARY.COMMENT);
+  view(w, root.getElementById(BOUNDARY.BOX), ...shown);
   const area = root.getElementById(BOUNDARY.COMMENT), challenge = root.getElementById(BOUNDARY.TURNSTILE);
   if (area) area.value = typed;
-  if (challenge) turnstile(widgets[n], challenge);
+  if (challenge) turnstile(w, challenge);
 }
 
 export const focus = (n, selector) => widgets[n].root.querySelector(selector)?.focus();
 
 /// The outcome in the live region; focus moves to the message (the button that had it is gone).
-export function say(n, message) {
-  widgets[n].root.querySelector(BOUNDARY.LIVE).textContent = message;
+export function say(n, step) {
+  widgets[n].root.querySelector(BOUNDARY.LIVE).textContent = outcome(widgets[n], step);
   focus(n, BOUNDARY.MESSAGE);
 }
 

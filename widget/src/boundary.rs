@@ -8,37 +8,40 @@
 //! Rules that are core's (the default sample and snooze, the largest radius) reach the JS the
 //! same way, taken from `sayso-core` when the JS is built.
 
-/// What `act` is told: a button's `data-action` (written by the view) or one of the host's own
-/// events.
+/// What `act` is told, as a number (a string would cost a comparison per action in the wasm
+/// and its copy into it on every event: -NNN B gzipped): a button's `data-action` (written by
+/// the view), by its index in `BUTTONS`, or one of the host's own events.
 pub mod action {
-    /// The visitor chose a value on the scale (on the page at the path given).
-    pub const RATE: &str = "rate";
     /// Send: the comment and what is in the honeypot.
-    pub const SEND: &str = "send";
+    pub const SEND: u32 = 0;
     /// No comment, thanks.
-    pub const SKIP: &str = "skip";
+    pub const SKIP: u32 = 1;
     /// Take the submission back.
-    pub const UNDO: &str = "undo";
+    pub const UNDO: u32 = 2;
     /// The panel's close button.
-    pub const CLOSE: &str = "close";
+    pub const CLOSE: u32 = 3;
     /// The floating tab.
-    pub const TAB: &str = "tab";
+    pub const TAB: u32 = 4;
+    /// The buttons' `data-action`s, by their number above (the view writes the names).
+    pub const BUTTONS: [&str; 5] = ["send", "skip", "undo", "close", "tab"];
+    /// The visitor chose a value on the scale (on the page at the path given).
+    pub const RATE: u32 = 5;
     /// The Escape key in the widget.
-    pub const ESCAPE: &str = "escape";
+    pub const ESCAPE: u32 = 6;
     /// The page's `element.open()`.
-    pub const OPEN: &str = "open";
+    pub const OPEN: u32 = 7;
     /// A popover trigger fired.
-    pub const PROMPT: &str = "prompt";
+    pub const PROMPT: u32 = 8;
     /// History navigation in a single-page app (to the path given).
-    pub const NAVIGATE: &str = "navigate";
+    pub const NAVIGATE: u32 = 9;
     /// A Turnstile token for the next comment.
-    pub const TOKEN: &str = "token";
+    pub const TOKEN: u32 = 10;
     /// The time for "Undo" ran out.
-    pub const EXPIRE: &str = "expire";
+    pub const EXPIRE: u32 = 11;
     /// `take`'s answer: taken back.
-    pub const UNDONE: &str = "undone";
+    pub const UNDONE: u32 = 12;
     /// `take`'s answer: not taken back (offline, say).
-    pub const KEPT: &str = "kept";
+    pub const KEPT: u32 = 13;
 }
 
 /// How a widget appears: the number `create` answers.
@@ -69,19 +72,17 @@ pub mod setting {
     pub const ATTRIBUTE: &str = "@";
     /// The element's scale.
     pub const SCALE_ATTRIBUTE: &str = "@scale";
-    /// The element's own question.
-    pub const QUESTION_ATTRIBUTE: &str = "@question";
     /// The snippet placed the element.
     pub const AUTO_ATTRIBUTE: &str = "@auto";
     /// The page asked for a floating element.
     pub const FLOATING_ATTRIBUTE: &str = "@floating";
     /// The site's scale.
     pub const SCALE: &str = "scale";
-    /// A string, by key (`strings.send`).
+    /// Every string, by key (read by `js/view.js`).
     pub const STRINGS: &str = "strings.";
-    /// The language and its direction.
+    /// The language (read by `js/view.js`).
     pub const LANG: &str = "lang";
-    /// `ltr` or `rtl`.
+    /// `ltr` or `rtl` (read by `js/view.js`).
     pub const DIR: &str = "dir";
     /// The snippet's widget: floating, popover or none.
     pub const PLACEMENT: &str = "placement";
@@ -97,29 +98,37 @@ pub mod setting {
     pub const TURNSTILE: &str = "turnstile";
 }
 
-/// Joins view tokens at compile time: `tokens!("<p", "@id=q")` is `"\u{1f}<p\u{1f}@id=q"`.
-/// A view is a string of tokens, each after a U+001F: `<tag` (a child element), `@name=value`
-/// (an attribute), `"text` (its text) and `>` (end of element); the host's `build` turns them
-/// into elements with `createElement`, `setAttribute` and `textContent`, never HTML parsing.
-macro_rules! tokens {
-    ($($token:literal),+ $(,)?) => { concat!($("\u{1f}", $token),+) };
+/// What `draw` is told of the step (`state::Step`'s numbers).
+pub mod step {
+    /// The question and the scale.
+    pub const RATE: u32 = 0;
+    /// The scale with the chosen value, and the optional comment.
+    pub const COMMENT: u32 = 1;
+    /// Sent: thanks.
+    pub const THANKS: u32 = 2;
+    /// Taken back.
+    pub const UNDONE: u32 = 3;
+    /// Taking back failed.
+    pub const UNDO_FAILED: u32 = 4;
 }
-pub(crate) use tokens;
 
-/// What comes before every view token.
-pub const SEPARATOR: &str = "\u{1f}";
-/// A token that opens a child element.
-pub const CHILD: &str = "<";
-/// A token that sets an attribute (`@name=value`).
-pub const ATTRIBUTE: &str = "@";
-/// A token that sets the text.
-pub const TEXT: &str = "\"";
-/// A token that ends the element.
-pub const END: &str = ">";
-
-/// What `start` builds in the shadow root before anything else: a live region that announces
-/// the outcome, and the box every render fills.
-pub const SKELETON: &str = tokens!("<div", "@class=sr", "@aria-live=polite", ">", "<div", "@id=w");
+/// What `draw` is told besides the step: one bit each.
+pub mod flag {
+    /// The panel is open.
+    pub const OPEN: u32 = 1;
+    /// It has just opened (it fades in).
+    pub const OPENING: u32 = 2;
+    /// The snippet's widget belongs on this page.
+    pub const WANTED: u32 = 4;
+    /// "Undo" is offered.
+    pub const UNDO: u32 = 8;
+    /// A value is chosen (the number `draw` is told).
+    pub const CHOSEN: u32 = 16;
+    /// The chosen value is an unhappy one (the follow-up asks what to do better).
+    pub const UNHAPPY: u32 = 32;
+    /// Send waits for a Turnstile token.
+    pub const WAITING: u32 = 64;
+}
 
 /// Ids and selectors the host finds in what the view wrote (the view's tests check them).
 pub mod dom {
@@ -174,27 +183,39 @@ pub fn js() -> impl Iterator<Item = (&'static str, Js)> {
     use Js::{Number, Text};
     let defaults = sayso_core::Triggers::default();
     [
-        ("RATE", Text(action::RATE)),
-        ("SEND", Text(action::SEND)),
-        ("ESCAPE", Text(action::ESCAPE)),
-        ("OPEN", Text(action::OPEN)),
-        ("PROMPT", Text(action::PROMPT)),
-        ("NAVIGATE", Text(action::NAVIGATE)),
-        ("TOKEN", Text(action::TOKEN)),
-        ("EXPIRE", Text(action::EXPIRE)),
-        ("UNDONE", Text(action::UNDONE)),
-        ("KEPT", Text(action::KEPT)),
+        ("BUTTONS", Js::Texts(&action::BUTTONS)),
+        ("RATE", Number(action::RATE)),
+        ("SEND", Number(action::SEND)),
+        ("ESCAPE", Number(action::ESCAPE)),
+        ("OPEN", Number(action::OPEN)),
+        ("PROMPT", Number(action::PROMPT)),
+        ("NAVIGATE", Number(action::NAVIGATE)),
+        ("TOKEN", Number(action::TOKEN)),
+        ("EXPIRE", Number(action::EXPIRE)),
+        ("UNDONE", Number(action::UNDONE)),
+        ("KEPT", Number(action::KEPT)),
         ("MODES", Js::Texts(&MODES)),
         ("INLINE", Number(Mode::Inline as u32)),
         ("POPOVER", Number(Mode::Popover as u32)),
         ("BROWSER_LANGUAGE", Number(BROWSER_LANGUAGE)),
         ("SETTING_ATTRIBUTE", Text(setting::ATTRIBUTE)),
-        ("SEPARATOR", Text(SEPARATOR)),
-        ("CHILD", Text(CHILD)),
-        ("ATTRIBUTE", Text(ATTRIBUTE)),
-        ("TEXT", Text(TEXT)),
-        ("END", Text(END)),
-        ("SKELETON", Text(SKELETON)),
+        ("FLOATING", Number(Mode::Floating as u32)),
+        ("CLOSE", Number(action::CLOSE)),
+        ("SKIP", Number(action::SKIP)),
+        ("UNDO", Number(action::UNDO)),
+        ("TAB", Number(action::TAB)),
+        ("COMMENT_STEP", Number(step::COMMENT)),
+        ("THANKS_STEP", Number(step::THANKS)),
+        ("UNDONE_STEP", Number(step::UNDONE)),
+        ("OPEN_FLAG", Number(flag::OPEN)),
+        ("OPENING_FLAG", Number(flag::OPENING)),
+        ("WANTED_FLAG", Number(flag::WANTED)),
+        ("UNDO_FLAG", Number(flag::UNDO)),
+        ("CHOSEN_FLAG", Number(flag::CHOSEN)),
+        ("UNHAPPY_FLAG", Number(flag::UNHAPPY)),
+        ("WAITING_FLAG", Number(flag::WAITING)),
+        ("EMOJI_FACES", Js::Texts(&sayso_core::scale::EMOJI_FACES)),
+        ("COMMENT_MAX", Number(sayso_core::validate::COMMENT_MAX_CHARS as u32)),
         ("BOX", Text(dom::BOX)),
         ("COMMENT", Text(dom::COMMENT)),
         ("HONEYPOT", Text(dom::HONEYPOT)),

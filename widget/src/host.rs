@@ -10,19 +10,21 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
-    /// Attaches the shadow root (with `css`), builds `boundary::SKELETON` in it, fetches the
-    /// site's config in `locale`, then calls `create`.
+    /// Attaches the shadow root (with `css`), a live region and the box every render fills,
+    /// fetches the site's config in `locale`, then calls `create`.
     pub fn start(n: u32, locale: &str, css: &str);
     /// A setting, if present (`boundary::setting`).
     pub fn setting(n: u32, path: &str) -> Option<String>;
     /// The element's nearest `lang` or the browser's language (`boundary::*_LANGUAGE`).
     pub fn language(n: u32, which: u32) -> Option<String>;
-    /// Replaces the widget's content with a view written by `view::View`.
-    pub fn draw(n: u32, view: &str);
+    /// Replaces the widget's content with what it shows (`view::render`): the `scale`, the
+    /// `Mode`, the `boundary::step`, the `boundary::flag`s, the chosen value and the comment to
+    /// echo (or empty), laid out by `js/view.js`.
+    pub fn draw(n: u32, scale: &str, mode: u32, step: u32, flags: u32, chosen: u32, echo: &str);
     /// Focuses the first element in the widget matching `selector`.
     pub fn focus(n: u32, selector: &str);
-    /// Says `text` in the live region and focuses the message.
-    pub fn say(n: u32, text: &str);
+    /// Says the outcome of `step` (`boundary::step`) in the live region and focuses the message.
+    pub fn say(n: u32, step: u32);
     /// Dispatches a composed, bubbling event on the element; `detail` is JSON or empty.
     pub fn emit(n: u32, name: &str, detail: &str);
     /// Puts a submission in the site's outbox, which delivers it.

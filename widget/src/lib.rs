@@ -6,14 +6,15 @@
 //! `host` the imports, and `boundary` every name and number shared with the JS.
 //!
 //! The browser plumbing lives in `js/`: `host.js` (the shadow root, the config fetch, timers,
-//! popover triggers, focus), `dom.js` (the view as elements), `turnstile.js` and `outbox.js`
-//! (delivery: localStorage, `fetch`, `sendBeacon`, retries). The host calls the entry points below with plain numbers and strings, and the
-//! widget answers through a dozen coarse imports. The split is the size budget's: every web-sys
-//! call and every Rust closure handed to JS costs glue on both sides, and with the plumbing
-//! written in Rust the widget weighed 34.5 KB gzipped; here it is under the 20 KB budget (see
-//! CHANGELOG). The browser's own APIs too come through `host` (one-line wrappers in host.js,
-//! `console.warn` directly), measured
-//! against web-sys and js-sys in this pipeline (gzipped wasm, the glue they would save being a
+//! popover triggers, focus), `view.js` (what `view` says to show, laid out in the site's words),
+//! `dom.js` (elements and stylesheets), `turnstile.js` and `outbox.js` (delivery: localStorage,
+//! `fetch`, `sendBeacon`, retries). The host calls the entry points below with plain numbers and
+//! strings, and the widget answers through a dozen coarse imports. The split is the size
+//! budget's: every web-sys call and every Rust closure handed to JS costs glue on both sides, and
+//! with the plumbing written in Rust the widget weighed 34.5 KB gzipped; here it is under the
+//! 15 KB budget (see CHANGELOG and BENCHMARKS.md). The browser's own APIs too come through
+//! `host` (one-line wrappers in host.js, `console.warn` directly), measured against web-sys and
+//! js-sys in this pipeline (gzipped wasm, the glue they would save being a
 //! few dozen bytes): `web_sys::console::warn_1` +398 B, `js_sys::Date::now` +142 B,
 //! `web_sys::Crypto::get_random_values_with_u8_array` through `window()` +1,603 B.
 //!
@@ -45,7 +46,7 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     // SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread.
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-use alloc::rc::Rc;
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Ref, RefCell, RefMut};
@@ -70,8 +71,9 @@ pub fn begin(n: u32, site: &str) {
     start(n, locale.as_str(), view::CSS);
 }
 
-/// Creates widget `n` once its config has arrived (or could not: the visitor can still rate,
-/// in English). `sampled`: whether this visitor is in the site's sample. Returns the `Mode`.
+/// Creates widget `n` once its config has arrived (from the edge, or kept by the browser from
+/// an earlier visit: the widget has no strings of its own). `sampled`: whether this visitor is
+/// in the site's sample. Returns the `Mode`.
 #[wasm_bindgen]
 pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> u32 {
     // `begin` checked the site id.
@@ -79,8 +81,11 @@ pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> 
     let settings = Settings::read(n, sampled);
     let locale = Locale::parse(locale).unwrap_or_default();
     let state = Shared(RefCell::new(State::on(page)));
-    let widget = Rc::new(Widget { n, site, locale, settings, state });
-    WIDGETS.0.borrow_mut().push(Rc::clone(&widget));
+    // A widget lives as long as the page (the registry never lets one go, and a removed
+    // element's widget stays, unused): leaked, it is a plain reference, with no count to keep
+    // (an `Rc` cost its counting and drop code at every use).
+    let widget: &'static Widget = Box::leak(Box::new(Widget { n, site, locale, settings, state }));
+    WIDGETS.0.borrow_mut().push(widget);
     let mode = widget.settings.mode;
     if mode != Mode::Off {
         widget.navigated_to();
@@ -89,15 +94,15 @@ pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> 
 }
 
 /// Something happened to widget `n` (one entry point for every event: each export costs glue
-/// on both sides): `action` is one of `boundary::action`, with `value` (the rating for `RATE`,
-/// the page generation for `EXPIRE`, `UNDONE` and `KEPT`), `text` (the page's path for `RATE`
+/// on both sides): `action` is one of `boundary::action`'s numbers, with `value` (the rating for
+/// `RATE`, the page generation for `EXPIRE`, `UNDONE` and `KEPT`), `text` (the page's path for `RATE`
 /// and `NAVIGATE`, the comment for `SEND`, the token for `TOKEN`) and `trap` (what is in the
 /// honeypot, for `SEND`).
 ///
 /// Returns `true` for a `NAVIGATE` that reached another page (the host re-arms its triggers).
 #[wasm_bindgen]
-pub fn act(n: u32, action: &str, value: u32, text: String, trap: String) -> bool {
-    let Some(w) = WIDGETS.0.borrow().iter().find(|w| w.n == n).cloned() else { return false };
+pub fn act(n: u32, action: u32, value: u32, text: String, trap: String) -> bool {
+    let Some(w) = WIDGETS.0.borrow().iter().find(|w| w.n == n).copied() else { return false };
     let open = w.state.borrow().open;
     match action {
         action::RATE => w.rate(value, &text),
@@ -118,14 +123,14 @@ pub fn act(n: u32, action: &str, value: u32, text: String, trap: String) -> bool
 }
 
 /// Every widget on the page, by number.
-struct Registry(Shared<Vec<Rc<Widget>>>);
+struct Registry(Shared<Vec<&'static Widget>>);
 
 // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread; nothing else can
 // ever observe this value.
 unsafe impl Sync for Registry {}
 
-// Each widget is an `Rc`, so no borrow of the registry is held while it calls out to the page
-// (whose listeners may call back in).
+// Each widget is a reference copied out, so no borrow of the registry is held while it calls out
+// to the page (whose listeners may call back in).
 
 static WIDGETS: Registry = Registry(Shared(RefCell::new(Vec::new())));
 

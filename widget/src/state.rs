@@ -4,20 +4,23 @@ use alloc::string::String;
 
 use sayso_core::Submission;
 
-/// What the widget shows.
+use crate::boundary::step;
+
+/// What the widget shows (the host is told its number, `boundary::step`).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Step {
     /// The question and the scale.
     #[default]
-    Rate,
+    Rate = step::RATE,
     /// The scale with the chosen value, and the optional comment.
-    Comment,
+    Comment = step::COMMENT,
     /// Sent; "Undo" while `undo` is on.
-    Thanks,
+    Thanks = step::THANKS,
     /// The visitor took it back.
-    Undone,
+    Undone = step::UNDONE,
     /// Taking it back failed (offline, say).
-    UndoFailed,
+    UndoFailed = step::UNDO_FAILED,
 }
 
 /// Where the visitor is.

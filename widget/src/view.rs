@@ -1,19 +1,18 @@
-//! The widget's view: what it shows for its state, written as tokens the host turns into
-//! elements with `createElement`, `setAttribute` and `textContent` (never HTML parsing), in a
-//! Shadow DOM styled by constructable stylesheets only, so the host page's CSS and ours never
-//! touch.
+//! The widget's view: what it shows for its state, told to the host as a few numbers (the step
+//! and `boundary::flag`s) that `js/view.js` lays out in the site's words, with `createElement`,
+//! `setAttribute` and `textContent` (never HTML parsing), in a Shadow DOM styled by
+//! constructable stylesheets only (this stylesheet), so the host page's CSS and ours never touch.
+//! What shows, and every rule behind it, is decided here; the layout written in Rust (as view
+//! tokens the host turned into elements) cost twice the bytes of the same layout in JS.
 
 use alloc::string::String;
 
-use crate::boundary::{tokens, Mode};
-use crate::cat;
-use crate::settings::Settings;
+use sayso_core::Sentiment;
+
+use crate::boundary::flag;
+use crate::host::draw;
 use crate::state::{State, Step};
 use crate::widget::Widget;
-use sayso_core::config::with_number;
-use sayso_core::i18n::{key, question_key};
-use sayso_core::scale::EMOJI_FACES;
-use sayso_core::{Rating, Scale, Sentiment};
 
 /// The widget's stylesheet (the host adopts it in the shadow root): widget.css, which keeps one
 /// rule a line for people, without its line breaks (every line ends a rule: -25 B gzipped).
@@ -50,178 +49,23 @@ const fn without_breaks<const N: usize>() -> [u8; N] {
     out
 }
 
-/// A view being written for the host's `build`, in `boundary`'s tokens. Fixed markup is joined
-/// at compile time with `tokens!`, so it is data, not code (measured: the view's code shrank by
-/// more than half).
-struct View(String);
-
-impl View {
-    /// Appends constant tokens (`tokens!`).
-    fn put(&mut self, tokens: &str) -> &mut Self {
-        self.0.push_str(tokens);
-        self
-    }
-
-    fn attr(&mut self, name: &str, value: &str) -> &mut Self {
-        self.put(tokens!("@")).put(name).put("=").put(value)
-    }
-
-    fn text(&mut self, text: &str) -> &mut Self {
-        self.put(tokens!("\"")).put(text)
-    }
-
-    fn close(&mut self) -> &mut Self {
-        self.put(tokens!(">"))
-    }
-}
-
-/// The view for `state`: the panel when it shows, and the floating tab.
-pub fn render(w: &Widget, state: &State) -> String {
+/// Has the host show what widget `w` shows in `state`: the panel when it shows, and the
+/// floating tab.
+pub fn render(w: &Widget, state: &State) {
+    let chosen = w.chosen();
+    let bit = |on: bool, flag: u32| if on { flag } else { 0 };
+    let flags = bit(state.open, flag::OPEN)
+        | bit(state.opening, flag::OPENING)
+        | bit(state.wanted, flag::WANTED)
+        | bit(state.step == Step::Thanks && state.undo, flag::UNDO)
+        | bit(chosen.is_some(), flag::CHOSEN)
+        | bit(chosen.is_some_and(|r| r.sentiment() == Sentiment::Unhappy), flag::UNHAPPY)
+        // The site wants a Turnstile token with comments, and none has come yet.
+        | bit(w.settings.turnstile && state.turnstile.is_none(), flag::WAITING);
+    // What the visitor wrote, shown back with the thanks: exactly what was stored.
+    let echo = state.submission.as_ref().and_then(|s| s.comment.as_ref()).filter(|_| state.step == Step::Thanks);
     let s = &w.settings;
-    let mut view = View(String::new());
-    if s.mode == Mode::Inline || state.wanted {
-        if state.open {
-            panel(&mut view, w, state);
-        }
-        if s.mode == Mode::Floating {
-            view.put(tokens!("<button", "@type=button", "@class=tab", "@data-action=tab"))
-                .put(if state.open { tokens!("@aria-expanded=true") } else { tokens!("@aria-expanded=false") })
-                .attr("lang", &s.lang)
-                .attr("dir", &s.dir)
-                .text(s.text(key::TAB))
-                .close();
-        }
-    }
-    view.0
-}
-
-/// The message for a step after sending: thanks, undone, or undo failed.
-pub fn outcome(step: Step) -> usize {
-    match step {
-        Step::Thanks => key::THANK_YOU,
-        Step::Undone => key::UNDONE,
-        _ => key::UNDO_FAILED,
-    }
-}
-
-fn panel(view: &mut View, w: &Widget, state: &State) {
-    let s = &w.settings;
-    view.put(tokens!("<div", "@part=panel"))
-        // Only a panel that has just opened fades in; a re-render (another rating) does not.
-        .put(if state.opening { tokens!("@class=panel in") } else { tokens!("@class=panel") })
-        .attr("lang", &s.lang)
-        .attr("dir", &s.dir);
-    if s.mode != Mode::Inline {
-        // Floating and popover panels are non-modal dialogs named by their question.
-        view.put(tokens!("<div", "@class=x", "@role=dialog", "@aria-labelledby=q"))
-            .put(tokens!("<button", "@type=button", "@class=close", "@data-action=close", "\"\u{d7}"))
-            .attr("aria-label", s.text(key::CLOSE))
-            .close();
-    }
-    match state.step {
-        Step::Rate | Step::Comment => {
-            view.put(tokens!("<p", "@id=q", "@class=question")).text(s.text(question_key(s.scale))).close();
-            let chosen = w.chosen();
-            scale(view, s, chosen);
-            if let (Step::Comment, Some(rating)) = (state.step, chosen) {
-                let prompt = if rating.sentiment() == Sentiment::Unhappy { key::FOLLOW_UP_LOW } else { key::FOLLOW_UP };
-                view.put(tokens!("<label", "@for=comment", "@class=follow-up")).text(s.text(prompt)).close();
-                let max = number(sayso_core::validate::COMMENT_MAX_CHARS as i64);
-                view.put(tokens!("<textarea", "@id=comment", "@rows=3")).attr("maxlength", &max).close();
-                // The site wants a Turnstile token with comments: the host renders the
-                // challenge here, and Send waits for the token.
-                let waiting = s.turnstile && state.turnstile.is_none();
-                if waiting {
-                    view.put(tokens!("<div", "@id=ts", "@class=ts", ">"));
-                }
-                // The honeypot: off-screen, out of the tab order and hidden from assistive
-                // technology, so only a bot fills it.
-                view.put(tokens!(
-                    "<div",
-                    "@class=hp",
-                    "@aria-hidden=true",
-                    "<input",
-                    "@id=hp",
-                    "@name=website",
-                    "@tabindex=-1",
-                    "@autocomplete=off",
-                    ">",
-                    ">"
-                ));
-                view.put(tokens!("<div", "@class=row", "<button", "@type=button", "@data-action=skip")).text(s.text(key::SKIP)).close();
-                view.put(tokens!("<button", "@type=button", "@data-action=send", "@class=primary")).text(s.text(key::SEND));
-                if waiting {
-                    view.put(tokens!("@disabled="));
-                }
-                view.close().close();
-            }
-        }
-        step => {
-            // What the visitor wrote, shown back as text: exactly what was stored.
-            if let Some(comment) = state.submission.as_ref().and_then(|s| s.comment.as_ref()).filter(|_| step == Step::Thanks) {
-                view.put(tokens!("<blockquote", "@class=echo")).text(comment.as_str()).close();
-            }
-            view.put(tokens!("<div", "@class=row done", "<p", "@id=q", "@class=thanks", "@tabindex=-1")).text(s.text(outcome(step))).close();
-            if step == Step::Thanks && state.undo {
-                view.put(tokens!("<button", "@type=button", "@data-action=undo")).text(s.text(key::UNDO)).close();
-            }
-            view.close();
-        }
-    }
-    if s.mode != Mode::Inline {
-        view.close();
-    }
-    view.close();
-}
-
-/// The scale as a radio group: one tab stop (the chosen value, else the first), arrow keys
-/// move between values (the host's `roam`), Space or Enter chooses.
-fn scale(view: &mut View, s: &Settings, chosen: Option<Rating>) {
-    let scale = s.scale;
-    view.put(tokens!("<div", "@role=radiogroup", "@aria-labelledby=q")).attr("class", &cat(&["scale ", scale.as_str()]));
-    let chosen = chosen.map(Rating::value);
-    // Thumbs up first: the positive answer is the common one.
-    let values: &[u8] = match scale {
-        Scale::Thumbs => &[1, 0],
-        Scale::Nps => &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-        _ => &[1, 2, 3, 4, 5],
-    };
-    for (i, &value) in values.iter().enumerate() {
-        let digits = number(i64::from(value));
-        let n = usize::from(value).saturating_sub(1);
-        let (face, label) = match scale {
-            Scale::Thumbs if value == 1 => ("\u{1F44D}", String::from(s.text(key::YES))),
-            Scale::Thumbs => ("\u{1F44E}", String::from(s.text(key::NO))),
-            Scale::Stars => ("\u{2605}", with_number(s.text(key::STAR), &digits)),
-            Scale::Nps => (digits.as_str(), with_number(s.text(key::NPS_VALUE), &digits)),
-            Scale::Emoji => (EMOJI_FACES[n % 5], String::from(s.text(key::EMOJI_1 + n))),
-            Scale::Csat => (digits.as_str(), String::from(s.text(key::CSAT_1 + n))),
-        };
-        let checked = chosen == Some(value);
-        let stop = checked || (chosen.is_none() && i == 0);
-        view.put(tokens!("<button", "@type=button", "@role=radio"))
-            .attr("data-value", &digits)
-            .put(if checked { tokens!("@aria-checked=true") } else { tokens!("@aria-checked=false") })
-            .put(if stop { tokens!("@tabindex=0") } else { tokens!("@tabindex=-1") })
-            .attr("aria-label", &label);
-        if scale == Scale::Stars && chosen.is_some_and(|c| value <= c) {
-            view.put(tokens!("@class=lit"));
-        }
-        view.text(face).close();
-    }
-    view.close();
-    let ends = match scale {
-        Scale::Nps => Some((key::NPS_LOW, key::NPS_HIGH)),
-        Scale::Csat => Some((key::CSAT_1, key::CSAT_1 + 4)),
-        _ => None,
-    };
-    if let Some((low, high)) = ends {
-        view.put(tokens!("<div", "@class=legend", "@aria-hidden=true", "<span"))
-            .text(s.text(low))
-            .put(tokens!(">", "<span"))
-            .text(s.text(high))
-            .put(tokens!(">", ">"));
-    }
+    draw(w.n, s.scale.as_str(), s.mode as u32, state.step as u32, flags, chosen.map_or(0, |r| u32::from(r.value())), echo.map_or("", |c| c.as_str()));
 }
 
 /// A number as text (without `core::fmt`, which costs the widget kilobytes).

@@ -8,7 +8,7 @@ use sayso_core::config::page_wanted;
 use sayso_core::{Comment, Locale, PagePath, Rating, SiteId, Submission};
 
 use crate::boundary::{dom, Mode};
-use crate::host::{draw, emit, focus, later, now, post, say, snooze, take, warn};
+use crate::host::{emit, focus, later, now, post, say, snooze, take, warn};
 use crate::settings::Settings;
 use crate::state::{State, Step};
 use crate::{cat, new_id, view, Shared};
@@ -28,8 +28,7 @@ pub(crate) struct Widget {
 
 impl Widget {
     fn render(&self) {
-        let view = view::render(self, &self.state.borrow());
-        draw(self.n, &view);
+        view::render(self, &self.state.borrow());
     }
 
     /// The rating chosen so far.
@@ -239,7 +238,7 @@ impl Widget {
     /// Says the outcome of sending or undoing, on the change only, so a later re-render never
     /// takes focus back or repeats the announcement.
     fn announce(&self, step: Step) {
-        say(self.n, self.settings.text(view::outcome(step)));
+        say(self.n, step as u32);
     }
 
     /// Focuses the chosen value, else the first.
