@@ -28,6 +28,7 @@ pub mod origin;
 pub mod outcome;
 pub mod page;
 pub mod patch;
+pub mod ranking;
 pub mod resolved;
 pub mod revision;
 pub mod scale;

@@ -1,6 +1,7 @@
 // sayso dashboard: signs in with the owner key (kept in sessionStorage, sent only as a header),
-// asks the Worker for the server-rendered dashboard, and wires its buttons. Served as a file so
-// the page's CSP needs no inline script.
+// asks the Worker for the server-rendered view of the place in the URL (range and page, so a
+// view can be bookmarked and the back button works), and wires its buttons. Served as a file
+// so the page's CSP needs no inline script.
 "use strict";
 const $ = (s, root = document) => root.querySelector(s);
 const store = window.sessionStorage;
@@ -36,7 +37,7 @@ function showError(message, keep = false) {
   const note = Object.assign(document.createElement("p"), { id: "load-error", className: "error", textContent: message + " " });
   note.setAttribute("role", "alert");
   const retry = Object.assign(document.createElement("button"), { type: "button", textContent: "Try again" });
-  retry.addEventListener("click", load);
+  retry.addEventListener("click", () => load());
   note.append(retry);
   if (keep) return main.prepend(note);
   main.replaceChildren(note);
@@ -44,19 +45,62 @@ function showError(message, keep = false) {
   $("#sign-out").hidden = false;
 }
 
-function query(site) {
-  const range = $("#range").value;
-  const q = new URLSearchParams({ site });
-  if (range === "custom" && $("#from").value && $("#to").value) {
-    q.set("from", $("#from").value);
-    q.set("to", $("#to").value);
+// The place in the app lives in the address bar: `days` or `from`+`to`, and `page`.
+function place() {
+  const here = new URLSearchParams(location.search);
+  const q = new URLSearchParams();
+  if (here.get("from") && here.get("to")) {
+    q.set("from", here.get("from"));
+    q.set("to", here.get("to"));
   } else {
-    q.set("days", range === "custom" ? "30" : range);
+    q.set("days", here.get("days") || "30");
   }
+  if (here.get("page")) q.set("page", here.get("page"));
   return q;
 }
 
-async function load() {
+// The range controls, as the address says.
+function showPlace() {
+  const q = place();
+  const custom = q.has("from");
+  const days = q.get("days");
+  $("#range").value = custom ? "custom" : [...$("#range").options].some((o) => o.value === days) ? days : "30";
+  $("#custom").hidden = !custom;
+  if (custom) {
+    $("#from").value = q.get("from");
+    $("#to").value = q.get("to");
+  }
+}
+
+// Goes to another place: a new history entry, then its view.
+function go(search) {
+  history.pushState(null, "", location.pathname + search);
+  load(true);
+}
+
+// The range controls' place, keeping the page drilled into.
+function rangePlace() {
+  const q = new URLSearchParams();
+  const range = $("#range").value;
+  if (range === "custom") {
+    if (!$("#from").value || !$("#to").value) return null;
+    q.set("from", $("#from").value);
+    q.set("to", $("#to").value);
+  } else {
+    q.set("days", range);
+  }
+  const page = place().get("page");
+  if (page) q.set("page", page);
+  return "?" + q;
+}
+
+function query(site) {
+  const q = place();
+  q.set("site", site);
+  return q;
+}
+
+async function load(moved = false) {
   const who = credentials();
   if (!who) return showSignIn();
   let answer;
@@ -71,6 +115,7 @@ async function load() {
   if (!answer.ok) return showError("The dashboard could not load (HTTP " + answer.status + ").");
   // Rendered by the Worker; every visitor-written string in it is HTML-escaped there.
   main.innerHTML = await answer.text();
+  showPlace();
   $("#site-name").textContent = who.site;
   $(".range").hidden = false;
   $("#sign-out").hidden = false;
@@ -80,9 +125,24 @@ async function load() {
     t.textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   }
   wire(who);
+  // After a move within the app, the new view's title has the focus (as a page load would).
+  if (moved) {
+    const title = $("#view-title", main);
+    if (title) {
+      title.tabIndex = -1;
+      title.focus();
+    }
+  }
 }
 
 function wire(who) {
+  for (const link of main.querySelectorAll("a[data-nav]")) {
+    link.addEventListener("click", (e) => {
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      go(new URL(link.href).search);
+    });
+  }
   for (const button of main.querySelectorAll("[data-export]")) {
     button.addEventListener("click", async () => {
       const format = button.dataset.export;
@@ -117,11 +177,18 @@ function wire(who) {
 
 $("#range").addEventListener("change", () => {
   $("#custom").hidden = $("#range").value !== "custom";
-  if ($("#range").value !== "custom") load();
+  const next = rangePlace();
+  if (next) go(next);
 });
-for (const input of [$("#from"), $("#to")]) input.addEventListener("change", load);
+for (const input of [$("#from"), $("#to")]) {
+  input.addEventListener("change", () => {
+    const next = rangePlace();
+    if (next) go(next);
+  });
+}
 $("#sign-out").addEventListener("click", () => {
   store.removeItem("sayso.site");
   showSignIn();
 });
+window.addEventListener("popstate", () => load());
 load();

@@ -1,0 +1,86 @@
+//! `/dashboard`: the owner's app. The shell, its script and its stylesheet are static files (so
+//! the page's CSP allows no inline script or style); `/dashboard/view` renders the signed-in
+//! view server-side from the API's own reads, in the rooms below, with maud.
+//!
+//! Why maud: its `html!` templates are checked at compile time, splice every value through
+//! its escaper unless wrapped in `PreEscaped` (which nothing here does), and compile to plain
+//! `String` pushes with no runtime and no template files to ship, which suits a Worker whose
+//! bytes are its cold start. Askama escapes too, but parses template files and adds more code.
+
+mod cards;
+mod charts;
+mod comments;
+mod place;
+mod rank;
+mod view;
+mod words;
+
+use sayso_core::{format_day, PagesWindow, SUMMARY_PAGES_MAX};
+use worker::{Env, Request, Response};
+
+use crate::http::Failure;
+use crate::site::{self, FeedbackQuery, SummaryQuery};
+use place::Place;
+
+const SHELL: &str = include_str!("../../../dashboard/shell.html");
+const SCRIPT: &str = include_str!("../../../dashboard/app.js");
+const STYLE: &str = include_str!("../../../dashboard/app.css");
+
+/// The dashboard's own policy: its files only, no inline code, never framed.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+                   form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// How many of the latest comments a view lists.
+const LATEST_COMMENTS: i64 = 50;
+
+/// `GET /dashboard`, `/dashboard/app.js`, `/dashboard/app.css`.
+pub fn file(name: &str) -> Result<Response, Failure> {
+    let (body, content_type) = match name {
+        "" => (SHELL, "text/html; charset=utf-8"),
+        "app.js" => (SCRIPT, "text/javascript; charset=utf-8"),
+        "app.css" => (STYLE, "text/css; charset=utf-8"),
+        _ => return Err(Failure::NotFound),
+    };
+    let response = Response::ok(body)?;
+    let headers = response.headers();
+    headers.set("content-type", content_type)?;
+    headers.set("content-security-policy", CSP)?;
+    headers.set("x-frame-options", "DENY")?;
+    headers.set("cache-control", "no-cache")?;
+    Ok(response)
+}
+
+/// `GET /dashboard/view?site=…&days=7|30|90` or `&from=…&to=…`, optionally `&page=…` (the
+/// page's drill-down), with the owner key.
+pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
+    let url = req.url()?;
+    let today = worker::Date::now().as_millis() as i64 / 86_400_000;
+    let place = Place::parse(&url, today)?;
+    let key = super::credential(req)?;
+    let client = site::client(env, &place.site)?;
+    // The page is for its owner only: whatever the object refuses, the dashboard answers 401.
+    // The site's view ranks the most rated pages, as many as one summary lists; a page's view
+    // needs no pages. The previous period is compared by its scales only.
+    let pages = if place.page.is_some() { PagesWindow::NONE } else { PagesWindow { limit: SUMMARY_PAGES_MAX, after: None } };
+    let range = |from: i64, to: i64, pages: PagesWindow| SummaryQuery {
+        from: Some(format_day(from)),
+        to: Some(format_day(to)),
+        page: place.page.clone(),
+        pages,
+    };
+    let span = place.span();
+    let current = client.summary(&key, range(place.from, place.to, pages)).await.map_err(refused)?;
+    let previous = client.summary(&key, range(place.from - span, place.from - 1, PagesWindow::NONE)).await.map_err(refused)?;
+    let latest = FeedbackQuery { limit: LATEST_COMMENTS, has_comment: Some(true), page: place.page.clone(), ..FeedbackQuery::default() };
+    let comments = client.feedback(&key, latest).await.map_err(refused)?;
+    let edge = url.origin().ascii_serialization();
+    let html = view::render(&view::Reads { place: &place, current: &current, previous: &previous, comments: &comments, edge: &edge });
+    let response = Response::ok(html.into_string())?;
+    response.headers().set("content-type", "text/html; charset=utf-8")?;
+    Ok(response)
+}
+
+/// Any refusal by the site's object, as the dashboard answers it. Transport failures too.
+fn refused(_: Failure) -> Failure {
+    Failure::Unauthorized
+}
