@@ -13,7 +13,6 @@ use crate::scale::Scale;
 use crate::validate::{self, ValidationError};
 
 // These were first written here; their old paths (`config::page_wanted`, …) stay valid.
-pub use crate::i18n::with_number;
 pub use crate::resolved::ResolvedWidget;
 pub use crate::targeting::{page_wanted, path_matches};
 

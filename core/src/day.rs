@@ -4,8 +4,15 @@
 use alloc::format;
 use alloc::string::String;
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` (proleptic Gregorian, H. Hinnant's algorithm).
+/// Days since 1970-01-01 of a `YYYY-MM-DD` (proleptic Gregorian, H. Hinnant's algorithm):
+/// exactly that form, four digits of year, so the arithmetic below can never overflow on a
+/// hostile query (`?from=99999999999999999-01-01`).
 pub fn parse_day(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
     let mut parts = text.splitn(3, '-');
     let y: i64 = parts.next()?.parse().ok()?;
     let m: i64 = parts.next()?.parse().ok().filter(|m| (1..=12).contains(m))?;
@@ -43,5 +50,8 @@ mod tests {
             assert_eq!(parse_day(text), Some(days));
         }
         assert_eq!(parse_day("2026-13-01"), None);
+        for malformed in ["+2026-01-01", "2026-1-1", "99999999999999999-01-01", "2026-01-01 ", "２０２６-01-01"] {
+            assert_eq!(parse_day(malformed), None, "{malformed}");
+        }
     }
 }

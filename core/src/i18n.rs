@@ -2,9 +2,8 @@
 //!
 //! The strings themselves are in `strings.rs`, one complete array per language. The edge
 //! resolves a visitor's language and sends the whole set with the widget's config, so the
-//! widget carries only English (for when the config cannot load) and never mixes languages.
-
-use alloc::string::String;
+//! widget carries no strings of its own (when the config cannot load, it uses the one it kept
+//! from an earlier visit) and never mixes languages.
 
 use crate::scale::Scale;
 use crate::strings::{BUNDLED, COUNT, EN};
@@ -105,27 +104,6 @@ pub fn bundled_language(tag: &str) -> Option<&'static str> {
     BUNDLED.iter().map(|(code, _)| *code).find(|code| code.eq_ignore_ascii_case(primary))
 }
 
-/// Puts `number` where `template` says `{n}` ("{n} of 5 stars"). (Found on bytes and cut with
-/// `str::get`: `str::split` and slicing would bring panic messages into the widget.)
-pub fn with_number(template: &str, number: &str) -> String {
-    let mut out = String::new();
-    let mut rest = template;
-    loop {
-        let at = rest.as_bytes().windows(3).position(|w| w == b"{n}");
-        match at.and_then(|at| Some((rest.get(..at)?, rest.get(at + 3..)?))) {
-            Some((before, after)) => {
-                out.push_str(before);
-                out.push_str(number);
-                rest = after;
-            }
-            None => {
-                out.push_str(rest);
-                return out;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,12 +136,5 @@ mod tests {
         assert_eq!(KEYS[key::UNDO_FAILED], "undo_failed");
         assert_eq!(KEYS[key::CSAT_1], "csat_1");
         assert_eq!(KEYS[key::EMOJI_1], "emoji_1");
-    }
-
-    #[test]
-    fn numbers_go_where_templates_say() {
-        assert_eq!(with_number("{n} of 5 stars", "4"), "4 of 5 stars");
-        assert_eq!(with_number("5つ星のうち{n}", "3"), "5つ星のうち3");
-        assert_eq!(with_number("{x} {n}", "1"), "{x} 1");
     }
 }

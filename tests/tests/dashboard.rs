@@ -89,7 +89,7 @@ fn axe_finds_nothing(browser: &Browser, view: &str) -> Result<()> {
            .then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.map(n => n.target) }))), e => done([{ id: 'axe-error', help: String(e) }]));",
         vec![],
     )?;
-    let violations = result.as_array().cloned().unwrap_or_default();
+    let violations = result.as_array().cloned().with_context(|| format!("axe answered no list of violations: {result}"))?;
     println!("axe on {view}: {} violations", violations.len());
     ensure!(violations.is_empty(), "axe on {view}: {}", serde_json::to_string_pretty(&violations)?);
     Ok(())
@@ -101,7 +101,8 @@ fn fits_a_phone(browser: &Browser, shot: &str) -> Result<()> {
     std::thread::sleep(Duration::from_millis(300));
     let widths = browser.execute("return [document.scrollingElement.scrollWidth, window.innerWidth]", vec![])?;
     browser.screenshot(&screenshots().join(shot))?;
-    ensure!(widths[0].as_f64() <= widths[1].as_f64(), "no sideways scrolling on a phone: {widths}");
+    let (scroll, inner) = (widths[0].as_f64().context("scrollWidth")?, widths[1].as_f64().context("innerWidth")?);
+    ensure!(scroll <= inner, "no sideways scrolling on a phone: {widths}");
     browser.set_window_size(1280, 2000)?;
     std::thread::sleep(Duration::from_millis(300));
     Ok(())

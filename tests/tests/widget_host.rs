@@ -111,6 +111,48 @@ fn what_the_host_finds_in_the_view_is_what_the_view_writes() -> Result<()> {
     Ok(())
 }
 
+/// The quoted names inside `text`.
+fn quoted(text: &str) -> Vec<&str> {
+    text.split('"').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn every_word_the_view_shows_is_a_key_core_sends_and_every_scale_it_lays_out_has_cores_values() -> Result<()> {
+    use sayso_core::{i18n::KEYS, Scale};
+    // The widget has no words of its own: a key view.js names that core does not send shows nothing.
+    let view = read("widget/js/view.js")?;
+    let line = |start: &str| view.lines().find(|l| l.trim_start().starts_with(start)).with_context(|| format!("view.js has no `{start}`"));
+    let mut named: Vec<String> = Vec::new();
+    for call in view.split("say(w, ").skip(1) {
+        let argument = call.split(')').next().unwrap_or_default();
+        for name in quoted(argument) {
+            match name {
+                "q_" => named.extend(Scale::ALL.iter().map(|s| format!("q_{}", s.as_str()))),
+                "emoji_" | "csat_" => named.extend(Scale::Emoji.values().map(|v| format!("{name}{v}"))),
+                _ => named.push(name.to_owned()),
+            }
+        }
+    }
+    named.extend(quoted(line("const OUTCOMES")?).into_iter().map(str::to_owned));
+    named.extend(quoted(line("const ends")?).into_iter().filter(|n| n.contains('_')).map(str::to_owned));
+    let unknown: Vec<&String> = named.iter().filter(|n| !KEYS.contains(&n.as_str())).collect();
+    ensure!(named.len() > 25 && unknown.is_empty(), "widget/js/view.js names {unknown:?}, which core's i18n::KEYS lacks ({} named)", named.len());
+    // The config's fields as the boundary names them (`setting::*`, checked against core's config by the build).
+    for field in [boundary::setting::STRINGS.trim_end_matches('.'), boundary::setting::LANG, boundary::setting::DIR] {
+        ensure!(view.contains(&format!("config.{field}")), "widget/js/view.js does not read `config.{field}`");
+    }
+    // The values it lays out for each scale are core's.
+    let values = line("const VALUES")?;
+    for scale in Scale::ALL {
+        let js: BTreeSet<u8> = match values.split_once(&format!("{}: [", scale.as_str())) {
+            Some((_, rest)) => rest.split(']').next().unwrap_or_default().split(',').filter_map(|v| v.trim().parse().ok()).collect(),
+            None => (1..=5).collect(),
+        };
+        ensure!(js == scale.values().collect::<BTreeSet<u8>>(), "view.js lays out {js:?} for {}, core has other values", scale.as_str());
+    }
+    Ok(())
+}
+
 /// In the page: an inline widget at the top, rated 4, then moved, removed and put back; after
 /// each, a click on 2 (the host's click listener is what turns it into a rating) tells whether
 /// the widget still listens.

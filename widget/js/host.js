@@ -57,6 +57,8 @@ export function start(n, locale, css) {
       console.warn("sayso: the feedback widget could not start:", e);
     }
   };
+  // Offline (or an answer cut short): the config kept from an earlier visit, if any.
+  const offline = () => begin(load(kept) ?? null);
   fetch(`${edge}/v1/sites/${site}/config?lang=${locale}`).then(
     (response) =>
       response.ok
@@ -64,10 +66,12 @@ export function start(n, locale, css) {
             const json = JSON.stringify(body?.widget);
             store(kept, json);
             begin(json);
-          }, begin)
-        : // No such site, or the edge refuses: show nothing rather than a dead widget.
-          console.warn("sayso: no widget configuration, HTTP", response.status),
-    () => begin(load(kept) ?? null)
+          }, offline)
+        : // No such site, or the edge refuses (an origin no longer listed): show nothing rather
+          // than a dead widget; a site gone or an origin unlisted (404, 403) also forgets the kept
+          // config, so it never shows offline either.
+          ((response.status == 403 || response.status == 404) && store(kept, null), console.warn("sayso: no widget configuration, HTTP", response.status)),
+    offline
   );
 }
 

@@ -58,7 +58,7 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
     let place = Place::parse(&url, today)?;
     let key = super::credential(req)?;
     let client = site::client(env, &place.site)?;
-    // The page is for its owner only: whatever the object refuses, the dashboard answers 401.
+    // The page is for its owner only: a wrong key or an unknown site answers 401 (`refused`).
     // The site's view ranks the most rated pages, as many as one summary lists; a page's view
     // needs no pages. The previous period is compared by its scales only.
     let pages = if place.page.is_some() { PagesWindow::NONE } else { PagesWindow { limit: SUMMARY_PAGES_MAX, after: None } };
@@ -80,7 +80,12 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
     Ok(response)
 }
 
-/// Any refusal by the site's object, as the dashboard answers it. Transport failures too.
-fn refused(_: Failure) -> Failure {
-    Failure::Unauthorized
+/// A refusal by the site's object, as the dashboard answers it: a wrong key and a site that does
+/// not exist alike (401, so the page tells nobody which sites exist); anything else as it is, so
+/// the page shows an error and keeps the owner signed in (app.js signs out on 401 only).
+fn refused(failure: Failure) -> Failure {
+    match failure {
+        Failure::Unauthorized | Failure::SiteNotFound => Failure::Unauthorized,
+        other => other,
+    }
 }
