@@ -4,33 +4,35 @@
 use std::collections::HashSet;
 
 use anyhow::{ensure, Context, Result};
-use sayso_tests::edge::{Edge, EdgeOptions};
-use sayso_tests::{api, utc_day};
+use sayso_tests::edge::Edge;
+use sayso_tests::{api, unique_site, utc_day};
 use serde_json::{json, Value};
 
 const ORIGIN: &str = "https://docs.example.com";
 
+/// A site of the test's own on the shared edge, and its owner key.
 struct Owner {
-    edge: Edge,
+    edge: &'static Edge,
+    site: String,
     key: String,
 }
 
 impl Owner {
     fn new() -> Result<Owner> {
-        let edge = Edge::start(EdgeOptions::default())?;
-        let key = edge.create_site("demo", &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
-        Ok(Owner { edge, key })
+        let (edge, site) = (Edge::shared()?, unique_site("demo")?);
+        let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+        Ok(Owner { edge, site, key })
     }
 
     fn submit(&self, n: u32, value: i64, comment: Option<&str>, page: &str) -> Result<String> {
         let id = format!("0190a6e2-7c1d-7abc-8def-{n:012x}");
-        let mut body = json!({ "id": id, "site": "demo", "scale": "stars", "value": value, "page": page, "locale": "en",
+        let mut body = json!({ "id": id, "site": self.site, "scale": "stars", "value": value, "page": page, "locale": "en",
             "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
         if let Some(c) = comment {
             body["comment"] = json!(c);
         }
         let a = api::post(
-            &format!("{}/v1/sites/demo/feedback", self.edge.url),
+            &format!("{}/v1/sites/{}/feedback", self.edge.url, self.site),
             &[("content-type", "application/json"), ("origin", ORIGIN)],
             body.to_string().as_bytes(),
         )?;
@@ -39,7 +41,7 @@ impl Owner {
     }
 
     fn get(&self, path: &str) -> Result<api::Answer> {
-        api::get(&format!("{}/v1/sites/demo/{path}", self.edge.url), &[("authorization", &format!("Bearer {}", self.key))])
+        api::get(&format!("{}/v1/sites/{}/{path}", self.edge.url, self.site), &[("authorization", &format!("Bearer {}", self.key))])
     }
 
     fn list(&self, query: &str) -> Result<Value> {
@@ -96,7 +98,7 @@ fn feedback_filters_by_rating_page_comment_and_text() -> Result<()> {
         let a = o.get(&format!("feedback?{bad}"))?;
         ensure!(a.status == 400, "{bad}: {a:?}");
     }
-    ensure!(api::get(&format!("{}/v1/sites/demo/feedback", o.edge.url), &[])?.status == 401);
+    ensure!(api::get(&format!("{}/v1/sites/{}/feedback", o.edge.url, o.site), &[])?.status == 401);
     Ok(())
 }
 
@@ -114,7 +116,7 @@ fn exports_hold_every_submission_and_neutralize_formulas() -> Result<()> {
     }
     let csv = o.get("export.csv")?;
     ensure!(csv.status == 200 && csv.header("content-type").is_some_and(|t| t.starts_with("text/csv")), "{:?}", csv.headers);
-    ensure!(csv.header("content-disposition").is_some_and(|d| d.contains("sayso-demo.csv")), "{:?}", csv.headers);
+    ensure!(csv.header("content-disposition").is_some_and(|d| d.contains(&format!("sayso-{}.csv", o.site))), "{:?}", csv.headers);
     let records = csv.body.split("\r\n").filter(|l| !l.is_empty()).count();
     println!("CSV: {} bytes, {records} CRLF-separated records (1 header + {n})", csv.body.len());
     ensure!(csv.body.starts_with("id,received_at,scale,value,comment,page,locale,client_ts,rev\r\n"));
@@ -126,7 +128,7 @@ fn exports_hold_every_submission_and_neutralize_formulas() -> Result<()> {
     let unique: HashSet<&str> = lines.iter().filter_map(|l| l["id"].as_str()).collect();
     println!("NDJSON: {} lines, {} distinct ids", lines.len(), unique.len());
     ensure!(lines.len() == n as usize && unique.len() == n as usize);
-    ensure!(api::get(&format!("{}/v1/sites/demo/export.csv", o.edge.url), &[("authorization", "Bearer wrong")])?.status == 401);
+    ensure!(api::get(&format!("{}/v1/sites/{}/export.csv", o.edge.url, o.site), &[("authorization", "Bearer wrong")])?.status == 401);
     Ok(())
 }
 
@@ -136,13 +138,13 @@ fn deleting_feedback_keeps_the_counts_exact() -> Result<()> {
     let keep = o.submit(1, 5, Some("Keep me"), "/")?;
     let gone = o.submit(2, 1, Some("Delete me"), "/")?;
     let delete = |id: &str| {
-        api::request("DELETE", &format!("{}/v1/sites/demo/feedback/{id}", o.edge.url), &[("authorization", &format!("Bearer {}", o.key))], None)
+        api::request("DELETE", &format!("{}/v1/sites/{}/feedback/{id}", o.edge.url, o.site), &[("authorization", &format!("Bearer {}", o.key))], None)
     };
-    ensure!(api::request("DELETE", &format!("{}/v1/sites/demo/feedback/{gone}", o.edge.url), &[], None)?.status == 401);
+    ensure!(api::request("DELETE", &format!("{}/v1/sites/{}/feedback/{gone}", o.edge.url, o.site), &[], None)?.status == 401);
     ensure!(delete(&gone)?.status == 204);
     let again = delete(&gone)?;
     ensure!(again.status == 404 && again.error_code().as_deref() == Some("feedback_not_found"), "{again:?}");
-    let summary = o.edge.summary("demo", &o.key)?;
+    let summary = o.edge.summary(&o.site, &o.key)?;
     let histogram: Vec<u64> =
         summary["scales"][0]["histogram"].as_array().map(|h| h.iter().filter_map(|b| b["count"].as_u64()).collect()).unwrap_or_default();
     println!("after deleting the 1★: total {}, comments {}, histogram {histogram:?}", summary["total"], summary["comments"]);
@@ -211,7 +213,7 @@ fn the_summary_breaks_down_by_day_and_page_and_limits_to_a_range() -> Result<()>
 #[test]
 fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> {
     let o = Owner::new()?;
-    let site_url = format!("{}/v1/sites/demo", o.edge.url);
+    let site_url = format!("{}/v1/sites/{}", o.edge.url, o.site);
     let auth = |key: &str| format!("Bearer {key}");
     let patch = |key: &str, body: Value| {
         api::request("PATCH", &site_url, &[("authorization", &auth(key)), ("content-type", "application/json")], Some(body.to_string().as_bytes()))
@@ -230,7 +232,7 @@ fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> 
     let config = api::get(&format!("{site_url}/config"), &[])?.json();
     ensure!(config["widget"]["strings"]["q_nps"] == "Would you recommend us?", "{config}");
     // The old origin is no longer allowed; the new one is.
-    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-00000000beef", "site": "demo", "scale": "nps", "value": 9, "page": "/", "locale": "en",
+    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-00000000beef", "site": o.site, "scale": "nps", "value": 9, "page": "/", "locale": "en",
         "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" })
     .to_string();
     let from =
@@ -245,17 +247,24 @@ fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> 
     let new_key = rotated.json()["owner_key"].as_str().unwrap_or_default().to_owned();
     ensure!(rotated.status == 200 && new_key.starts_with("sk_") && new_key != o.key, "{rotated:?}");
     ensure!(api::get(&format!("{site_url}/summary"), &[("authorization", &auth(&o.key))])?.status == 401, "the old key stops working");
-    ensure!(o.edge.summary("demo", &new_key)?["total"] == 1, "the new key works");
+    ensure!(o.edge.summary(&o.site, &new_key)?["total"] == 1, "the new key works");
 
-    o.edge.create_site("blog", &[ORIGIN], json!({}))?;
+    let blog = unique_site("blog")?;
+    o.edge.create_site(&blog, &[ORIGIN], json!({}))?;
     let list = api::get(&format!("{}/v1/sites", o.edge.url), &[("authorization", &auth(&o.edge.admin_token))])?;
     let listed = list.json();
-    let names: Vec<(&str, &str)> = listed["sites"]
+    // The edge is shared: the list holds other tests' sites too; these two are in it, as renamed.
+    let mut names: Vec<(&str, &str)> = listed["sites"]
         .as_array()
-        .map(|s| s.iter().map(|e| (e["site"].as_str().unwrap_or(""), e["name"].as_str().unwrap_or(""))).collect())
-        .unwrap_or_default();
-    println!("admin list: {names:?}");
-    ensure!(names == [("demo", "Docs (new)"), ("blog", "Test site blog")], "{list:?}");
+        .context("a list of sites")?
+        .iter()
+        .map(|e| (e["site"].as_str().unwrap_or(""), e["name"].as_str().unwrap_or("")))
+        .filter(|(id, _)| [o.site.as_str(), blog.as_str()].contains(id))
+        .collect();
+    names.sort();
+    println!("admin list, this test's sites: {names:?}");
+    let blog_name = format!("Test site {blog}");
+    ensure!(names == [(blog.as_str(), blog_name.as_str()), (o.site.as_str(), "Docs (new)")], "{list:?}");
     ensure!(api::get(&format!("{}/v1/sites", o.edge.url), &[("authorization", "Bearer nope")])?.status == 401);
     Ok(())
 }
@@ -264,12 +273,12 @@ fn owners_change_settings_and_rotate_keys_and_admins_list_sites() -> Result<()> 
 fn a_visitor_deletes_their_own_submission_with_its_receipt() -> Result<()> {
     let o = Owner::new()?;
     let send = |n: u32| -> Result<Value> {
-        let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": "demo", "scale": "stars", "value": 2, "comment": "Oops, wrong button",
+        let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": o.site, "scale": "stars", "value": 2, "comment": "Oops, wrong button",
             "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0",
             // Each submission's own key, as the widget makes one: its receipt.
             "key": format!("key-{n:028x}") });
         Ok(api::post(
-            &format!("{}/v1/sites/demo/feedback", o.edge.url),
+            &format!("{}/v1/sites/{}/feedback", o.edge.url, o.site),
             &[("content-type", "application/json"), ("origin", ORIGIN)],
             body.to_string().as_bytes(),
         )?
@@ -283,7 +292,7 @@ fn a_visitor_deletes_their_own_submission_with_its_receipt() -> Result<()> {
     let delete = |id: u32, token: &str| {
         api::request(
             "DELETE",
-            &format!("{}/v1/sites/demo/feedback/0190a6e2-7c1d-7abc-8def-{id:012x}", o.edge.url),
+            &format!("{}/v1/sites/{}/feedback/0190a6e2-7c1d-7abc-8def-{id:012x}", o.edge.url, o.site),
             &[("authorization", &format!("Receipt {token}"))],
             None,
         )
@@ -291,7 +300,7 @@ fn a_visitor_deletes_their_own_submission_with_its_receipt() -> Result<()> {
     ensure!(delete(2, &receipt)?.status == 401, "a receipt deletes only its own submission");
     ensure!(delete(1, "0000")?.status == 401);
     ensure!(delete(1, &receipt)?.status == 204);
-    let summary = o.edge.summary("demo", &o.key)?;
+    let summary = o.edge.summary(&o.site, &o.key)?;
     println!("after the visitor's delete: total {}, comments {}", summary["total"], summary["comments"]);
     ensure!(summary["total"] == 1 && summary["comments"] == 1, "{summary}");
     Ok(())
@@ -306,10 +315,10 @@ fn comments_are_stored_in_nfc_without_bidi_overrides() -> Result<()> {
     println!("stored comment: {stored:?}");
     ensure!(stored == "Caf\u{e9} txt.exe ok", "NFC and no overrides: {stored:?}");
     // Sending the same text again (in NFD) is recognised as the same submission.
-    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-000000000001", "site": "demo", "scale": "stars", "value": 4, "comment": "Cafe\u{301} \u{202e}txt.exe\u{202c} ok",
+    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-000000000001", "site": o.site, "scale": "stars", "value": 4, "comment": "Cafe\u{301} \u{202e}txt.exe\u{202c} ok",
         "page": "/", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
     let again = api::post(
-        &format!("{}/v1/sites/demo/feedback", o.edge.url),
+        &format!("{}/v1/sites/{}/feedback", o.edge.url, o.site),
         &[("content-type", "application/json"), ("origin", ORIGIN)],
         body.to_string().as_bytes(),
     )?;
