@@ -33,6 +33,7 @@ pub mod resolved;
 pub mod revision;
 pub mod scale;
 pub mod secure_url;
+pub mod shards;
 pub mod site;
 pub mod strings;
 pub mod submission;
@@ -62,6 +63,7 @@ pub use patch::{CheckedPatch, SitePatch};
 pub use revision::{rev_in_bounds, REVISIONS_MAX, REV_MAX};
 pub use scale::{Rating, Scale, Sentiment};
 pub use secure_url::is_secure_url;
+pub use shards::{ShardMap, SHARDS_MAX};
 pub use site::{Limits, NewSite, OwnerKey, SiteConfig, SiteCreated, SiteSettings, SiteView};
 pub use submission::{Submission, SubmissionWire};
 pub use summary::{

@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::WidgetConfig;
 use crate::scale::Scale;
-use crate::site::{origins, scales, Limits, SiteView};
+use crate::site::{origins, scales, shards, Limits, SiteView};
 use crate::turnstile::{TurnstileSettings, TurnstileView};
 use crate::validate::{self, Origin, ValidationError};
 use crate::webhook::WebhookSettings;
@@ -42,6 +42,9 @@ pub struct SitePatch {
     /// The scales the site accepts (replaces the list); `null`: back to only the widget's scale.
     #[serde(default, deserialize_with = "given", skip_serializing_if = "Option::is_none")]
     pub scales: Option<Option<Vec<String>>>,
+    /// How many objects share the site's submissions (1 to `SHARDS_MAX`); in force a day later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
 }
 
 /// A field that was given, `null` included: `Some(None)` for `null`, `Some(Some(_))` for a
@@ -69,6 +72,8 @@ pub struct CheckedPatch {
     pub turnstile: Option<Option<(TurnstileView, String)>>,
     /// New accepted scales, or `Some(None)`: only the widget's scale.
     pub scales: Option<Option<Vec<Scale>>>,
+    /// New shards (the site's object moves its shard map: `ShardMap::change`).
+    pub shards: Option<u32>,
 }
 
 impl SitePatch {
@@ -88,6 +93,7 @@ impl SitePatch {
             limits: self.limits,
             turnstile: self.turnstile.as_ref().map(TurnstileSettings::validate).transpose()?,
             scales: self.scales.as_ref().map(|list| list.as_deref().map(scales).transpose()).transpose()?,
+            shards: self.shards.map(shards).transpose()?,
         })
     }
 }
@@ -118,6 +124,9 @@ impl CheckedPatch {
         if let Some(scales) = self.scales {
             view.scales = scales;
         }
+        if let Some(shards) = self.shards {
+            view.shards = shards;
+        }
         if let Some(webhook) = self.webhook {
             // A signing secret comes with the first webhook and stays while one is set, so
             // receivers keep verifying when the owner only changes the URL or the filter.
@@ -131,6 +140,7 @@ impl CheckedPatch {
 mod tests {
     use super::*;
     use crate::config::Placement;
+    use crate::shards::SHARDS_MAX;
     use crate::turnstile::TURNSTILE_VERIFY_URL;
 
     fn view() -> SiteView {
@@ -146,6 +156,7 @@ mod tests {
             limits: Limits::default(),
             turnstile: None,
             scales: None,
+            shards: 1,
         }
     }
 
@@ -183,6 +194,7 @@ mod tests {
             limits: Some(limits),
             turnstile: Some(turnstile("ts-site")),
             scales: Some(Some(vec!["nps".into(), "stars".into()])),
+            shards: Some(4),
         };
         let (mut changed, mut secret) = (view(), None);
         apply(patch, &mut changed, &mut secret, "signing");
@@ -196,6 +208,7 @@ mod tests {
             limits,
             turnstile: Some(TurnstileView { site_key: "ts-site".into(), verify_url: TURNSTILE_VERIFY_URL.into() }),
             scales: Some(vec![Scale::Nps, Scale::Stars]),
+            shards: 4,
             ..view()
         };
         assert_eq!(changed, expected);
@@ -249,6 +262,14 @@ mod tests {
         for bad in [r#"{"scales":[]}"#, r#"{"scales":["nps","nps"]}"#, r#"{"scales":["hearts"]}"#] {
             assert!(parse(bad).validate().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn shards_are_one_to_sixteen() {
+        for bad in [0, SHARDS_MAX + 1] {
+            assert_eq!(SitePatch { shards: Some(bad), ..SitePatch::default() }.validate().map_err(|e| e.code()), Err("invalid_widget_setting"));
+        }
+        assert_eq!(SitePatch { shards: Some(SHARDS_MAX), ..SitePatch::default() }.validate().map(|p| p.shards), Ok(Some(SHARDS_MAX)));
     }
 
     #[test]

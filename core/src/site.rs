@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ResolvedWidget, WidgetConfig};
 use crate::scale::Scale;
+use crate::shards::SHARDS_MAX;
 use crate::turnstile::TurnstileView;
 use crate::validate::{self, Origin, SiteId, ValidationError};
 use crate::webhook::WebhookSettings;
@@ -45,6 +46,23 @@ pub struct NewSite {
     /// The scales the site accepts ratings on; absent or null: only `widget.scale`.
     #[serde(default)]
     pub scales: Option<Vec<String>>,
+    /// How many objects share the site's submissions (1 to `SHARDS_MAX`; in force at once).
+    #[serde(default = "one_shard")]
+    pub shards: u32,
+}
+
+/// A site's shards when none are asked for: one object, as every site before shards.
+fn one_shard() -> u32 {
+    1
+}
+
+/// Checks a site's `shards`: 1 to `SHARDS_MAX`.
+pub(crate) fn shards(n: u32) -> Result<u32, ValidationError> {
+    if (1..=SHARDS_MAX).contains(&n) {
+        Ok(n)
+    } else {
+        Err(ValidationError::InvalidWidgetSetting { field: "shards", reason: "use 1 to 16 objects for the site's submissions" })
+    }
 }
 
 /// Rate limits for new submissions (token buckets in the site's object); 0 turns one off.
@@ -86,6 +104,8 @@ pub struct SiteSettings {
     pub limits: Limits,
     /// The scales accepted, if the owner chose them (see `SiteView::accepts`).
     pub scales: Option<Vec<Scale>>,
+    /// How many shards (1 to `SHARDS_MAX`).
+    pub shards: u32,
 }
 
 impl NewSite {
@@ -98,6 +118,7 @@ impl NewSite {
             widget: self.widget.validate()?,
             limits: self.limits,
             scales: self.scales.as_deref().map(scales).transpose()?,
+            shards: shards(self.shards)?,
         })
     }
 }
@@ -168,6 +189,10 @@ pub struct SiteView {
     /// accepting every scale, as it did: upgrading refuses no page that already worked.
     #[serde(default = "every_scale")]
     pub scales: Option<Vec<Scale>>,
+    /// How many objects share the site's submissions, as the owner set it last (a change is in
+    /// force a day later: `shards::SHARD_CHANGE_DELAY_MS`); a site from before shards has one.
+    #[serde(default = "one_shard")]
+    pub shards: u32,
 }
 
 /// What a site stored before `scales` existed accepted: every scale.
@@ -217,6 +242,7 @@ mod tests {
             widget: WidgetConfig::default(),
             limits: Limits::default(),
             scales: None,
+            shards: 1,
         };
         assert_eq!(site.validate().map(|s| s.origins.len()), Ok(1));
         let none = NewSite { origins: vec![], ..site.clone() };
@@ -249,6 +275,7 @@ mod tests {
             limits: Limits::default(),
             turnstile: None,
             scales: None,
+            shards: 1,
         };
         assert_eq!(Scale::ALL.map(|s| view.accepts(s)), [false, false, true, false, false], "by default only the widget's scale");
         view.scales = Some(vec![Scale::Stars, Scale::Thumbs]);

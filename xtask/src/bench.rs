@@ -2,12 +2,14 @@
 //! written to `BENCHMARKS.md` with the machine, date and commit. Benchmarks print; they never
 //! fail on speed (the widget's size budget is the one hard check, in `cargo xtask test`).
 //!
-//! While iterating, `SAYSO_BENCH_ONLY=reads,cost` (of weight, host, load, reads, cost, cold)
-//! runs some sections and `SAYSO_BENCH_SIZES=1000,100000` seeds those sizes; such a partial run
-//! writes `target/bench-partial.md`, never BENCHMARKS.md.
+//! While iterating, `SAYSO_BENCH_ONLY=reads,cost` (of weight, host, load, reads, cost, cold,
+//! shards) runs some sections and `SAYSO_BENCH_SIZES=1000,100000` seeds those sizes; such a
+//! partial run writes `target/bench-partial.md`, and puts the sections it measured into
+//! BENCHMARKS.md in place of theirs (each marked as measured apart), keeping every other one.
 
 mod cost;
 mod scale;
+mod shards;
 mod wire;
 
 use std::fmt::Write as _;
@@ -38,7 +40,7 @@ const LOAD_ORIGIN: &str = "https://load.example";
 /// The sizes the reads-at-scale sites are seeded at.
 const SIZES: [u64; 3] = [1_000, 100_000, 1_000_000];
 /// The sections, in order.
-const SECTIONS: [&str; 6] = ["weight", "host", "load", "reads", "cost", "cold"];
+const SECTIONS: [&str; 7] = ["weight", "host", "load", "reads", "cost", "cold", "shards"];
 
 /// Runs every benchmark (or those `SAYSO_BENCH_ONLY` names) and writes BENCHMARKS.md.
 pub fn run() -> Result<()> {
@@ -83,6 +85,10 @@ pub fn run() -> Result<()> {
         say("edge path under load");
         edge_load(&edge, &mut out)?;
     }
+    if wanted.contains(&"shards") {
+        say("one hot site over 1, 2 and 4 shards");
+        shards::report(&edge, &mut out)?;
+    }
     if wanted.contains(&"reads") || wanted.contains(&"cost") {
         // The cost section needs only the largest site.
         let seeded = if wanted.contains(&"reads") { sizes.clone() } else { sizes.iter().copied().max().into_iter().collect() };
@@ -106,7 +112,45 @@ pub fn run() -> Result<()> {
     }
     std::fs::write(&written, &out)?;
     say(&format!("wrote {}", written.display()));
+    // Only full sizes: a section seeded smaller would replace a full run's figures.
+    if partial && sizes == SIZES {
+        let file = paths::repo_root().join("BENCHMARKS.md");
+        let old = std::fs::read_to_string(&file).unwrap_or_default();
+        let stamp = header()?.lines().find(|l| l.starts_with("Written by")).unwrap_or_default().replace("Written by", "Measured apart by");
+        std::fs::write(&file, splice(&old, &out, &stamp))?;
+        say(&format!("put the sections measured into {}", file.display()));
+    }
     Ok(())
+}
+
+/// The text of `old` (BENCHMARKS.md) with each `## N.` section of `fresh` in place of the old
+/// section of the same number (a new number goes before the unnumbered sections, in order),
+/// `stamp` under its heading; the header and every other section kept as they were.
+fn splice(old: &str, fresh: &str, stamp: &str) -> String {
+    fn sections(text: &str) -> Vec<String> {
+        let mut parts: Vec<String> = text.split("\n## ").map(str::to_owned).collect();
+        for part in parts.iter_mut().skip(1) {
+            part.insert_str(0, "## ");
+        }
+        parts
+    }
+    // A numbered section's number (`## 3. …`); the unnumbered ones (the widget weight) close the file.
+    let number = |section: &str| -> Option<u32> {
+        let heading = section.lines().next()?.strip_prefix("## ")?;
+        heading.split_once('.').and_then(|(n, _)| n.parse().ok())
+    };
+    let mut kept = sections(old);
+    for section in sections(fresh).into_iter().skip(1) {
+        let Some(n) = number(&section) else { continue };
+        let stamped = match section.split_once('\n') {
+            Some((heading, rest)) => format!("{heading}\n\n_{stamp}_\n{rest}"),
+            None => section.clone(),
+        };
+        kept.retain(|s| number(s) != Some(n));
+        let before = kept.iter().skip(1).position(|s| number(s).is_none_or(|m| m > n));
+        kept.insert(before.map_or(kept.len(), |at| at + 1), stamped);
+    }
+    kept.join("\n")
 }
 
 fn header() -> Result<String> {
@@ -325,4 +369,20 @@ fn edge_load(edge: &Edge, out: &mut String) -> Result<()> {
     )?;
     ensure!(stored == submit.ok, "stored {stored} but {} writes were acknowledged", submit.ok);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::splice;
+
+    #[test]
+    fn a_partial_run_replaces_its_sections_and_keeps_the_rest() {
+        let old = "# head\n\n## 1. Weight\n\nw\n\n## 3. Load\n\nold load\n\n## 6. Cold\n\nc\n\n## Widget weight (issue 18)\n\nkept\n";
+        let fresh = "# new head\n\n## 3. Load\n\nnew load\n\n## 7. Shards\n\ns\n";
+        let spliced = splice(old, fresh, "Measured apart");
+        assert_eq!(
+            spliced,
+            "# head\n\n## 1. Weight\n\nw\n\n## 3. Load\n\n_Measured apart_\n\nnew load\n\n## 6. Cold\n\nc\n\n## 7. Shards\n\n_Measured apart_\n\ns\n\n## Widget weight (issue 18)\n\nkept\n"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! `/v1/sites` (admin: create, list) and `/v1/sites/{site}` (owner: read and change the
 //! settings, rotate the key, read the webhook log): a site's lifecycle.
 
-use sayso_core::{NewSite, SiteCreated, SiteId, SitePatch, SiteView};
+use sayso_core::{NewSite, ShardMap, SiteCreated, SiteId, SitePatch, SiteView};
 use worker::{Env, Request, Response};
 
 use crate::directory;
@@ -27,14 +27,15 @@ pub async fn bench_seed(req: Request, env: &Env, site: &str) -> Result<Response,
     http::json(200, &serde_json::json!({ "seeded": seeded.seeded }))
 }
 
-/// `GET /v1/sites/{site}/bench-meter` (admin; `bench` builds only): `{"calls", "rows_read",
-/// "rows_written"}` of the site's object since its instance started, this call not counted; a
-/// benchmark reads it before and after an operation.
+/// `GET /v1/sites/{site}/bench-meter[?shard=K]` (admin; `bench` builds only): `{"calls",
+/// "rows_read", "rows_written"}` of the site's object (or of its shard K) since its instance
+/// started, this call not counted; a benchmark reads it before and after an operation.
 #[cfg(feature = "bench")]
 pub async fn bench_meter(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
     require_admin(req, env)?;
     let site = super::site_id(site)?;
-    let metered = site::client(env, &site)?.meter().await?;
+    let shard = req.url()?.query_pairs().find(|(name, _)| name == "shard").and_then(|(_, k)| k.parse::<u32>().ok()).unwrap_or(0);
+    let metered = site::SiteClient::shard(env, &site, shard.min(sayso_core::SHARDS_MAX))?.meter().await?;
     http::json(200, &metered)
 }
 
@@ -87,9 +88,14 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
             limits: settings.limits,
             turnstile: None,
             scales: settings.scales,
+            shards: settings.shards,
         },
         owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
         turnstile_secret: None,
+        shard: 0,
+        // No id was routed yet: the site's shards are in force at once.
+        shard_map: ShardMap::new(settings.shards),
+        version: 0,
     };
     site::client(env, &site)?.create(record.clone()).await?;
     // Listed after the object holds the site: a crash in between leaves a site the directory

@@ -2,13 +2,12 @@
 //! naming its answer (`Ask::Answer`). A call travels as JSON in one internal request; the answer
 //! comes back as `Result<Answer, Failure>`, so a refusal crosses as the `Failure` itself.
 
-use sayso_core::{
-    export::ExportFormat, CheckedPatch, FeedbackPage, Limits, Origin, OwnerKey, Scale, SiteConfig, SiteView, Submission, SubmitOutcome, Summary,
-    TurnstileView, ValidationError, WebhookSettings, WidgetConfig,
-};
+use sayso_core::{export::ExportFormat, FeedbackPage, OwnerKey, ShardMap, SiteConfig, SiteView, Submission, SubmitOutcome, Summary};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub use super::change::SettingsChange;
+use super::counts::ShardCounts;
 #[cfg(feature = "bench")]
 pub use super::meter::{Meter, Metered};
 use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
@@ -166,84 +165,46 @@ pub struct Vouch {
     pub key: Credential,
 }
 
-/// One setting: left as it is, or set.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum Change<T> {
-    /// Not in the patch.
-    Keep,
-    /// The new value.
-    Set(T),
+/// Shard 0's record, pushed to another shard when it changes (`shards.rs`): only shard 0 sends it.
+#[derive(Serialize, Deserialize)]
+pub struct Replicate {
+    /// The record, with the shard it is for (`SiteRecord::shard`).
+    pub record: SiteRecord,
 }
 
-impl<T> From<Option<T>> for Change<T> {
-    fn from(value: Option<T>) -> Change<T> {
-        value.map_or(Change::Keep, Change::Set)
-    }
+/// One shard's counts for a summary the Worker merges (`counts.rs`).
+#[derive(Serialize, Deserialize)]
+pub struct ReadCounts {
+    /// The owner key.
+    pub key: Credential,
+    /// The filters (the pages' window is the Worker's to apply).
+    pub query: SummaryQuery,
 }
 
-impl<T> Change<T> {
-    fn into_option(self) -> Option<T> {
-        match self {
-            Change::Keep => None,
-            Change::Set(value) => Some(value),
-        }
-    }
+/// A read of shard 0: the whole answer for a site of one shard, else shard 0's part of it and
+/// how many shards the Worker asks for theirs (`ShardMap::span`). A site of one shard pays no
+/// extra call for shards.
+#[derive(Serialize, Deserialize)]
+pub enum Fanned<T, P> {
+    /// The site has one shard: the answer.
+    Whole(T),
+    /// The site has `shards` shards: this one's part.
+    Part {
+        /// Shards `0..shards` hold the site's submissions.
+        shards: u32,
+        /// This shard's part of the answer.
+        part: P,
+    },
 }
 
-/// A `CheckedPatch` as it travels: the same fields, owned and serde-able (a patch's
-/// "remove" and "keep" stay apart, which `Option<Option<_>>` in JSON would not).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SettingsChange {
-    /// A new name.
-    pub name: Change<String>,
-    /// New allowed origins.
-    pub origins: Change<Vec<String>>,
-    /// A new widget configuration.
-    pub widget: Change<WidgetConfig>,
-    /// A new webhook, or none.
-    pub webhook: Change<Option<WebhookSettings>>,
-    /// A retention period, or none (keep for ever).
-    pub retention_days: Change<Option<u32>>,
-    /// New rate limits.
-    pub limits: Change<Limits>,
-    /// Turnstile on (its view and secret) or off.
-    pub turnstile: Change<Option<(TurnstileView, String)>>,
-    /// New accepted scales, or none (only the widget's scale).
-    pub scales: Change<Option<Vec<Scale>>>,
-}
-
-impl From<CheckedPatch> for SettingsChange {
-    fn from(patch: CheckedPatch) -> SettingsChange {
-        SettingsChange {
-            name: patch.name.into(),
-            origins: patch.origins.map(|o| o.iter().map(|o| o.as_str().to_owned()).collect()).into(),
-            widget: patch.widget.into(),
-            webhook: patch.webhook.into(),
-            retention_days: patch.retention_days.into(),
-            limits: patch.limits.into(),
-            turnstile: patch.turnstile.into(),
-            scales: patch.scales.into(),
-        }
-    }
-}
-
-impl TryFrom<SettingsChange> for CheckedPatch {
-    type Error = ValidationError;
-
-    /// Back to core's `CheckedPatch` (so core's `apply` is the one rule for changing settings);
-    /// the origins, checked at the route, are read back as origins.
-    fn try_from(change: SettingsChange) -> Result<CheckedPatch, ValidationError> {
-        Ok(CheckedPatch {
-            name: change.name.into_option(),
-            origins: change.origins.into_option().map(|o| o.iter().map(|o| Origin::parse(o)).collect()).transpose()?,
-            widget: change.widget.into_option(),
-            webhook: change.webhook.into_option(),
-            retention_days: change.retention_days.into_option(),
-            limits: change.limits.into_option(),
-            turnstile: change.turnstile.into_option(),
-            scales: change.scales.into_option(),
-        })
-    }
+/// Where a call about one submission was answered: here, or (its shard map says) on another
+/// shard, with the map to route it by.
+#[derive(Serialize, Deserialize)]
+pub enum Routed<T> {
+    /// This shard holds the submission; its answer.
+    Here(T),
+    /// Another shard holds it: this shard's map (the one shard 0 pushed last).
+    Elsewhere(ShardMap),
 }
 
 macro_rules! calls {
@@ -272,15 +233,17 @@ calls! {
     Create -> ();
     Config -> SiteConfig;
     CheckOrigin -> ();
-    Submit -> SubmitOutcome;
-    ReadSummary -> Summary;
-    ReadFeedback -> FeedbackPage;
+    Submit -> Routed<SubmitOutcome>;
+    ReadSummary -> Fanned<Summary, ShardCounts>;
+    ReadFeedback -> Fanned<FeedbackPage, FeedbackPage>;
     Export -> Streamed;
     ReadSettings -> SiteView;
     ChangeSettings -> SiteView;
     RotateKey -> OwnerKey;
     ReadDeliveries -> Deliveries;
-    Delete -> ();
+    Delete -> Routed<()>;
+    Replicate -> ();
+    ReadCounts -> ShardCounts;
     Vouch -> ();
     #[cfg(feature = "bench")]
     Seed -> Seeded;

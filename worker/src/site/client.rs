@@ -1,11 +1,15 @@
-//! The Worker's typed caller of a site's object: one method per call, each answering
-//! `Result<_, Failure>`; the internal request and its JSON envelope stay in here.
+//! The Worker's typed caller of a site's objects: one method per call, each answering
+//! `Result<_, Failure>`; the internal request and its JSON envelope stay in here, and so does
+//! which shard a call goes to (a submission's by the map, a read's to every shard, `merge.rs`).
 
+use futures_util::future::join_all;
 use sayso_core::{export::ExportFormat, FeedbackPage, OwnerKey, SiteConfig, SiteId, SiteView, Submission, SubmitOutcome, Summary};
 use worker::{ByteStream, Env, Method, Request, RequestInit, Response, Stub};
 
-use super::call::{self, Ask, Call, Credential, SettingsChange, Visitor};
-use super::export::{NEXT, STREAMED};
+use super::call::{self, Ask, Call, Credential, Fanned, Routed, SettingsChange, Visitor};
+use super::counts::ShardCounts;
+use super::export::{NEXT, SHARDS, STREAMED};
+use super::merge;
 use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
 use super::settings::SiteRecord;
 use super::webhooks::Deliveries;
@@ -18,22 +22,56 @@ async fn read_answer<A: Ask>(answer: &mut Response) -> Result<A::Answer, Failure
     reply
 }
 
-/// The caller of one site's object.
+/// The caller of one site's objects (shard 0's stub at hand: settings live there).
 pub struct SiteClient {
+    env: Env,
+    site: SiteId,
+    shard: u32,
     stub: Stub,
 }
 
-/// The caller of `site`'s object (`id_from_name(site)`).
+/// The caller of `site`'s object (`id_from_name(site)`, its shard 0).
 pub fn client(env: &Env, site: &SiteId) -> Result<SiteClient, Failure> {
-    Ok(SiteClient { stub: env.durable_object("SITES")?.id_from_name(site.as_str())?.get_stub()? })
+    SiteClient::shard(env, site, 0)
+}
+
+/// One export call's stream, where the site's next call starts, and how many shards it has.
+pub struct ExportCall {
+    /// The call's rows, as text.
+    pub body: ByteStream,
+    /// Where this shard's next call starts, if more of its rows follow.
+    pub next: Option<ListCursor>,
+    /// Shards `0..shards` hold the site's submissions (what shard 0 said; 1 from the others).
+    pub shards: u32,
 }
 
 impl SiteClient {
+    /// The caller of shard `shard` of `site`: shard 0 is `id_from_name(site)`, as every site had
+    /// before shards; shard k is `id_from_name("{site}/{k}")`, a name no site id can be.
+    pub fn shard(env: &Env, site: &SiteId, shard: u32) -> Result<SiteClient, Failure> {
+        let name = if shard == 0 { site.as_str().to_owned() } else { format!("{}/{shard}", site.as_str()) };
+        let stub = env.durable_object("SITES")?.id_from_name(&name)?.get_stub()?;
+        Ok(SiteClient { env: env.clone(), site: site.clone(), shard, stub })
+    }
+
+    /// The caller of another shard of this site.
+    fn on(&self, shard: u32) -> Result<SiteClient, Failure> {
+        SiteClient::shard(&self.env, &self.site, shard)
+    }
+
     /// Sends one call and reads its answer: the object always answers 200 with
     /// `Result<Answer, Failure>`, so a refusal arrives as the `Failure` it was.
     async fn ask<A: Ask>(&self, call: A) -> Result<A::Answer, Failure> {
         let mut answer = self.send(call).await?;
         read_answer::<A>(&mut answer).await
+    }
+
+    /// `ask` of shard `shard` (this caller's own stub if it is that shard).
+    async fn ask_at<A: Ask>(&self, shard: u32, call: A) -> Result<A::Answer, Failure> {
+        if shard == self.shard {
+            return self.ask(call).await;
+        }
+        self.on(shard)?.ask(call).await
     }
 
     /// Sends one call; its answer as the object gave it.
@@ -44,22 +82,44 @@ impl SiteClient {
         Ok(self.stub.fetch_with_request(Request::new_with_init("https://site.internal/", &init)?).await?)
     }
 
-    /// The submissions after `after` in `format`, as one call of the object streams them
-    /// (`export::EXPORT_CALL_ROWS`), and where the next call starts if more follow.
+    /// A call about one submission, on the shard the map gives it: the cached map's (one
+    /// shard's if none), and once more by the map a shard answers if that one says
+    /// `Elsewhere` (it refuses before writing anything, so a stale map never counts twice).
+    async fn routed<A: Ask<Answer = Routed<T>>, T>(&self, id: &sayso_core::SubmissionId, call: impl Fn() -> A) -> Result<T, Failure> {
+        let mut map = merge::cached_map(&self.site);
+        for _ in 0..2 {
+            let shard = map.as_ref().map_or(0, |m| m.shard_of(id));
+            match self.ask_at(shard, call()).await? {
+                Routed::Here(answer) => return Ok(answer),
+                Routed::Elsewhere(fresh) => {
+                    merge::remember_map(&self.site, &fresh);
+                    map = Some(fresh);
+                }
+            }
+        }
+        Err(Failure::Internal("the site's shards disagree on a submission's shard".into()))
+    }
+
+    /// One shard's rows after `after` in `format`, as one call of the object streams them
+    /// (`export::EXPORT_CALL_ROWS`), and where that shard's next call starts if more follow.
+    /// The CSV header starts only the file (`header`).
     pub async fn export(
         &self,
+        shard: u32,
         key: &Credential,
         format: ExportFormat,
         after: Option<ListCursor>,
-    ) -> Result<(ByteStream, Option<ListCursor>), Failure> {
-        let header = after.is_none();
-        let mut answer = self.send(call::Export { key: key.clone(), format, after, header }).await?;
+        header: bool,
+    ) -> Result<ExportCall, Failure> {
+        let target = if shard == self.shard { None } else { Some(self.on(shard)?) };
+        let mut answer = target.as_ref().unwrap_or(self).send(call::Export { key: key.clone(), format, after, header }).await?;
         if !answer.headers().has(STREAMED)? {
             read_answer::<call::Export>(&mut answer).await?;
             return Err(Failure::Internal("the site answered an export without its stream".into()));
         }
         let next = answer.headers().get(NEXT)?.map(|text| super::query::cursor(&text)).transpose()?;
-        Ok((answer.stream()?, next))
+        let shards = answer.headers().get(SHARDS)?.and_then(|n| n.parse().ok()).unwrap_or(1);
+        Ok(ExportCall { body: answer.stream()?, next, shards })
     }
 
     /// Creates the site; `SiteExists` if it exists.
@@ -77,19 +137,43 @@ impl SiteClient {
         self.ask(call::CheckOrigin { origin: origin.to_owned() }).await
     }
 
-    /// Stores a submission checked at the route, sent by `visitor` from a page of `origin`.
+    /// Stores a submission checked at the route, sent by `visitor` from a page of `origin`, on
+    /// its shard.
     pub async fn submit(&self, submission: Submission, origin: &str, visitor: Visitor) -> Result<SubmitOutcome, Failure> {
-        self.ask(call::Submit { submission, origin: origin.to_owned(), visitor }).await
+        let id = submission.id.clone();
+        self.routed(&id, || call::Submit { submission: submission.clone(), origin: origin.to_owned(), visitor: visitor.clone() }).await
     }
 
-    /// The owner's numbers.
+    /// The owner's numbers; a sharded site's merged from every shard's counts (one call each,
+    /// at most `SHARDS_MAX`).
     pub async fn summary(&self, key: &Credential, query: SummaryQuery) -> Result<Summary, Failure> {
-        self.ask(call::ReadSummary { key: key.clone(), query }).await
+        let (shards, first) = match self.ask(call::ReadSummary { key: key.clone(), query: query.clone() }).await? {
+            Fanned::Whole(summary) => return Ok(summary),
+            Fanned::Part { shards, part } => (shards, part),
+        };
+        let rest = join_all((1..shards).map(|shard| self.ask_at(shard, call::ReadCounts { key: key.clone(), query: query.clone() }))).await;
+        let parts: Vec<ShardCounts> = std::iter::once(Ok(first)).chain(rest).collect::<Result<_, Failure>>()?;
+        merge::summary(self.site.as_str(), &query, parts)
     }
 
-    /// A page of submissions for the owner.
+    /// A page of submissions for the owner; a sharded site's merged by `(received_at, id)` from
+    /// every shard's page after the same cursor (one call each).
     pub async fn feedback(&self, key: &Credential, query: FeedbackQuery) -> Result<FeedbackPage, Failure> {
-        self.ask(call::ReadFeedback { key: key.clone(), query }).await
+        let (shards, first) = match self.ask(call::ReadFeedback { key: key.clone(), query: query.clone() }).await? {
+            Fanned::Whole(page) => return Ok(page),
+            Fanned::Part { shards, part } => (shards, part),
+        };
+        if matches!(query.cursor, Some(ListCursor::Stored(_))) {
+            return Err(Failure::InvalidQuery("cursor is not one this API gave out".into()));
+        }
+        let rest = join_all((1..shards).map(|shard| self.ask_at(shard, call::ReadFeedback { key: key.clone(), query: query.clone() }))).await;
+        let mut pages = vec![first];
+        for answer in rest {
+            pages.push(match answer? {
+                Fanned::Whole(page) | Fanned::Part { part: page, .. } => page,
+            });
+        }
+        Ok(merge::feedback(&query, pages))
     }
 
     /// The site's settings.
@@ -112,9 +196,15 @@ impl SiteClient {
         self.ask(call::ReadDeliveries { key: key.clone() }).await
     }
 
-    /// Deletes a submission (`id` parsed at the route) by owner key or receipt.
+    /// Deletes a submission (`id` parsed at the route) by owner key or receipt, on its shard.
     pub async fn delete(&self, key: &Credential, id: &str) -> Result<(), Failure> {
-        self.ask(call::Delete { key: key.clone(), id: id.to_owned() }).await
+        let parsed = sayso_core::SubmissionId::parse(id).map_err(|_| Failure::FeedbackNotFound)?;
+        self.routed(&parsed, || call::Delete { key: key.clone(), id: id.to_owned() }).await
+    }
+
+    /// Stores shard 0's record on this shard (shard 0's own call, `shards.rs`).
+    pub async fn replicate(&self, record: SiteRecord) -> Result<(), Failure> {
+        self.ask(call::Replicate { record }).await
     }
 
     /// An owner's input as the route parsed it. A refused input is reported only once the site

@@ -32,6 +32,9 @@ pub const EXPORT_CALL_ROWS: i64 = 100_000;
 pub const STREAMED: &str = "sayso-streamed";
 /// The header that names where the next call starts (a `ListCursor`'s text); absent on the last.
 pub const NEXT: &str = "sayso-next";
+/// The header of a sharded site's shard: how many shards hold its rows (the Worker exports
+/// each in turn); absent on a site of one shard.
+pub const SHARDS: &str = "sayso-shards";
 
 /// The last row of the first call and whether one follows it (`?1`: `EXPORT_CALL_ROWS - 1`),
 /// walked on `submission_newest`.
@@ -51,7 +54,7 @@ impl SiteObject {
     /// `Export`: the owner's key, this call's rows and the first page of them (a refusal or a
     /// failure so far is answered as any call's), then the stream of the rest.
     pub(super) fn export(&self, call: call::Export) -> Result<Response, Failure> {
-        self.owner(&call.key)?;
+        let shards = self.owner(&call.key)?.shard_map.span();
         let offset = EXPORT_CALL_ROWS - 1;
         let ends: Vec<End> = match &call.after {
             Some(ListCursor::At(ts, id)) => self.sql.exec(CALL_END, vec![(*ts).into(), id.as_str().into(), offset.into()])?,
@@ -84,6 +87,9 @@ impl SiteObject {
         response.headers().set(STREAMED, "1")?;
         if let Some(next) = next {
             response.headers().set(NEXT, &next.text())?;
+        }
+        if shards > 1 {
+            response.headers().set(SHARDS, &shards.to_string())?;
         }
         Ok(response)
     }

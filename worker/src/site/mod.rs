@@ -1,5 +1,6 @@
-//! The `SiteObject` Durable Object: one per site (`id_from_name(site)`), on SQLite storage, the
-//! single writer of that site's settings, submissions and counts. This is its index: the struct,
+//! The `SiteObject` Durable Object: one per site (`id_from_name(site)`), or one per shard of a
+//! hot site (`shards.rs`), on SQLite storage, the single writer of its submissions and counts
+//! (shard 0 of the site's settings). This is its index: the struct,
 //! and the one `match` from each typed call (`call.rs`) to the room that answers it.
 //!
 //! The Worker calls it through `client.rs`; every write is one transaction (`tx.rs`), so a
@@ -13,8 +14,12 @@ mod schema;
 mod abuse;
 mod alarm;
 pub mod call;
+mod change;
 mod client;
+mod counts;
 mod export;
+mod merge;
+mod merged_export;
 mod meter;
 pub mod query;
 mod reads;
@@ -26,6 +31,7 @@ mod search;
 #[cfg(feature = "bench")]
 mod seed;
 mod settings;
+mod shards;
 mod submissions;
 mod tx;
 mod webhooks;
@@ -38,8 +44,9 @@ use wasm_bindgen::JsCast;
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 pub use call::{Credential, SettingsChange, Visitor};
-pub use client::{client, SiteClient};
-pub use query::{FeedbackQuery, ListCursor, SummaryQuery};
+pub use client::{client, ExportCall, SiteClient};
+pub use merged_export::MergedExport;
+pub use query::{FeedbackQuery, SummaryQuery};
 pub use settings::{new_owner_key, SiteRecord};
 
 use crate::http::{self, Failure};
@@ -56,14 +63,31 @@ pub struct SiteObject {
     /// The rate-limit buckets of opted-out visitors (and of visitors who were opted out within
     /// the minute), by visitor key: in memory only, never stored, bounded (`abuse.rs`).
     visitors: RefCell<HashMap<String, abuse::Bucket>>,
+    /// For shard 0's calls to the site's other shards (`shards.rs`).
+    env: Env,
+    /// The stored record as last read (`settings.rs`): every call reads it, and parsing it each
+    /// time was a good part of a submission's work. Emptied by every write of it, and again at
+    /// the end of the transaction that wrote it (`written`), so a rolled-back write is never
+    /// remembered.
+    record: RefCell<Option<SiteRecord>>,
+    written: Cell<bool>,
 }
 
 impl DurableObject for SiteObject {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         let alarms = state.storage();
         let sql = meter::Sql::new(alarms.sql());
         let storage = state._inner().storage().ok().map(JsCast::unchecked_into);
-        Self { sql, alarms, storage, schema_ready: Cell::new(false), visitors: RefCell::default() }
+        Self {
+            sql,
+            alarms,
+            storage,
+            schema_ready: Cell::new(false),
+            visitors: RefCell::default(),
+            env,
+            record: RefCell::default(),
+            written: Cell::new(false),
+        }
     }
 
     /// Retention and webhook deliveries (`alarm.rs`). An error here is one the alarm could not
@@ -103,7 +127,7 @@ impl SiteObject {
     /// The dispatch: each call to the room that owns it, its answer typed by `Ask`.
     async fn answer(&self, call: Call) -> String {
         match call {
-            Call::Create(c) => reply::<call::Create>(self.create(c)),
+            Call::Create(c) => reply::<call::Create>(self.create(c).await),
             Call::Config(c) => reply::<call::Config>(self.config(c)),
             Call::CheckOrigin(c) => reply::<call::CheckOrigin>(self.check_origin(&c).map(|_| ())),
             Call::Submit(c) => reply::<call::Submit>(self.submit(c).await),
@@ -113,10 +137,12 @@ impl SiteObject {
             Call::Export(_) => reply::<call::Export>(Err(Failure::Internal("an export is answered with its stream".into()))),
             Call::ReadSettings(c) => reply::<call::ReadSettings>(self.read_settings(c)),
             Call::ChangeSettings(c) => reply::<call::ChangeSettings>(self.change_settings(c).await),
-            Call::RotateKey(c) => reply::<call::RotateKey>(self.rotate_key(c)),
+            Call::RotateKey(c) => reply::<call::RotateKey>(self.rotate_key(c).await),
             Call::ReadDeliveries(c) => reply::<call::ReadDeliveries>(self.deliveries(c)),
             Call::Delete(c) => reply::<call::Delete>(self.delete(c).await),
             Call::Vouch(c) => reply::<call::Vouch>(self.vouch(c)),
+            Call::Replicate(c) => reply::<call::Replicate>(self.replicate(c).await),
+            Call::ReadCounts(c) => reply::<call::ReadCounts>(self.read_counts(c)),
             #[cfg(feature = "bench")]
             Call::Seed(c) => reply::<call::Seed>(self.seed(c)),
             #[cfg(feature = "bench")]

@@ -65,7 +65,7 @@ INSERT INTO page_rank SELECT page, sum(ratings) FROM daily GROUP BY 1;
 
 /// The site's counts per day in `?1`–`?2` (either may be NULL), as `DailyRow`s of no page.
 /// (Bounds as `coalesce`, not `?1 IS NULL OR …`, so SQLite seeks to the range.)
-const SITE_DAYS: &str = "SELECT day, '' AS page, scale, value, ratings, comments FROM site_daily
+pub(super) const SITE_DAYS: &str = "SELECT day, '' AS page, scale, value, ratings, comments FROM site_daily
     WHERE day >= coalesce(?1, '') AND day <= coalesce(?2, '9999-12-31') AND ratings > 0";
 /// The first and last day with ratings (`Span`).
 const SPAN: &str = "SELECT (SELECT day FROM site_daily WHERE ratings > 0 ORDER BY day LIMIT 1) AS first,
@@ -107,7 +107,7 @@ const RANKED_IN_RANGE: &str = "WITH counts AS MATERIALIZED (
     UNION ALL SELECT 'ranked', * FROM counts WHERE page IN (SELECT page FROM ranks ORDER BY n DESC, page LIMIT ?6)
     UNION ALL SELECT 'total', CAST(count(*) AS TEXT), '', 0, 0, 0 FROM ranks";
 /// One page's counts per day in `?2`–`?3` (either may be NULL), walked on `daily_page`.
-const ONE_PAGE: &str = "SELECT day, page, scale, value, ratings, comments FROM daily
+pub(super) const ONE_PAGE: &str = "SELECT day, page, scale, value, ratings, comments FROM daily
     WHERE page = ?1 AND day >= coalesce(?2, '') AND day <= coalesce(?3, '9999-12-31') AND ratings > 0";
 
 #[derive(Deserialize)]

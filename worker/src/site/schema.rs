@@ -181,8 +181,8 @@ pub struct SubmissionRow {
     pub author: Option<String>,
 }
 
-/// One line of the per-day counts.
-#[derive(Deserialize)]
+/// One line of the per-day counts (also as a shard sends it to the Worker: `counts.rs`).
+#[derive(Deserialize, serde::Serialize)]
 pub struct DailyRow {
     /// The UTC day.
     pub day: String,

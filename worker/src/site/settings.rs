@@ -1,7 +1,7 @@
 //! The site's record — settings and keys — as the object stores it: creating it, reading it,
 //! checking the owner key against it, changing it, rotating the key.
 
-use sayso_core::{CheckedPatch, OwnerKey, SiteConfig, SiteView};
+use sayso_core::{CheckedPatch, OwnerKey, ShardMap, SiteConfig, SiteView};
 use serde::{Deserialize, Serialize};
 
 use super::call::{self, Credential};
@@ -20,6 +20,17 @@ pub struct SiteRecord {
     /// The Turnstile secret, while Turnstile is on (never shown to anyone).
     #[serde(default)]
     pub turnstile_secret: Option<String>,
+    /// Which of the site's shards this object is: 0 is the site's first object, where settings
+    /// change (`shards.rs` pushes them to the others).
+    #[serde(default)]
+    pub shard: u32,
+    /// Which shard holds which submission (shard 0's, as pushed to every shard).
+    #[serde(default)]
+    pub shard_map: ShardMap,
+    /// How many times shard 0 changed the record: a shard keeps the newest it was pushed, so
+    /// two pushes that cross never leave an older one.
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// A new owner key: `sk_` and 32 random bytes in base32.
@@ -43,6 +54,9 @@ impl SiteObject {
     /// The site's record. An id nobody created has no tables: asking for it writes nothing, so
     /// requests for made-up site ids leave no storage behind.
     pub(super) fn record(&self) -> Result<SiteRecord, Failure> {
+        if let (true, Some(record)) = (self.schema_ready.get(), self.record.borrow().as_ref()) {
+            return Ok(record.clone());
+        }
         if !self.schema_ready.get() {
             let tables: Vec<RecordRow> = self.sql.exec(SITE_TABLE, None)?.to_array()?;
             if tables.is_empty() {
@@ -53,13 +67,23 @@ impl SiteObject {
         }
         let rows: Vec<RecordRow> = self.sql.exec(SELECT_RECORD, None)?.to_array()?;
         let row = rows.into_iter().next().ok_or(Failure::SiteNotFound)?;
-        serde_json::from_str(&row.record).map_err(|e| Failure::Internal(format!("stored site record: {e}")))
+        let record: SiteRecord = serde_json::from_str(&row.record).map_err(|e| Failure::Internal(format!("stored site record: {e}")))?;
+        *self.record.borrow_mut() = Some(record.clone());
+        Ok(record)
     }
 
     /// Writes the record back (inside the caller's transaction).
     pub(super) fn store(&self, record: &SiteRecord) -> Result<(), Failure> {
+        self.forget_record();
         self.sql.exec(UPDATE_RECORD, vec![record_text(record)?.into()])?;
         Ok(())
+    }
+
+    /// Empties the remembered record before a write of it: the next `record()` reads the stored
+    /// one, and so does the first after the transaction ends (`tx.rs`).
+    pub(super) fn forget_record(&self) {
+        self.record.borrow_mut().take();
+        self.written.set(true);
     }
 
     /// The site's record, if `key` is its owner key; 401 for an unknown site too, so that no
@@ -73,8 +97,9 @@ impl SiteObject {
         Ok(record)
     }
 
-    /// Stores the record of a new site; `SiteExists` if this object holds one already.
-    pub(super) fn create(&self, call: call::Create) -> Result<(), Failure> {
+    /// Stores the record of a new site, and its copy on each other shard; `SiteExists` if
+    /// this object holds one already.
+    pub(super) async fn create(&self, call: call::Create) -> Result<(), Failure> {
         self.ensure_schema()?;
         let text = record_text(&call.record)?;
         self.transaction(|| {
@@ -82,9 +107,11 @@ impl SiteObject {
             if !existing.is_empty() {
                 return Err(Failure::SiteExists);
             }
+            self.forget_record();
             self.sql.exec(INSERT_RECORD, vec![text.into()])?;
             Ok(())
-        })
+        })?;
+        self.push_record(&call.record).await
     }
 
     /// The widget's settings in the language the visitor's page asks for.
@@ -111,10 +138,14 @@ impl SiteObject {
         self.owner(&call.key)?;
         let patch = CheckedPatch::try_from(call.change)?;
         let secret = http::random_token(32)?;
+        let now = worker::Date::now().as_millis() as i64;
         let record = self.transaction(|| {
             let mut record = self.record()?;
-            let SiteRecord { settings, turnstile_secret, .. } = &mut record;
+            let SiteRecord { settings, turnstile_secret, shard_map, .. } = &mut record;
             patch.apply(settings, turnstile_secret, || secret);
+            // The map moves a day ahead (`ShardMap::change`); the view shows what the owner set.
+            shard_map.change(settings.shards, now);
+            record.version += 1;
             self.store(&record)?;
             Ok(record)
         })?;
@@ -122,18 +153,24 @@ impl SiteObject {
             // Enforce the new period now, then daily.
             self.alarms.set_alarm(1).await?;
         }
+        // Answered once every shard judges submissions by the new settings; a failed push is
+        // the owner's to retry (any PATCH pushes the whole record again).
+        self.push_record(&record).await?;
         Ok(record.settings)
     }
 
-    /// Replaces the owner key; the old one stops working at once.
-    pub(super) fn rotate_key(&self, call: call::RotateKey) -> Result<OwnerKey, Failure> {
+    /// Replaces the owner key; the old one stops working at once, on every shard.
+    pub(super) async fn rotate_key(&self, call: call::RotateKey) -> Result<OwnerKey, Failure> {
         self.owner(&call.key)?;
         let owner_key = new_owner_key()?;
-        self.transaction(|| {
+        let record = self.transaction(|| {
             let mut record = self.record()?;
             record.owner_key_sha256 = http::sha256_hex(owner_key.as_bytes());
-            self.store(&record)
+            record.version += 1;
+            self.store(&record)?;
+            Ok(record)
         })?;
+        self.push_record(&record).await?;
         Ok(OwnerKey { owner_key })
     }
 }

@@ -9,7 +9,7 @@ use sayso_core::{
 use worker::SqlStorageValue;
 
 use super::abuse::{verify_turnstile, Remember};
-use super::call::{self, CheckOrigin};
+use super::call::{self, CheckOrigin, Routed};
 use super::schema::{
     PagesRow, RevRow, SubmissionRow, ADMIT_PAGE_ON, COUNT, DELETE_SUBMISSION, DROP_EVENT_OF, FORGET_PAGE_DAYS, FORGET_TOMBSTONES, INSERT_SUBMISSION,
     INSERT_TOMBSTONE, PAGE_COUNTED_ON, SELECT_REV, SELECT_SUBMISSION, TOMBSTONED, UPDATE_SUBMISSION,
@@ -37,9 +37,13 @@ struct Forgotten {}
 impl SiteObject {
     /// `Submit`: origin, receipt key, spam rules, then one transaction for the row, the counts,
     /// the limits and the webhook event.
-    pub(super) async fn submit(&self, call: call::Submit) -> Result<SubmitOutcome, Failure> {
+    pub(super) async fn submit(&self, call: call::Submit) -> Result<Routed<SubmitOutcome>, Failure> {
         let record = self.check_origin(&CheckOrigin { origin: call.origin })?;
         let submission = call.submission;
+        // Another shard's by the map: refused before anything is judged or written.
+        if let Some(elsewhere) = Self::elsewhere(&record, &submission.id) {
+            return Ok(elsewhere);
+        }
         let now = worker::Date::now().as_millis() as i64;
         let id = submission.id.as_str().to_owned();
         // The receipt is the key this request presented, echoed: every 2xx about a stored
@@ -49,7 +53,7 @@ impl SiteObject {
         if submission.is_trapped() {
             // A bot filled the honeypot: answer exactly as if it were stored, so it learns
             // nothing, and store nothing. The receipt is its own key, which changes nothing.
-            return Ok(SubmitOutcome { receipt, id, status: SubmitStatus::Created });
+            return Ok(Routed::Here(SubmitOutcome { receipt, id, status: SubmitStatus::Created }));
         }
         // The accepted scales are the site's: a client cannot grow the counts by scales.
         let scale = submission.rating.scale();
@@ -88,7 +92,7 @@ impl SiteObject {
                 worker::console_error!("arming the alarm: {failure}");
             }
         }
-        Ok(SubmitOutcome { receipt, id, status })
+        Ok(Routed::Here(SubmitOutcome { receipt, id, status }))
     }
 
     /// Spends a visitor's tokens for one stored revision: the visitor's bucket first, the
@@ -97,10 +101,20 @@ impl SiteObject {
     /// comes back, to be remembered once that commits.
     fn spend_tokens(&self, record: &SiteRecord, visitor: &call::Visitor, now: i64) -> Result<Option<Remember>, Failure> {
         let limits = record.settings.limits;
+        let site_share = limits.site_per_minute.div_ceil(record.shard_map.shards_at(now));
+        if limits.visitor_per_minute == 0 {
+            // No visitor limit: no visitor key to make (a salt read and a hash saved).
+            self.spend("site", site_share, now)?;
+            return Ok(None);
+        }
         let hash = self.visitor_hash(&record.settings.site, visitor, now)?;
         let private = limits.honor_gpc && visitor.opted_out;
+        // On a sharded site each shard keeps a visitor's full bucket: a visitor whose
+        // submissions land unevenly is never refused before it would be on one object (a flood
+        // gets at most `shards` times its limit, under the site's). The site's limit is shared:
+        // each shard allows its part, rounded up.
         let remember = self.spend_visitor(&format!("v:{hash}"), limits.visitor_per_minute, now, private)?;
-        self.spend("site", limits.site_per_minute, now)?;
+        self.spend("site", site_share, now)?;
         Ok(remember)
     }
 
@@ -214,23 +228,23 @@ impl SiteObject {
     /// (`Receipt KEY`, the key it was sent with, as answered to it); the counts drop with it, its
     /// pending webhook event is dropped, and its tombstone stays `TOMBSTONE_MS`, all in one
     /// transaction. Deleting what is already gone answers `FeedbackNotFound`.
-    pub(super) async fn delete(&self, call: call::Delete) -> Result<(), Failure> {
+    pub(super) async fn delete(&self, call: call::Delete) -> Result<Routed<()>, Failure> {
         let id = SubmissionId::parse(&call.id).map_err(|_| Failure::FeedbackNotFound)?;
         let by_receipt = call.key.0.as_deref().and_then(|v| {
             let (scheme, token) = v.split_once(' ')?;
             scheme.eq_ignore_ascii_case("receipt").then(|| token.trim().to_owned())
         });
-        let author = match by_receipt {
+        let (author, record) = match by_receipt {
             Some(token) => {
                 // A site nobody created answers as a wrong receipt does.
-                self.record().map_err(super::settings::unknown_is_unauthorized)?;
-                Some(AuthorKey::parse(&token).map_err(|_| Failure::Unauthorized)?)
+                let record = self.record().map_err(super::settings::unknown_is_unauthorized)?;
+                (Some(AuthorKey::parse(&token).map_err(|_| Failure::Unauthorized)?), record)
             }
-            None => {
-                self.owner(&call.key)?;
-                None
-            }
+            None => (None, self.owner(&call.key)?),
         };
+        if let Some(elsewhere) = Self::elsewhere(&record, &id) {
+            return Ok(elsewhere);
+        }
         let now = worker::Date::now().as_millis() as i64;
         self.transaction(|| {
             let row = self.stored(id.as_str())?.ok_or(Failure::FeedbackNotFound)?;
@@ -248,7 +262,7 @@ impl SiteObject {
         if let Err(failure) = self.arm_by(now + TOMBSTONE_MS, now).await {
             worker::console_error!("arming the alarm: {failure}");
         }
-        Ok(())
+        Ok(Routed::Here(()))
     }
 
     /// Forgets tombstones older than `TOMBSTONE_MS` (at most `TOMBSTONES_PER_RUN`); answers

@@ -32,6 +32,10 @@ impl SiteObject {
                 Ok(JsValue::UNDEFINED)
             }
         });
+        // A record written inside (and read after) may not be what is stored now: rolled back.
+        if self.written.replace(false) {
+            self.record.borrow_mut().take();
+        }
         match (outcome, ran) {
             (Some(Ok(value)), Ok(_)) => Ok(value),
             (Some(Err(failure)), _) => Err(failure),
