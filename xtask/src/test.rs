@@ -18,13 +18,14 @@ use crate::{say, step, tools, worker};
 pub const WIDGET_BUDGET_GZIP: usize = 14_900;
 
 /// Runs everything. The builds go in two lanes side by side: the wasm release builds (the tools
-/// first, then the widget, the Worker and the seeding Worker) and the host's (the gates, then the
-/// tests' build). Cargo locks each profile's folder, not the whole target dir, so the lanes never
-/// wait on each other, and on 2 cores each fills the other's one-core stretches: npm's and
-/// rustup's downloads, the Worker's LTO, the last crate of every build.
+/// first, then the widget and the Worker) and the host's (the gates, then the tests' build).
+/// Cargo locks each profile's folder, not the whole target dir, so the lanes never wait on each
+/// other, and on 2 cores each fills the other's one-core stretches: npm's and rustup's downloads,
+/// the Worker's LTO, the last crate of every build. The seeding Worker builds while the tests
+/// that do not need it run (its build is mostly one crate and its LTO, on one core).
 pub fn run() -> Result<()> {
     tools::ensure_rust()?;
-    let (wasm, host) = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let host = s.spawn(|| -> Result<_> {
             let gates = gates()?;
             // The Worker's plain rules live in core, so no test builds workers-rs for the host. (The
@@ -39,27 +40,39 @@ pub fn run() -> Result<()> {
             let tools = tools::ensure_tools(true)?;
             let widget = build::widget(&tools)?;
             let worker = worker::build(&tools)?;
-            let seeding = worker::build_seeding(&tools)?;
-            Ok((widget, worker, seeding))
+            Ok((tools, widget, worker))
         })();
-        (wasm, host.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the host builds panicked"))))
-    });
-    let (widget, worker, seeding) = wasm?;
-    let (mut gates, (binaries, unbuilt)) = host?;
-    let size_ok = size_report(&widget)?;
-    gates.push(lint_gate("the Worker's release builds (wasm32, with and without its bench feature)", [worker, seeding]));
-    let (passed, failed) = step(
-        &format!("running {} test binaries, {} at a time (wrangler dev + Chromium for the end-to-end ones)", binaries.len(), side_by_side()),
-        || run_side_by_side(binaries),
-    )?;
-    let checks = gates.iter().copied().chain([size_ok]);
-    let failed = failed + unbuilt + checks.clone().filter(|ok| !ok).count();
-    let passed = passed + checks.filter(|ok| *ok).count();
-    println!("xtask: {passed} passed, {failed} failed");
-    if failed > 0 {
-        bail!("{failed} failed");
-    }
-    Ok(())
+        let host = host.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the host builds panicked")));
+        let (tools, widget, worker) = wasm?;
+        let (mut gates, (binaries, unbuilt)) = host?;
+        let size_ok = size_report(&widget)?;
+        let seeding = s.spawn(move || worker::build_seeding(&tools));
+        let (late, early): (Vec<Binary>, Vec<Binary>) = binaries.into_iter().partition(needs_seeding);
+        let (mut passed, mut failed, mut times) = step(
+            &format!("running {} test binaries, {} at a time (wrangler dev + Chromium for the end-to-end ones)", early.len(), side_by_side()),
+            || run_side_by_side(early),
+        )?;
+        let seeding = seeding.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the seeding build panicked")))?;
+        gates.push(lint_gate("the Worker's release builds (wasm32, with and without its bench feature)", [worker, seeding]));
+        let (p, f, t) =
+            step(&format!("running the {} test binaries that seed old data (the seeding Worker)", late.len()), || run_side_by_side(late))?;
+        (passed, failed) = (passed + p, failed + f);
+        times.extend(t);
+        let _ = std::fs::write(times_file(), times.join("\n"));
+        let checks = gates.iter().copied().chain([size_ok]);
+        let failed = failed + unbuilt + checks.clone().filter(|ok| !ok).count();
+        let passed = passed + checks.filter(|ok| *ok).count();
+        println!("xtask: {passed} passed, {failed} failed");
+        if failed > 0 {
+            bail!("{failed} failed");
+        }
+        Ok(())
+    })
+}
+
+/// Whether a test binary runs the seeding Worker: its source names `paths::seeding_worker_entry`.
+fn needs_seeding(binary: &Binary) -> bool {
+    std::fs::read_to_string(paths::repo_root().join(&binary.name)).is_ok_and(|source| source.contains("seeding_worker_entry"))
 }
 
 /// A gate over what rustc and clippy said in the wasm release builds (see `worker::build`):
@@ -188,7 +201,7 @@ const BINARY_LIMIT: Duration = Duration::from_secs(15 * 60);
 /// its output into `target/xtask-test-logs/` (a hung one can be read there while it hangs); says
 /// when each starts and prints its whole output when it ends (never interleaved), adding up its
 /// `test result:` lines. A binary that fails without a failed test (a crash, a hang) counts as one.
-fn run_side_by_side(mut binaries: Vec<Binary>) -> Result<(usize, usize)> {
+fn run_side_by_side(mut binaries: Vec<Binary>) -> Result<(usize, usize, Vec<String>)> {
     let logs = paths::repo_root().join("target/xtask-test-logs");
     std::fs::create_dir_all(&logs)?;
     binaries.sort_by(|a, b| b.last_secs.total_cmp(&a.last_secs));
@@ -227,8 +240,7 @@ fn run_side_by_side(mut binaries: Vec<Binary>) -> Result<(usize, usize)> {
             (passed, failed) = (passed + p, failed + f);
             times.push(format!("{secs:.1} {name}"));
         }
-        let _ = std::fs::write(times_file(), times.join("\n"));
-        Ok((passed, failed))
+        Ok((passed, failed, times))
     })
 }
 
