@@ -83,6 +83,9 @@ pub enum ValidationError {
     /// A comment was sent sooner after the widget showed than a person can type.
     #[error("the comment came too quickly after the widget was shown; please try again")]
     TooFast,
+    /// The site's last change of `shards` is not in force yet (`shards::ShardMap::change`).
+    #[error("the last change of shards is not in force yet (a change takes 25 hours): change it again after that")]
+    ShardsChangePending,
 }
 
 impl ValidationError {
@@ -107,6 +110,7 @@ impl ValidationError {
             ValidationError::InvalidWidgetSetting { .. } => "invalid_widget_setting",
             ValidationError::InvalidRev => "invalid_rev",
             ValidationError::TooFast => "too_fast",
+            ValidationError::ShardsChangePending => "shards_change_pending",
         }
     }
 }

@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::SubmissionId;
+use crate::validate::ValidationError;
 
 /// The most shards a site may have: a read fans out to every shard, one object call each, so
 /// this bounds a read's calls (16 of the 1,000 a Free plan request may make).
@@ -93,24 +94,34 @@ impl ShardMap {
         self.0.last().map_or(1, |e| e.shards)
     }
 
-    /// The owner sets `shards` at `now`: in force from `now + SHARD_CHANGE_DELAY_MS` (after the
-    /// last entry, if a change is pending). Only appended: an entry no real id has met yet may
-    /// have routed an id dated far ahead to a shard, and dropping it would drop that shard from
-    /// `span`, so from every read. Answers whether the map changed.
-    pub fn change(&mut self, shards: u32, now: i64) -> bool {
+    /// The owner sets `shards` at `now`: in force from `now + SHARD_CHANGE_DELAY_MS`. Only
+    /// appended: an entry no real id has met yet may have routed an id dated far ahead to a
+    /// shard, and dropping it would drop that shard from `span`, so from every read. So a change
+    /// while another is still pending is refused: the map (kept in the site's record, pushed to
+    /// every shard, read on every submission) grows by at most one entry a day, however often
+    /// the owner's key PATCHes. Answers whether the map changed.
+    pub fn change(&mut self, shards: u32, now: i64) -> Result<bool, ValidationError> {
         let shards = shards.clamp(1, SHARDS_MAX);
         if self.latest() == shards {
-            return false;
+            return Ok(false);
         }
-        let after_last = self.0.last().map_or(i64::MIN, |e| e.from_ms.saturating_add(1));
-        self.0.push(ShardEntry { from_ms: now.saturating_add(SHARD_CHANGE_DELAY_MS).max(after_last), shards });
-        true
+        if self.0.last().is_some_and(|e| e.from_ms > now) {
+            return Err(ValidationError::ShardsChangePending);
+        }
+        self.0.push(ShardEntry { from_ms: now.saturating_add(SHARD_CHANGE_DELAY_MS), shards });
+        Ok(true)
     }
 }
 
 /// The time a UUIDv7 id was made (its first 48 bits, ms since 1970). Any UUID is accepted as an
-/// id; one that is not v7 has some other 48 bits there, as stable as a time.
+/// id, and one that is not v7 (a `crypto.randomUUID()`) has random bits there, most of them a
+/// date far ahead, which the newest entry would route from the moment it is made: such an id
+/// has no time, `i64::MIN`, and stays with the first entry's shards for good.
 pub fn id_time(id: &SubmissionId) -> i64 {
+    // `xxxxxxxx-xxxx-Vxxx-…`: the version digit is the 15th character.
+    if id.as_str().as_bytes().get(14) != Some(&b'7') {
+        return i64::MIN;
+    }
     id.as_str().bytes().filter(|b| *b != b'-').take(12).fold(0i64, |ms, b| (ms << 4) | i64::from(hex(b)))
 }
 
@@ -188,20 +199,36 @@ mod tests {
     fn a_change_is_in_force_only_after_the_delay_and_spreads_ids_then() {
         let now = 1_763_900_000_000i64;
         let mut map = ShardMap::default();
-        assert!(map.change(4, now));
-        assert!(!map.change(4, now + 5), "setting the same number again changes nothing");
+        assert_eq!(map.change(4, now), Ok(true));
+        assert_eq!(map.change(4, now + 5), Ok(false), "setting the same number again changes nothing");
         let from = now + SHARD_CHANGE_DELAY_MS;
         assert_eq!(map.entries()[1], ShardEntry { from_ms: from, shards: 4 });
         assert_eq!((map.shards_at(from - 1), map.shards_at(from)), (1, 4));
         assert_eq!((map.span(), map.latest()), (4, 4));
         let shards: std::collections::BTreeSet<u32> = (0..64u8).map(|i| map.shard_of(&id(from as u64, [i; 10]))).collect();
         assert_eq!(shards.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3], "ids after the change spread over the four");
-        // Changing again before the first is in force comes after it; every shard stays read.
-        assert!(map.change(2, now + 10));
-        assert_eq!(map.entries()[2], ShardEntry { from_ms: now + 10 + SHARD_CHANGE_DELAY_MS, shards: 2 });
+        // Changing again before the first is in force is refused: one entry a day at most.
+        assert!(map.change(2, now + 10).is_err());
+        assert_eq!(map.entries().len(), 2);
+        // Once it is in force, lowering appends; every shard stays read.
+        assert_eq!(map.change(2, from), Ok(true));
+        assert_eq!(map.entries()[2], ShardEntry { from_ms: from + SHARD_CHANGE_DELAY_MS, shards: 2 });
         assert_eq!((map.span(), map.latest()), (4, 2), "shards 2 and 3 may hold ids dated ahead: still read");
-        assert!(map.change(1, now + 20));
-        assert_eq!(map.shards_at(now + 20 + SHARD_CHANGE_DELAY_MS), 1);
+        let later = from + SHARD_CHANGE_DELAY_MS;
+        assert_eq!(map.change(1, later), Ok(true));
+        assert_eq!(map.shards_at(later + SHARD_CHANGE_DELAY_MS), 1);
+    }
+
+    #[test]
+    fn an_id_that_is_not_v7_keeps_its_shard_whatever_the_changes() {
+        // A v4 id: random where a v7 keeps its time (here a date centuries ahead).
+        let v4 = SubmissionId::parse("f47ac10b-58cc-4372-a567-0e02b2c3d479").expect("a UUID");
+        assert_eq!(id_time(&v4), i64::MIN);
+        let now = 1_763_900_000_000i64;
+        let mut map = ShardMap::new(3);
+        let before = map.shard_of(&v4);
+        assert_eq!(map.change(16, now), Ok(true));
+        assert_eq!(map.shard_of(&v4), before, "routed as it was, also once the change is in force");
     }
 
     #[test]
@@ -226,7 +253,8 @@ mod tests {
                 // Ids arriving now, made by clocks up to a day fast, routed by today's map.
                 let routed: Vec<(SubmissionId, u32)> =
                     ids.iter().map(|(ahead, random)| id((now + ahead) as u64, *random)).map(|i| { let s = map.shard_of(&i); (i, s) }).collect();
-                map.change(shards, now);
+                // A change while one is pending is refused (and changes nothing).
+                let _ = map.change(shards, now);
                 for (i, shard) in &routed {
                     prop_assert_eq!(map.shard_of(i), *shard);
                     prop_assert!(*shard < map.span());

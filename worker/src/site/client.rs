@@ -89,7 +89,15 @@ impl SiteClient {
         let mut map = merge::cached_map(&self.site);
         for _ in 0..2 {
             let shard = map.as_ref().map_or(0, |m| m.shard_of(id));
-            match self.ask_at(shard, call()).await? {
+            let answer = match self.ask_at(shard, call()).await {
+                // A shard the site's record has not reached yet (a failed push): a 5xx, which the
+                // widget's outbox retries, never a 404, which it would take as final.
+                Err(Failure::SiteNotFound) if shard > 0 => {
+                    return Err(Failure::Internal(format!("shard {shard} of the site has no settings yet")));
+                }
+                other => other?,
+            };
+            match answer {
                 Routed::Here(answer) => return Ok(answer),
                 Routed::Elsewhere(fresh) => {
                     merge::remember_map(&self.site, &fresh);

@@ -32,10 +32,14 @@ pub fn cached_map(site: &SiteId) -> Option<ShardMap> {
     MAPS.with(|maps| maps.borrow().get(site.as_str()).cloned())
 }
 
-/// Keeps `map` as `site`'s.
+/// Keeps `map` as `site`'s, unless the one kept is newer: maps only grow (entries are appended),
+/// so a shard that answers with an older map (one a push has not reached) never replaces it.
 pub fn remember_map(site: &SiteId, map: &ShardMap) {
     MAPS.with(|maps| {
         let mut maps = maps.borrow_mut();
+        if maps.get(site.as_str()).is_some_and(|kept| kept.entries().len() > map.entries().len()) {
+            return;
+        }
         if maps.len() >= MAPS_MAX {
             maps.clear();
         }

@@ -142,13 +142,22 @@ impl MergedExport {
 }
 
 impl ShardRows {
-    /// Moves every complete line read so far to `lines`, with its key.
+    /// Moves every complete line read so far to `lines`, with its key. A CSV record ends at a
+    /// line break outside quotes: a comment may hold line breaks, and its cell is then quoted
+    /// with its own quotes doubled (RFC 4180), so an even count of `"` before a break means it
+    /// ends the record. (An NDJSON line ends at any: JSON escapes line breaks.)
     fn split_lines(&mut self, format: ExportFormat) -> Result<(), Failure> {
-        while let Some(at) = self.partial.iter().position(|b| *b == b'\n') {
+        let csv = matches!(format, ExportFormat::Csv);
+        loop {
+            let mut quoted = false;
+            let end = self.partial.iter().position(|b| {
+                quoted ^= csv && *b == b'"';
+                *b == b'\n' && !quoted
+            });
+            let Some(at) = end else { return Ok(()) };
             let line: Vec<u8> = self.partial.drain(..=at).collect();
             self.lines.push_back((line_key(&line, format)?, line));
         }
-        Ok(())
     }
 }
 

@@ -26,6 +26,7 @@ enum Rule {
     InvalidRetention,
     InvalidRev,
     TooFast,
+    ShardsChangePending,
 }
 
 /// Writes the mirror of `rule`. The settings rules that name a field (`InvalidText`,
@@ -49,6 +50,7 @@ pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result
         ValidationError::InvalidRetention => Rule::InvalidRetention,
         ValidationError::InvalidRev => Rule::InvalidRev,
         ValidationError::TooFast => Rule::TooFast,
+        ValidationError::ShardsChangePending => Rule::ShardsChangePending,
         other @ (ValidationError::InvalidText { .. } | ValidationError::InvalidWidgetSetting { .. }) => {
             return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
         }
@@ -76,5 +78,6 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Validat
         Rule::InvalidRetention => ValidationError::InvalidRetention,
         Rule::InvalidRev => ValidationError::InvalidRev,
         Rule::TooFast => ValidationError::TooFast,
+        Rule::ShardsChangePending => ValidationError::ShardsChangePending,
     })
 }

@@ -143,8 +143,9 @@ impl SiteObject {
             let mut record = self.record()?;
             let SiteRecord { settings, turnstile_secret, shard_map, .. } = &mut record;
             patch.apply(settings, turnstile_secret, || secret);
-            // The map moves a day ahead (`ShardMap::change`); the view shows what the owner set.
-            shard_map.change(settings.shards, now);
+            // The map moves a day ahead (`ShardMap::change`: refused while a change is pending);
+            // the view shows what the owner set.
+            shard_map.change(settings.shards, now)?;
             record.version += 1;
             self.store(&record)?;
             Ok(record)
