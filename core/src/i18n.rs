@@ -43,23 +43,12 @@ pub const KEYS: [&str; COUNT] = [
     "undo_failed",
 ];
 
-/// Indexes into a language's strings (`KEYS[i]`), named for the code that reads them.
+/// Indexes into a language's strings (`KEYS[i]`) that Rust reads by name: the settings that
+/// replace a default string (`resolved.rs`); the widget reads its words by key (`js/view.js`).
 pub mod key {
     pub const FOLLOW_UP: usize = 5;
     pub const FOLLOW_UP_LOW: usize = 6;
     pub const THANK_YOU: usize = 7;
-    pub const SEND: usize = 8;
-    pub const SKIP: usize = 9;
-    pub const UNDO: usize = 10;
-    pub const UNDONE: usize = 11;
-    pub const CLOSE: usize = 12;
-    pub const TAB: usize = 13;
-    pub const YES: usize = 14;
-    pub const NO: usize = 15;
-    pub const STAR: usize = 16;
-    pub const NPS_VALUE: usize = 17;
-    pub const NPS_LOW: usize = 18;
-    pub const NPS_HIGH: usize = 19;
     /// `EMOJI_1 + value - 1` for values 1–5.
     pub const EMOJI_1: usize = 20;
     /// `CSAT_1 + value - 1` for values 1–5.

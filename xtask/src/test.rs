@@ -201,6 +201,7 @@ const BINARY_LIMIT: Duration = Duration::from_secs(15 * 60);
 /// its output into `target/xtask-test-logs/` (a hung one can be read there while it hangs); says
 /// when each starts and prints its whole output when it ends (never interleaved), adding up its
 /// `test result:` lines. A binary that fails without a failed test (a crash, a hang) counts as one.
+/// Answers passed, failed, and each binary's time as a line of `times_file()`.
 fn run_side_by_side(mut binaries: Vec<Binary>) -> Result<(usize, usize, Vec<String>)> {
     let logs = paths::repo_root().join("target/xtask-test-logs");
     std::fs::create_dir_all(&logs)?;
