@@ -9,6 +9,7 @@ pub mod api;
 pub mod browser;
 pub mod edge;
 pub mod npm;
+pub mod owner_app;
 pub mod pages;
 pub mod paths;
 

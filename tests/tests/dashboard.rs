@@ -3,18 +3,16 @@
 //! by a confidence-aware score, a page's drill-down (bookmarkable, back button), comments as text
 //! (never as HTML), axe-core finding nothing on any view, light or dark, on a laptop and a phone.
 
-use std::time::Duration;
-
 use anyhow::{bail, ensure, Context, Result};
 use sayso_tests::api;
 use sayso_tests::browser::Browser;
 use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::owner_app::{self, axe_finds_nothing, dark_too, fits_a_phone, screenshots, text, view_titled, UI};
 use sayso_tests::{paths, wait_for};
 use serde_json::{json, Value};
 
 const ORIGIN: &str = "https://docs.example.com";
 const HOSTILE: &str = "<img src=x onerror=alert(1)> \"quoted\" & 'single'";
-const UI: Duration = Duration::from_secs(30);
 
 /// Posts one rating to `site` as a visitor's page would.
 fn rate(edge: &Edge, site: &str, n: usize, scale: &str, value: i64, page: &str, comment: Option<&str>) -> Result<()> {
@@ -53,79 +51,9 @@ fn scale<'a>(summary: &'a Value, name: &str) -> Result<&'a Value> {
     summary["scales"].as_array().and_then(|s| s.iter().find(|s| s["scale"] == name)).with_context(|| format!("{name} in {summary}"))
 }
 
-/// Chromium on the dashboard, signed in to `site`.
+/// Chromium on the dashboard's overview, signed in to `site`.
 fn signed_in(edge: &Edge, site: &str, key: &str) -> Result<Browser> {
-    let browser = Browser::start()?;
-    browser.set_window_size(1280, 2000)?;
-    browser.goto(&format!("{}/dashboard", edge.url))?;
-    browser.type_text(&browser.wait_for_element("#site", UI)?, site)?;
-    browser.type_text(&browser.wait_for_element("#key", UI)?, key)?;
-    browser.click(&browser.wait_for_element("#sign-in button[type=submit]", UI)?)?;
-    view_titled(&browser, "All pages")?;
-    Ok(browser)
-}
-
-/// Waits for the view whose title is `title`.
-fn view_titled(browser: &Browser, title: &str) -> Result<()> {
-    let found = wait_for(&format!("the view {title:?}"), UI, || {
-        let Some(h) = browser.find("#view-title")? else { return Ok(None) };
-        Ok(browser.text(&h).ok().filter(|t| t == title).map(|_| ()))
-    });
-    found.with_context(|| format!("console: {:?}", browser.console()))
-}
-
-/// The text of the element `css` in the page.
-fn text(browser: &Browser, css: &str) -> Result<String> {
-    browser.text(&browser.wait_for_element(css, UI)?)
-}
-
-/// Injects axe-core (from `worker/node_modules`) and fails on any WCAG 2.x A/AA violation.
-fn axe_finds_nothing(browser: &Browser, view: &str) -> Result<()> {
-    let source = std::fs::read_to_string(paths::node_modules().join("axe-core/axe.min.js")).context("axe-core (npm) is installed")?;
-    browser.execute(&format!("{source}; return 1"), vec![])?;
-    let result = browser.execute_async(
-        "const done = arguments[arguments.length - 1];
-         axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] })
-           .then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.map(n => n.target) }))), e => done([{ id: 'axe-error', help: String(e) }]));",
-        vec![],
-    )?;
-    let violations = result.as_array().cloned().with_context(|| format!("axe answered no list of violations: {result}"))?;
-    println!("axe on {view}: {} violations", violations.len());
-    ensure!(violations.is_empty(), "axe on {view}: {}", serde_json::to_string_pretty(&violations)?);
-    Ok(())
-}
-
-/// At 375 px wide nothing scrolls sideways; a screenshot of the phone view, then the laptop again.
-fn fits_a_phone(browser: &Browser, shot: &str) -> Result<()> {
-    browser.set_window_size(375, 812)?;
-    std::thread::sleep(Duration::from_millis(300));
-    let widths = browser.execute("return [document.scrollingElement.scrollWidth, window.innerWidth]", vec![])?;
-    browser.screenshot(&screenshots().join(shot))?;
-    let (scroll, inner) = (widths[0].as_f64().context("scrollWidth")?, widths[1].as_f64().context("innerWidth")?);
-    ensure!(scroll <= inner, "no sideways scrolling on a phone: {widths}");
-    browser.set_window_size(1280, 2000)?;
-    std::thread::sleep(Duration::from_millis(300));
-    Ok(())
-}
-
-/// Axe in dark mode too (other colours, same contrast rules), with its screenshot.
-fn dark_too(browser: &Browser, view: &str, shot: &str) -> Result<()> {
-    let dark = |on: bool| {
-        browser.cdp(
-            "Emulation.setEmulatedMedia",
-            json!({ "features": [{ "name": "prefers-color-scheme", "value": if on { "dark" } else { "light" } }] }),
-        )
-    };
-    dark(true)?;
-    std::thread::sleep(Duration::from_millis(200));
-    browser.screenshot(&screenshots().join(shot))?;
-    let found = axe_finds_nothing(browser, &format!("{view}, dark"));
-    dark(false)?;
-    found
-}
-
-fn screenshots() -> std::path::PathBuf {
-    paths::artifacts().join("screenshots")
+    owner_app::signed_in(edge, site, key, "", "All pages")
 }
 
 #[test]

@@ -19,6 +19,7 @@ function showSignIn(message) {
   main.replaceChildren(signInForm.cloneNode(true));
   $("#sign-in-error").textContent = message || "";
   $(".range").hidden = true;
+  $("#views").hidden = true;
   $("#custom").hidden = true;
   $("#sign-out").hidden = true;
   $("#site-name").textContent = "";
@@ -94,10 +95,55 @@ function rangePlace() {
   return "?" + q;
 }
 
-function query(site) {
-  const q = place();
+// The app's other views (`?view=…`), each rendered by the Worker at `/dashboard/view/{name}`
+// and wired by its own script (`{name}.js`, registered in `window.saysoViews`). Every other
+// parameter of the address is the view's own (its filters), passed through as it is.
+const VIEWS = ["inbox", "settings", "operations", "sites"];
+function currentView() {
+  const view = new URLSearchParams(location.search).get("view");
+  return VIEWS.includes(view) ? view : null;
+}
+
+function viewUrl(site) {
+  const view = currentView();
+  if (!view) {
+    const q = place();
+    q.set("site", site);
+    return "/dashboard/view?" + q;
+  }
+  const q = new URLSearchParams(location.search);
+  q.delete("view");
   q.set("site", site);
-  return q;
+  return `/dashboard/view/${view}?` + q;
+}
+
+// What a view's script may use: the signed-in site and key, moving within the app, and the API
+// with the key (a 401 signs out; other errors are the view's to show).
+function app(who) {
+  return {
+    who,
+    go,
+    load,
+    showError,
+    api: async (path, init = {}) => {
+      const headers = { authorization: "Bearer " + who.key, ...(init.headers || {}) };
+      const r = await fetch(`/v1/sites/${encodeURIComponent(who.site)}${path}`, { ...init, headers });
+      if (r.status === 401) showSignIn("That site id and owner key do not match.");
+      return r;
+    },
+  };
+}
+
+// The views' navigation says which view is shown.
+function showViews() {
+  const view = currentView() || "overview";
+  for (const link of document.querySelectorAll("#views a")) {
+    if (link.dataset.view === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  $("#views").hidden = false;
+  $(".range").hidden = view !== "overview";
+  if (view !== "overview") $("#custom").hidden = true;
 }
 
 async function load(moved = false) {
@@ -105,7 +151,7 @@ async function load(moved = false) {
   if (!who) return showSignIn();
   let answer;
   try {
-    answer = await fetch("/dashboard/view?" + query(who.site), { headers: { authorization: "Bearer " + who.key } });
+    answer = await fetch(viewUrl(who.site), { headers: { authorization: "Bearer " + who.key } });
   } catch (e) {
     return showError("The edge could not be reached.");
   }
@@ -117,14 +163,16 @@ async function load(moved = false) {
   main.innerHTML = await answer.text();
   showPlace();
   $("#site-name").textContent = who.site;
-  $(".range").hidden = false;
   $("#sign-out").hidden = false;
+  showViews();
   for (const t of main.querySelectorAll("time[data-ms]")) {
     const d = new Date(Number(t.dataset.ms));
     t.dateTime = d.toISOString();
     t.textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   }
   wire(who);
+  const view = currentView();
+  if (view) window.saysoViews?.[view]?.(main, app(who));
   // After a move within the app, the new view's title has the focus (as a page load would).
   if (moved) {
     const title = $("#view-title", main);
@@ -190,5 +238,12 @@ $("#sign-out").addEventListener("click", () => {
   store.removeItem("sayso.site");
   showSignIn();
 });
+for (const link of document.querySelectorAll("#views a")) {
+  link.addEventListener("click", (e) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    go(new URL(link.href).search);
+  });
+}
 window.addEventListener("popstate", () => load());
 load();

@@ -46,6 +46,7 @@ async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) ->
         Handler::Dashboard => routes::dashboard::file(""),
         Handler::DashboardView => routes::dashboard::view(&req, env).await,
         Handler::DashboardFile => routes::dashboard::file(segment(0)?),
+        Handler::DashboardPart => routes::dashboard::part(&req, env, segment(0)?).await,
         Handler::ReadSettings => routes::sites::settings(&req, env, segment(0)?).await,
         Handler::ChangeSettings => routes::sites::change_settings(req, env, segment(0)?).await,
         Handler::Deliveries => routes::sites::deliveries(&req, env, segment(0)?).await,

@@ -24,6 +24,8 @@ pub enum Handler {
     DashboardView,
     /// `routes::dashboard::file`.
     DashboardFile,
+    /// `routes::dashboard::part`: one of the app's other views (inbox, settings, operations, sites).
+    DashboardPart,
     /// `routes::sites::settings`.
     ReadSettings,
     /// `routes::sites::change_settings`.
@@ -97,6 +99,7 @@ pub const ROUTES: &[Route] = &[
     unlisted("GET", "/dashboard", Handler::Dashboard),
     unlisted("GET", "/dashboard/view", Handler::DashboardView),
     unlisted("GET", "/dashboard/{file}", Handler::DashboardFile),
+    unlisted("GET", "/dashboard/view/{part}", Handler::DashboardPart),
     api("GET", "/v1/sites/{site}", Handler::ReadSettings),
     api("PATCH", "/v1/sites/{site}", Handler::ChangeSettings),
     api("GET", "/v1/sites/{site}/webhook-deliveries", Handler::Deliveries),

@@ -10,8 +10,12 @@
 mod cards;
 mod charts;
 mod comments;
+mod inbox;
+mod operations;
 mod place;
 mod rank;
+mod settings;
+mod sites;
 mod view;
 mod words;
 
@@ -23,8 +27,21 @@ use crate::site::{self, FeedbackQuery, SummaryQuery};
 use place::Place;
 
 const SHELL: &str = include_str!("../../../dashboard/shell.html");
-const SCRIPT: &str = include_str!("../../../dashboard/app.js");
-const STYLE: &str = include_str!("../../../dashboard/app.css");
+
+/// The app's static files: the shell's script and stylesheet, and each view's own (a view's
+/// script registers itself in `window.saysoViews`, which `app.js` calls after rendering it).
+const FILES: &[(&str, &str)] = &[
+    ("app.js", include_str!("../../../dashboard/app.js")),
+    ("app.css", include_str!("../../../dashboard/app.css")),
+    ("inbox.js", include_str!("../../../dashboard/inbox.js")),
+    ("inbox.css", include_str!("../../../dashboard/inbox.css")),
+    ("settings.js", include_str!("../../../dashboard/settings.js")),
+    ("settings.css", include_str!("../../../dashboard/settings.css")),
+    ("operations.js", include_str!("../../../dashboard/operations.js")),
+    ("operations.css", include_str!("../../../dashboard/operations.css")),
+    ("sites.js", include_str!("../../../dashboard/sites.js")),
+    ("sites.css", include_str!("../../../dashboard/sites.css")),
+];
 
 /// The dashboard's own policy: its files only, no inline code, never framed.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
@@ -33,13 +50,15 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 /// How many of the latest comments a view lists.
 const LATEST_COMMENTS: i64 = 50;
 
-/// `GET /dashboard`, `/dashboard/app.js`, `/dashboard/app.css`.
+/// `GET /dashboard` and its static files (`FILES`).
 pub fn file(name: &str) -> Result<Response, Failure> {
     let (body, content_type) = match name {
         "" => (SHELL, "text/html; charset=utf-8"),
-        "app.js" => (SCRIPT, "text/javascript; charset=utf-8"),
-        "app.css" => (STYLE, "text/css; charset=utf-8"),
-        _ => return Err(Failure::NotFound),
+        _ => match FILES.iter().find(|(file, _)| *file == name) {
+            Some((file, body)) if file.ends_with(".js") => (*body, "text/javascript; charset=utf-8"),
+            Some((_, body)) => (*body, "text/css; charset=utf-8"),
+            None => return Err(Failure::NotFound),
+        },
     };
     let response = Response::ok(body)?;
     let headers = response.headers();
@@ -74,10 +93,35 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
     let latest = FeedbackQuery { limit: LATEST_COMMENTS, has_comment: Some(true), page: place.page.clone(), ..FeedbackQuery::default() };
     let comments = client.feedback(&key, latest).await.map_err(refused)?;
     let edge = url.origin().ascii_serialization();
-    let html = view::render(&view::Reads { place: &place, current: &current, previous: &previous, comments: &comments, edge: &edge });
+    fragment(view::render(&view::Reads { place: &place, current: &current, previous: &previous, comments: &comments, edge: &edge }))
+}
+
+/// `GET /dashboard/view/{part}?site=…&…`: one of the app's other views, rendered server-side
+/// like the overview (each in its room; `sites` with the admin token, the others with the
+/// site's owner key).
+pub async fn part(req: &Request, env: &Env, name: &str) -> Result<Response, Failure> {
+    let html = match name {
+        "inbox" => inbox::view(req, env).await?,
+        "settings" => settings::view(req, env).await?,
+        "operations" => operations::view(req, env).await?,
+        "sites" => sites::view(req, env).await?,
+        _ => return Err(Failure::NotFound),
+    };
+    fragment(html)
+}
+
+/// A rendered view, as `app.js` puts it into the page.
+fn fragment(html: maud::Markup) -> Result<Response, Failure> {
     let response = Response::ok(html.into_string())?;
     response.headers().set("content-type", "text/html; charset=utf-8")?;
+    response.headers().set("cache-control", "no-store")?;
     Ok(response)
+}
+
+/// The site named by the view's `site` parameter.
+fn site_param(url: &worker::Url) -> Result<sayso_core::SiteId, Failure> {
+    let site = url.query_pairs().find(|(name, _)| name == "site").map(|(_, value)| value.into_owned()).unwrap_or_default();
+    super::site_id(&site)
 }
 
 /// A refusal by the site's object, as the dashboard answers it: a wrong key and a site that does
