@@ -1,27 +1,35 @@
 //! The Worker's HTTP API against the real Worker under `wrangler dev`: idempotency, origins,
-//! errors, auth and caching. Each test starts its own Worker with fresh storage.
+//! errors, auth and caching. The tests share one Worker (`Edge::shared`), each on sites of its own.
 
 use anyhow::{ensure, Context, Result};
 use sayso_tests::api::{self, Answer};
-use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::edge::Edge;
+use sayso_tests::unique_site;
 use serde_json::{json, Value};
 
 const PAGE_ORIGIN: &str = "https://docs.example.com";
 
 struct Fixture {
-    edge: Edge,
+    edge: &'static Edge,
+    site: String,
     key: String,
 }
 
 impl Fixture {
     fn new(scale: &str) -> Result<Fixture> {
-        let edge = Edge::start(EdgeOptions::default())?;
-        let key = edge.create_site("demo", &[PAGE_ORIGIN], json!({ "scale": scale }))?.owner_key;
-        Ok(Fixture { edge, key })
+        let edge = Edge::shared()?;
+        let site = unique_site("api")?;
+        let key = edge.create_site(&site, &[PAGE_ORIGIN], json!({ "scale": scale }))?.owner_key;
+        Ok(Fixture { edge, site, key })
     }
 
     fn feedback_url(&self) -> String {
-        format!("{}/v1/sites/demo/feedback", self.edge.url)
+        format!("{}/v1/sites/{}/feedback", self.edge.url, self.site)
+    }
+
+    /// A submission to this fixture's site.
+    fn submission(&self, id: &str, value: i64) -> Value {
+        submission(&self.site, id, value)
     }
 
     fn send(&self, body: &Value) -> Result<Answer> {
@@ -37,13 +45,13 @@ impl Fixture {
     }
 
     fn summary(&self) -> Result<Value> {
-        self.edge.summary("demo", &self.key)
+        self.edge.summary(&self.site, &self.key)
     }
 }
 
-fn submission(id: &str, value: i64) -> Value {
+fn submission(site: &str, id: &str, value: i64) -> Value {
     json!({
-        "id": id, "site": "demo", "scale": "stars", "value": value, "page": "/docs/start",
+        "id": id, "site": site, "scale": "stars", "value": value, "page": "/docs/start",
         "locale": "en-GB", "client_ts": 1_763_900_000_000_i64, "widget_version": "0.1.0",
         // The sender's secret: the same on every revision of the id, as the widget's is.
         "key": format!("key-{}", id.replace('-', "")),
@@ -66,10 +74,10 @@ fn raw_http(base: &str, request: &str) -> Result<String> {
 #[test]
 fn the_same_id_sent_twice_counts_once() -> Result<()> {
     let f = Fixture::new("stars")?;
-    let first = f.send(&submission(ID, 5))?;
+    let first = f.send(&f.submission(ID, 5))?;
     ensure!(first.status == 201 && first.json()["status"] == "created", "{first:?}");
     // The widget sends text/plain (no preflight), and as a beacon would: the same rules apply.
-    let again = f.send_raw(submission(ID, 5).to_string().as_bytes(), "text/plain;charset=UTF-8", Some(PAGE_ORIGIN))?;
+    let again = f.send_raw(f.submission(ID, 5).to_string().as_bytes(), "text/plain;charset=UTF-8", Some(PAGE_ORIGIN))?;
     ensure!(again.status == 200 && again.json()["status"] == "duplicate", "{again:?}");
     ensure!(again.header("access-control-allow-origin") == Some(PAGE_ORIGIN), "CORS echoes the origin");
     let summary = f.summary()?;
@@ -81,14 +89,14 @@ fn the_same_id_sent_twice_counts_once() -> Result<()> {
 #[test]
 fn an_edit_moves_the_counts_and_stale_or_conflicting_edits_change_nothing() -> Result<()> {
     let f = Fixture::new("stars")?;
-    ensure!(f.send(&submission(ID, 2))?.status == 201);
-    let mut edit = submission(ID, 5);
+    ensure!(f.send(&f.submission(ID, 2))?.status == 201);
+    let mut edit = f.submission(ID, 5);
     edit["rev"] = json!(1);
     edit["comment"] = json!("Found it after all");
     let updated = f.send(&edit)?;
     ensure!(updated.status == 200 && updated.json()["status"] == "updated", "{updated:?}");
     // A late copy of the first send is recognised as older and ignored.
-    let stale = f.send(&submission(ID, 2))?;
+    let stale = f.send(&f.submission(ID, 2))?;
     ensure!(stale.json()["status"] == "superseded", "{stale:?}");
     // The same revision with other content is a conflict.
     edit["value"] = json!(1);
@@ -106,17 +114,17 @@ fn an_edit_moves_the_counts_and_stale_or_conflicting_edits_change_nothing() -> R
 #[test]
 fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
     let f = Fixture::new("stars")?;
-    let foreign = f.send_raw(submission(ID, 5).to_string().as_bytes(), "application/json", Some("https://evil.example"))?;
+    let foreign = f.send_raw(f.submission(ID, 5).to_string().as_bytes(), "application/json", Some("https://evil.example"))?;
     ensure!(foreign.status == 403 && foreign.error_code().as_deref() == Some("origin_not_allowed"), "{foreign:?}");
     // Readable by the refused page (issue 14, item 5): the widget must see a refusal to stop sending it.
     ensure!(foreign.header("access-control-allow-origin") == Some("https://evil.example"), "the refusal is readable: {foreign:?}");
-    let anonymous = f.send_raw(submission(ID, 5).to_string().as_bytes(), "application/json", None)?;
+    let anonymous = f.send_raw(f.submission(ID, 5).to_string().as_bytes(), "application/json", None)?;
     ensure!(anonymous.status == 403 && anonymous.error_code().as_deref() == Some("origin_required"), "{anonymous:?}");
     // Referer stands in for a missing Origin.
     let by_referer = api::post(
         &f.feedback_url(),
         &[("content-type", "application/json"), ("referer", "https://docs.example.com/a/b?c")],
-        submission(ID, 5).to_string().as_bytes(),
+        f.submission(ID, 5).to_string().as_bytes(),
     )?;
     ensure!(by_referer.status == 201, "{by_referer:?}");
 
@@ -134,11 +142,11 @@ fn writes_from_origins_the_site_does_not_allow_are_refused() -> Result<()> {
     ensure!(summary["total"] == 1, "only the allowed write counted: {summary}");
 
     // An origin listed with its scheme's default port matches what browsers send.
-    f.edge.create_site("ports", &["https://shop.example:443"], json!({}))?;
-    let mut body = submission("0190a6e2-7c1d-7abc-8def-0000000000aa", 3);
-    body["site"] = json!("ports");
+    let ports = unique_site("ports")?;
+    f.edge.create_site(&ports, &["https://shop.example:443"], json!({}))?;
+    let body = submission(&ports, "0190a6e2-7c1d-7abc-8def-0000000000aa", 3);
     let listed_with_port = api::post(
-        &format!("{}/v1/sites/ports/feedback", f.edge.url),
+        &format!("{}/v1/sites/{ports}/feedback", f.edge.url),
         &[("content-type", "application/json"), ("origin", "https://shop.example")],
         body.to_string().as_bytes(),
     )?;
@@ -154,11 +162,11 @@ fn malformed_bodies_get_json_errors_and_change_nothing() -> Result<()> {
         (b"{not json".to_vec(), "application/json", 400, "invalid_json"),
         (b"".to_vec(), "application/json", 400, "invalid_json"),
         (b"[]".to_vec(), "application/json", 400, "invalid_json"),
-        (submission(ID, 5).to_string().into_bytes(), "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        (f.submission(ID, 5).to_string().into_bytes(), "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
         (vec![b' '; 17 * 1024], "application/json", 413, "body_too_large"),
     ];
     let mut broken = |edit: fn(&mut Value), code: &'static str| {
-        let mut body = submission(ID, 5);
+        let mut body = f.submission(ID, 5);
         edit(&mut body);
         cases.push((body.to_string().into_bytes(), "application/json", 400, code));
     };
@@ -183,8 +191,8 @@ fn malformed_bodies_get_json_errors_and_change_nothing() -> Result<()> {
     }
     // A body without Content-Length (chunked) is refused before it is read.
     let chunked = raw_http(&f.edge.url, &format!(
-        "POST /v1/sites/demo/feedback HTTP/1.1\r\nhost: x\r\norigin: {PAGE_ORIGIN}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
-    ))?;
+        "POST /v1/sites/{}/feedback HTTP/1.1\r\nhost: x\r\norigin: {PAGE_ORIGIN}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+    , f.site))?;
     ensure!(chunked.starts_with("HTTP/1.1 411") && chunked.contains("length_required"), "{chunked}");
     let after = f.summary()?;
     println!("{} malformed requests refused; summary total before {} after {}", cases.len() + 1, before["total"], after["total"]);
@@ -195,7 +203,7 @@ fn malformed_bodies_get_json_errors_and_change_nothing() -> Result<()> {
 #[test]
 fn owner_and_admin_routes_need_their_keys() -> Result<()> {
     let f = Fixture::new("nps")?;
-    let url = format!("{}/v1/sites/demo/summary", f.edge.url);
+    let url = format!("{}/v1/sites/{}/summary", f.edge.url, f.site);
     for headers in [vec![], vec![("authorization", "Bearer sk_wrong")], vec![("authorization", f.key.as_str())]] {
         let answer = api::get(&url, &headers)?;
         ensure!(answer.status == 401 && answer.error_code().as_deref() == Some("unauthorized"), "{answer:?}");
@@ -221,7 +229,7 @@ fn owner_and_admin_routes_need_their_keys() -> Result<()> {
     ensure!(created.status == 201, "{created:?}");
     ensure!(body["owner_key"].as_str().is_some_and(|k| k.starts_with("sk_") && k.len() > 40), "{body}");
     ensure!(body["snippet"].as_str().is_some_and(|s| s.contains("/v1/embed.js") && s.contains(body["site"].as_str().unwrap_or("?"))), "{body}");
-    let taken = create(&f.edge.admin_token, json!({ "id": "demo", "name": "Again", "origins": [PAGE_ORIGIN] }))?;
+    let taken = create(&f.edge.admin_token, json!({ "id": f.site, "name": "Again", "origins": [PAGE_ORIGIN] }))?;
     ensure!(taken.status == 409 && taken.error_code().as_deref() == Some("site_exists"), "{taken:?}");
     let bad = create(&f.edge.admin_token, json!({ "name": "Bad", "origins": ["docs.example.com"] }))?;
     ensure!(bad.status == 400 && bad.error_code().as_deref() == Some("invalid_origin"), "{bad:?}");
@@ -231,14 +239,14 @@ fn owner_and_admin_routes_need_their_keys() -> Result<()> {
 #[test]
 fn public_config_assets_and_unknown_routes() -> Result<()> {
     let f = Fixture::new("thumbs")?;
-    let config = api::get(&format!("{}/v1/sites/demo/config", f.edge.url), &[])?;
+    let config = api::get(&format!("{}/v1/sites/{}/config", f.edge.url, f.site), &[])?;
     ensure!(config.status == 200 && config.json()["widget"]["scale"] == "thumbs", "{config:?}");
     ensure!(config.header("access-control-allow-origin") == Some("*"), "{config:?}");
     let etag = config.header("etag").unwrap_or_default().to_owned();
-    let again = api::get(&format!("{}/v1/sites/demo/config", f.edge.url), &[("if-none-match", &etag)])?;
+    let again = api::get(&format!("{}/v1/sites/{}/config", f.edge.url, f.site), &[("if-none-match", &etag)])?;
     ensure!(again.status == 304, "the ETag is honoured: {again:?}");
-    ensure!(api::request("HEAD", &format!("{}/v1/sites/demo/config", f.edge.url), &[], None)?.status == 200);
-    let weak = api::get(&format!("{}/v1/sites/demo/config", f.edge.url), &[("if-none-match", &format!("W/{etag}"))])?;
+    ensure!(api::request("HEAD", &format!("{}/v1/sites/{}/config", f.edge.url, f.site), &[], None)?.status == 200);
+    let weak = api::get(&format!("{}/v1/sites/{}/config", f.edge.url, f.site), &[("if-none-match", &format!("W/{etag}"))])?;
     ensure!(weak.status == 304, "a weakened ETag still matches: {weak:?}");
 
     // Unknown sites are 404, readable cross-origin (the widget shows nothing for them).
@@ -266,9 +274,9 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
 
     for (method, path, status, code, allow) in [
         ("GET", "/nope", 404, "not_found", None),
-        ("DELETE", "/v1/sites/demo/feedback", 405, "method_not_allowed", Some("GET, POST, OPTIONS")),
-        ("POST", "/v1/sites/demo/export.csv", 405, "method_not_allowed", Some("GET")),
-        ("POST", "/v1/sites/demo/config", 405, "method_not_allowed", Some("GET, HEAD")),
+        ("DELETE", "/v1/sites/any/feedback", 405, "method_not_allowed", Some("GET, POST, OPTIONS")),
+        ("POST", "/v1/sites/any/export.csv", 405, "method_not_allowed", Some("GET")),
+        ("POST", "/v1/sites/any/config", 405, "method_not_allowed", Some("GET, HEAD")),
         ("DELETE", "/v1/sites", 405, "method_not_allowed", Some("GET, POST")),
         ("GET", "/v1/sites/NOT%20A%20SITE/config", 404, "site_not_found", None),
     ] {
@@ -282,11 +290,12 @@ fn public_config_assets_and_unknown_routes() -> Result<()> {
 
 #[test]
 fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    edge.create_site_limited("demo", &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 3, "site_per_minute": 5 }))?;
-    let url = format!("{}/v1/sites/demo/feedback", edge.url);
+    let edge = Edge::shared()?;
+    let site = unique_site("limited")?;
+    edge.create_site_limited(&site, &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 3, "site_per_minute": 5 }))?;
+    let url = format!("{}/v1/sites/{site}/feedback", edge.url);
     let send = |n: u32, agent: &str, extra: &[(&str, &str)]| {
-        let body = submission(&format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), 4).to_string();
+        let body = submission(&site, &format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), 4).to_string();
         let mut headers = vec![("content-type", "application/json"), ("origin", PAGE_ORIGIN), ("user-agent", agent)];
         headers.extend_from_slice(extra);
         api::post(&url, &headers, body.as_bytes())
@@ -313,15 +322,15 @@ fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never()
     println!("visitor a: {a:?}; visitor b: {b:?} (site limit 5/min)");
 
     // With Sec-GPC the visitor's bucket is kept in memory only, and limits all the same.
-    edge.create_site_limited("private", &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 1, "site_per_minute": 0 }))?;
+    let private = unique_site("private")?;
+    edge.create_site_limited(&private, &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 1, "site_per_minute": 0 }))?;
     let private = |n: u32, gpc: bool| {
-        let mut body = submission(&format!("0190a6e2-7c1d-7abc-8def-{:012x}", 100 + n), 5);
-        body["site"] = json!("private");
+        let body = submission(&private, &format!("0190a6e2-7c1d-7abc-8def-{:012x}", 100 + n), 5);
         let mut headers = vec![("content-type", "application/json"), ("origin", PAGE_ORIGIN), ("user-agent", "same")];
         if gpc {
             headers.push(("sec-gpc", "1"));
         }
-        api::post(&format!("{}/v1/sites/private/feedback", edge.url), &headers, body.to_string().as_bytes()).map(|a| a.status)
+        api::post(&format!("{}/v1/sites/{private}/feedback", edge.url), &headers, body.to_string().as_bytes()).map(|a| a.status)
     };
     let gpc = [private(0, true)?, private(1, true)?, private(2, true)?];
     ensure!(gpc == [201, 429, 429], "limited under Sec-GPC too: {gpc:?}");
@@ -331,12 +340,13 @@ fn new_submissions_are_rate_limited_per_visitor_and_per_site_but_resends_never()
 
 #[test]
 fn a_filled_honeypot_is_answered_as_stored_but_stores_nothing_and_hasty_comments_are_refused() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
+    let edge = Edge::shared()?;
+    let site = unique_site("honeypot")?;
     // Default limits: comments need 1.5 s after their box appeared.
-    let key = edge.create_site_limited("demo", &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?.owner_key;
-    let url = format!("{}/v1/sites/demo/feedback", edge.url);
+    let key = edge.create_site_limited(&site, &[PAGE_ORIGIN], json!({}), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?.owner_key;
+    let url = format!("{}/v1/sites/{site}/feedback", edge.url);
     let send = |n: u32, extra: Value| {
-        let mut body = submission(&format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), 2);
+        let mut body = submission(&site, &format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), 2);
         for (k, v) in extra.as_object().into_iter().flatten() {
             body[k] = v.clone();
         }
@@ -353,7 +363,7 @@ fn a_filled_honeypot_is_answered_as_stored_but_stores_nothing_and_hasty_comments
     ensure!(unsaid.error_code().as_deref() == Some("too_fast"), "a comment must say how long it took: {unsaid:?}");
     ensure!(send(4, json!({ "comment": "took my time", "dwell_ms": 4000 }))?.status == 201);
     ensure!(send(5, json!({}))?.status == 201, "ratings without comments need no timing");
-    let summary = edge.summary("demo", &key)?;
+    let summary = edge.summary(&site, &key)?;
     println!("honeypot, hasty, untimed, timed, rating only → {summary}");
     ensure!(summary["total"] == 2 && summary["comments"] == 1, "only the timed comment and the plain rating: {summary}");
     Ok(())
