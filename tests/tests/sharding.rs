@@ -2,13 +2,13 @@
 //! submissions sent to a site of one shard and to a site of four give the same summaries,
 //! lists, searches and export; every copy of a submission meets the shard that holds it (also
 //! copies sent at once, and across a change of `shards`); and no request names a shard. Real
-//! Worker under `wrangler dev`, no mocks.
+//! Worker under `wrangler dev` (one per test process, `Edge::shared`; each test on sites of its own), no mocks.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{ensure, Context, Result};
 use sayso_tests::api::{self, Answer};
-use sayso_tests::edge::{Edge, EdgeOptions};
+use sayso_tests::edge::Edge;
 use sayso_tests::utc_day;
 use serde_json::{json, Value};
 
@@ -207,9 +207,9 @@ fn key_of(id: &str) -> String {
 
 #[test]
 fn a_sharded_site_answers_every_read_as_one_object_does() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let one = Site::create(&edge, "one-object", json!(1), None)?;
-    let four = Site::create(&edge, "four-shards", json!(4), None)?;
+    let edge = Edge::shared()?;
+    let one = Site::create(edge, "one-object", json!(1), None)?;
+    let four = Site::create(edge, "four-shards", json!(4), None)?;
     ensure!(edge_view(&four)?["shards"] == 4 && edge_view(&one)?["shards"] == 1, "the site's view shows its shards");
     let start = now_ms();
     let ids: Vec<String> = (0..90).map(|n| id_at(start, n)).collect();
@@ -265,8 +265,8 @@ fn edge_view(site: &Site) -> Result<Value> {
 
 #[test]
 fn the_same_submission_sent_many_times_at_once_counts_once() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let site = Site::create(&edge, "resent-shards", json!(4), None)?;
+    let edge = Edge::shared()?;
+    let site = Site::create(edge, "resent-shards", json!(4), None)?;
     let start = now_ms();
     let ids: Vec<String> = (0..12).map(|n| id_at(start, n)).collect();
     let answers: Vec<Vec<u16>> = std::thread::scope(|scope| {
@@ -294,8 +294,8 @@ fn the_same_submission_sent_many_times_at_once_counts_once() -> Result<()> {
 
 #[test]
 fn raising_shards_keeps_every_earlier_submission_counted_once_editable_and_undoable() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let site = Site::create(&edge, "growing", json!(1), None)?;
+    let edge = Edge::shared()?;
+    let site = Site::create(edge, "growing", json!(1), None)?;
     let start = now_ms();
     let ids: Vec<String> = (0..16).map(|n| id_at(start, n)).collect();
     for (n, id) in ids.iter().enumerate() {
@@ -340,8 +340,8 @@ fn raising_shards_keeps_every_earlier_submission_counted_once_editable_and_undoa
 
 #[test]
 fn no_request_names_a_shard_and_shards_are_bounded() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
-    let site = Site::create(&edge, "target", json!(4), None)?;
+    let edge = Edge::shared()?;
+    let site = Site::create(edge, "target", json!(4), None)?;
     // Shard k's object is `target/k`: an attacker tries to reach it as a site, by every spelling.
     for name in ["target%2F1", "target%2f2", "target/3", "target%252F1"] {
         let body = json!({ "id": id_at(now_ms(), 1), "site": "target/1", "scale": "stars", "value": 1, "page": "/", "locale": "en",
@@ -356,13 +356,13 @@ fn no_request_names_a_shard_and_shards_are_bounded() -> Result<()> {
         ensure!(read.status >= 400 && read.status < 500, "reading {name}: {read:?}");
     }
     let forged = json!({ "id": "target/1", "name": "x", "origins": [ORIGIN] });
-    let answer = create_raw(&edge, &forged)?;
+    let answer = create_raw(edge, &forged)?;
     ensure!(answer.status == 400 && answer.error_code().as_deref() == Some("invalid_site"), "no site is named as a shard: {answer:?}");
     for bad in [json!(0), json!(17), json!("4")] {
         ensure!(site.patch(json!({ "shards": bad }))?.status == 400, "shards {bad} refused");
     }
     let body = json!({ "id": "too-many", "name": "x", "origins": [ORIGIN], "shards": 17 });
-    ensure!(create_raw(&edge, &body)?.status == 400, "17 shards refused");
+    ensure!(create_raw(edge, &body)?.status == 400, "17 shards refused");
     // The other owner routes keep working on a sharded site, the key rotation on every shard.
     let rotated = api::post(&format!("{}/v1/sites/target/keys", edge.url), &[("authorization", &format!("Bearer {}", site.owner))], b"")?;
     ensure!(rotated.status == 200, "rotating the key: {rotated:?}");
@@ -375,9 +375,9 @@ fn no_request_names_a_shard_and_shards_are_bounded() -> Result<()> {
 
 #[test]
 fn a_visitor_on_a_sharded_site_is_limited_but_never_before_one_object_would() -> Result<()> {
-    let edge = Edge::start(EdgeOptions::default())?;
+    let edge = Edge::shared()?;
     let limits = json!({ "visitor_per_minute": 3, "site_per_minute": 0, "min_comment_ms": 0 });
-    let site = Site::create(&edge, "limited-shards", json!(4), Some(limits))?;
+    let site = Site::create(edge, "limited-shards", json!(4), Some(limits))?;
     let start = now_ms();
     let statuses: Vec<u16> = (0..24).map(|n| site.send(&submission(&id_at(start, n), n, 1)).map(|a| a.status)).collect::<Result<_>>()?;
     ensure!(statuses[..3].iter().all(|s| *s == 201), "the visitor's first 3 are stored, wherever they land: {statuses:?}");
