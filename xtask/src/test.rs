@@ -138,9 +138,11 @@ fn size_report(widget: &WidgetFiles) -> Result<bool> {
 
 /// How many test binaries run at once: one per two cores. The end-to-end tests keep the cores
 /// busy (workerd, Chromium, Node): on 2 cores, three at a time took 377 s against 356 s for one
-/// after another, and the timing-bound tests got flaky.
+/// after another, and the timing-bound tests got flaky. `SAYSO_SIDE_BY_SIDE=N` overrides it, to
+/// measure.
 fn side_by_side() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+    let cores = std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1));
+    std::env::var("SAYSO_SIDE_BY_SIDE").ok().and_then(|n| n.parse().ok()).filter(|n| *n > 0).unwrap_or(cores)
 }
 
 /// One compiled test binary: what to call it, where it runs, how long it took last time.
