@@ -11,6 +11,7 @@ extern crate alloc;
 pub mod aggregate;
 pub mod alarm;
 pub mod authorship;
+pub mod badge;
 pub mod bucket;
 pub mod chat;
 pub mod comment;

@@ -75,6 +75,10 @@ impl SiteObject {
                 verify_turnstile(&view.verify_url, secret, submission.turnstile.as_deref(), &id).await?;
             }
         }
+        // Stored at the time of its commit, not of its arrival: other requests commit during
+        // Turnstile's fetch, and a submission stored with a time older than theirs could land
+        // behind a list cursor an owner already holds (the lists page by `(received_at, id)`).
+        let now = if prepaid { worker::Date::now().as_millis() as i64 } else { now };
         let (status, queued, remember) = self.transaction(|| {
             let (status, received_at) = self.upsert(&submission, now)?;
             let stored = matches!(status, SubmitStatus::Created | SubmitStatus::Updated);
