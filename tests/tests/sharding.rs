@@ -363,13 +363,36 @@ fn no_request_names_a_shard_and_shards_are_bounded() -> Result<()> {
     }
     let body = json!({ "id": "too-many", "name": "x", "origins": [ORIGIN], "shards": 17 });
     ensure!(create_raw(edge, &body)?.status == 400, "17 shards refused");
-    // The other owner routes keep working on a sharded site, the key rotation on every shard.
+    // The other owner routes keep working on a sharded site, the key rotation on every shard:
+    // one submission on each shard (core's own rule says which), each deleted by the owner after
+    // the rotation, which only that shard's copy of the key can allow.
+    let map = sayso_core::ShardMap::new(4);
+    let now = now_ms();
+    let mut on_each = Vec::new();
+    for shard in 0..4 {
+        let id = (0..1000)
+            .map(|n| id_at(now, n))
+            .find(|id| sayso_core::SubmissionId::parse(id).is_ok_and(|id| map.shard_of(&id) == shard))
+            .context("an id for each shard")?;
+        let body = json!({ "id": id, "scale": "stars", "value": 3, "page": "/", "locale": "en", "client_ts": now, "widget_version": "0.1.0" });
+        ensure!(site.send(&body)?.status == 201, "stored on shard {shard}");
+        on_each.push(id);
+    }
     let rotated = api::post(&format!("{}/v1/sites/target/keys", edge.url), &[("authorization", &format!("Bearer {}", site.owner))], b"")?;
     ensure!(rotated.status == 200, "rotating the key: {rotated:?}");
     let new_key = rotated.json()["owner_key"].as_str().context("a new key")?.to_owned();
     let with = |key: &str| api::get(&format!("{}/v1/sites/target/summary", edge.url), &[("authorization", &format!("Bearer {key}"))]);
     ensure!(with(&site.owner)?.status == 401, "the old key is refused by every shard's read");
     ensure!(with(&new_key)?.status == 200, "the new key reads");
+    let delete =
+        |id: &str, key: &str| api::request("DELETE", &site.url(&format!("feedback/{id}")), &[("authorization", &format!("Bearer {key}"))], None);
+    for (shard, id) in on_each.iter().enumerate() {
+        let old = delete(id, &site.owner)?;
+        ensure!(old.status == 401, "shard {shard} refuses the old key: {old:?}");
+        let new = delete(id, &new_key)?;
+        ensure!(new.status == 204, "shard {shard} takes the new key: {new:?}");
+    }
+    ensure!(with(&new_key)?.json()["total"] == 0, "all four deleted");
     Ok(())
 }
 
