@@ -39,6 +39,9 @@ pub struct Work {
     /// When the next tombstone is due to be forgotten (ms), if any is left; `Err` when
     /// forgetting failed.
     pub tombstone_due: Result<Option<i64>, ()>,
+    /// Shard 0 of a sharded site: a shard does not have the newest record yet (its push
+    /// failed), so the alarm pushes it again.
+    pub push_pending: bool,
 }
 
 /// The delay (ms) until the alarm should run again, or `None` when nothing is left to do.
@@ -60,7 +63,8 @@ pub fn next_alarm(work: Work, now: i64) -> Option<i64> {
         Ok(due) => due.map(|at| (at - now).max(1)),
         Err(()) => Some(RETRY_MS),
     };
-    webhook.into_iter().chain(retention).chain(tombstones).min()
+    let push = work.push_pending.then_some(RETRY_MS);
+    webhook.into_iter().chain(retention).chain(tombstones).chain(push).min()
 }
 
 #[cfg(test)]
@@ -70,7 +74,15 @@ mod tests {
     const NOW: i64 = 1_764_000_000_000;
 
     fn work(webhook_due: Result<Option<i64>, ()>, deliveries_failed: bool, retention: Result<Retention, ()>) -> Work {
-        Work { webhook_due, deliveries_failed, retention, tombstone_due: Ok(None) }
+        Work { webhook_due, deliveries_failed, retention, tombstone_due: Ok(None), push_pending: false }
+    }
+
+    #[test]
+    fn a_pending_push_comes_back_within_a_minute_and_never_delays_sooner_work() {
+        let pending = Work { push_pending: true, ..work(Ok(None), false, Ok(Retention::Off)) };
+        assert_eq!(next_alarm(pending, NOW), Some(RETRY_MS));
+        let with_batch = Work { push_pending: true, ..work(Ok(None), false, Ok(Retention::More)) };
+        assert_eq!(next_alarm(with_batch, NOW), Some(NEXT_BATCH_MS));
     }
 
     #[test]

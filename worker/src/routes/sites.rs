@@ -95,7 +95,9 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
         shard: 0,
         // No id was routed yet: the site's shards are in force at once.
         shard_map: ShardMap::new(settings.shards),
-        version: 0,
+        // Version 1, pushed 0: until every shard has it, the alarm pushes it (`shards.rs`).
+        version: 1,
+        pushed_version: 0,
     };
     site::client(env, &site)?.create(record.clone()).await?;
     // Listed after the object holds the site: a crash in between leaves a site the directory

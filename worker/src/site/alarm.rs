@@ -24,7 +24,13 @@ impl SiteObject {
     pub(super) async fn schedule_deliveries(&self, record: &SiteRecord, now: i64) -> Result<(), Failure> {
         let retention = record.settings.retention_days.map(|_| Retention::CaughtUp).unwrap_or(Retention::Off);
         // Tombstones are not asked about: an armed alarm (or the next one) takes care of them.
-        let work = Work { webhook_due: Ok(self.next_due()?), deliveries_failed: false, retention: Ok(retention), tombstone_due: Ok(None) };
+        let work = Work {
+            webhook_due: Ok(self.next_due()?),
+            deliveries_failed: false,
+            retention: Ok(retention),
+            tombstone_due: Ok(None),
+            push_pending: false,
+        };
         let Some(delay) = next_alarm(work, now) else { return Ok(()) };
         self.arm_by(now + delay, now).await
     }
@@ -40,7 +46,8 @@ impl SiteObject {
     }
 
     /// The alarm: one retention batch, one purge of old tombstones, the webhook deliveries that
-    /// are due, then the alarm again for what is left. Each step runs whatever the one before
+    /// are due, a failed push of the site's record to its shards again, then the alarm again
+    /// for what is left. Each step runs whatever the one before
     /// did, and a failure is logged and retried on a later alarm rather than ending the chain:
     /// an alarm that is not armed again never runs again.
     pub(super) async fn run_alarm(&self) -> Result<(), Failure> {
@@ -67,12 +74,13 @@ impl SiteObject {
                 true
             }
         };
+        let push_pending = self.push_pending(&record).await;
         // Read after the deliveries: a submission that arrived while they were posting (the
         // object answers requests during a fetch) is in the queue, and its event with it.
         let webhook_due = self.next_due().map_err(|failure| worker::console_error!("webhook queue: {failure}"));
         // The clock moved while the deliveries were posting: delays count from now.
         let now = worker::Date::now().as_millis() as i64;
-        if let Some(delay) = next_alarm(Work { webhook_due, deliveries_failed, retention, tombstone_due }, now) {
+        if let Some(delay) = next_alarm(Work { webhook_due, deliveries_failed, retention, tombstone_due, push_pending }, now) {
             // Set whatever is armed: only this run knows the work left. If this fails, the
             // error goes back to the runtime, which retries the whole alarm.
             self.alarms.set_alarm(delay).await?;

@@ -207,7 +207,20 @@ impl SiteClient {
     /// Deletes a submission (`id` parsed at the route) by owner key or receipt, on its shard.
     pub async fn delete(&self, key: &Credential, id: &str) -> Result<(), Failure> {
         let parsed = sayso_core::SubmissionId::parse(id).map_err(|_| Failure::FeedbackNotFound)?;
+        self.vouched_beyond_shard_0(key, &parsed).await?;
         self.routed(&parsed, || call::Delete { key: key.clone(), id: id.to_owned() }).await
+    }
+
+    /// An owner's call about a submission on a shard > 0 is vouched for by shard 0 first: it
+    /// holds the site's newest record, and another shard's copy may be a push behind (a key
+    /// rotated out there still, `shards.rs`). A receipt is the submission's own, judged by its
+    /// shard. With no map cached the call meets shard 0 first anyway, which checks the key.
+    pub(super) async fn vouched_beyond_shard_0(&self, key: &Credential, id: &sayso_core::SubmissionId) -> Result<(), Failure> {
+        let by_receipt = key.0.as_deref().and_then(|v| v.split_once(' ')).is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("receipt"));
+        if by_receipt || merge::cached_map(&self.site).is_none_or(|map| map.shard_of(id) == 0) {
+            return Ok(());
+        }
+        self.ask_at(0, call::Vouch { key: key.clone() }).await
     }
 
     /// Stores shard 0's record on this shard (shard 0's own call, `shards.rs`).

@@ -31,6 +31,9 @@ pub struct SiteRecord {
     /// two pushes that cross never leave an older one.
     #[serde(default)]
     pub version: u64,
+    /// Shard 0 only: the newest `version` every other shard is known to hold (`shards.rs`).
+    #[serde(default)]
+    pub pushed_version: u64,
 }
 
 /// A new owner key: `sk_` and 32 random bytes in base32.
@@ -111,7 +114,7 @@ impl SiteObject {
             self.sql.exec(INSERT_RECORD, vec![text.into()])?;
             Ok(())
         })?;
-        self.push_record(&call.record).await
+        self.push_or_retry(&call.record).await
     }
 
     /// The widget's settings in the language the visitor's page asks for.
@@ -154,9 +157,9 @@ impl SiteObject {
             // Enforce the new period now, then daily.
             self.alarms.set_alarm(1).await?;
         }
-        // Answered once every shard judges submissions by the new settings; a failed push is
-        // the owner's to retry (any PATCH pushes the whole record again).
-        self.push_record(&record).await?;
+        // Answered once every shard judges submissions by the new settings, or once the alarm
+        // has the push to retry (the change is committed here either way).
+        self.push_or_retry(&record).await?;
         Ok(record.settings)
     }
 
@@ -171,7 +174,9 @@ impl SiteObject {
             self.store(&record)?;
             Ok(record)
         })?;
-        self.push_record(&record).await?;
+        // A shard the push has not reached yet still holds the old key's hash, so an owner call
+        // routed to a shard > 0 is vouched for by shard 0 first (`SiteClient::delete`).
+        self.push_or_retry(&record).await?;
         Ok(OwnerKey { owner_key })
     }
 }

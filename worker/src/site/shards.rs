@@ -11,8 +11,13 @@
 //! Webhook events are queued and sent by the shard that stores the submission: each submission
 //! is stored by exactly one shard, so each event is sent once, and no shard waits on another.
 //! Retention runs in each shard's own alarm, on its own submissions.
+//!
+//! A push that fails (a shard unreachable) is retried by shard 0's alarm until every shard
+//! holds the newest record (`pushed_version`); until then, owner calls on a shard > 0 are
+//! vouched for by shard 0 (`SiteClient::delete`), so a rotated-out key opens nothing.
 
 use futures_util::future::join_all;
+use sayso_core::alarm::RETRY_MS;
 use sayso_core::SubmissionId;
 
 use super::call::{self, Routed};
@@ -41,6 +46,49 @@ impl SiteObject {
             async move { SiteClient::shard(&self.env, &site, shard)?.replicate(copy).await }
         });
         join_all(pushes).await.into_iter().collect()
+    }
+
+    /// Pushes shard 0's record to the other shards and notes that they hold it. A shard that
+    /// cannot be reached gets it from the alarm (`push_pending`), a minute later and every minute
+    /// until it has it: the change is committed here, and its caller is told so.
+    pub(super) async fn push_or_retry(&self, record: &SiteRecord) -> Result<(), Failure> {
+        if record.shard_map.span() <= 1 {
+            return Ok(());
+        }
+        if let Err(failure) = self.push_record(record).await.and_then(|()| self.note_pushed(record.version)) {
+            worker::console_error!("pushing the site's record to its shards (the alarm retries): {failure}");
+            let now = worker::Date::now().as_millis() as i64;
+            self.arm_by(now + RETRY_MS, now).await?;
+        }
+        Ok(())
+    }
+
+    /// The alarm's part on shard 0: pushes the record again while a shard may lack its newest
+    /// version; true while one still does.
+    pub(super) async fn push_pending(&self, record: &SiteRecord) -> bool {
+        if record.shard != 0 || record.shard_map.span() <= 1 || record.pushed_version >= record.version {
+            return false;
+        }
+        match self.push_record(record).await.and_then(|()| self.note_pushed(record.version)) {
+            Ok(()) => false,
+            Err(failure) => {
+                worker::console_error!("pushing the site's record to its shards: {failure}");
+                true
+            }
+        }
+    }
+
+    /// Notes that every shard holds `version` (unless the record changed since: that change
+    /// pushes, or retries, its own).
+    fn note_pushed(&self, version: u64) -> Result<(), Failure> {
+        self.transaction(|| {
+            let mut record = self.record()?;
+            if record.version == version && record.pushed_version < version {
+                record.pushed_version = version;
+                self.store(&record)?;
+            }
+            Ok(())
+        })
     }
 
     /// `Replicate`: stores shard 0's record here unless a newer one is stored already; with a
