@@ -80,11 +80,12 @@ impl Aggregate {
         let share = |lo: u8| round1(histogram.iter().filter(|b| b.value >= lo).map(|b| b.count).sum::<u64>() as f64 * 100.0 / count as f64);
         let mean = round2(sum as f64 / count as f64);
         let csat = matches!(scale, Scale::Stars | Scale::Emoji | Scale::Csat).then(|| share(4));
+        // The headline is the mean of what each rating adds to it (`ranking::per_rating`, the
+        // rule the dashboard's tests of change and its ranking use too), in exact sums.
+        let points = histogram.iter().map(|b| crate::ranking::per_rating(scale, b.value) * b.count as f64).sum::<f64>() / count as f64;
         let score = match scale {
-            Scale::Stars | Scale::Emoji => mean,
-            Scale::Thumbs => share(1),
-            Scale::Nps => nps.map_or(0.0, |n| n.score),
-            Scale::Csat => csat.unwrap_or(0.0),
+            Scale::Stars | Scale::Emoji => round2(points),
+            Scale::Thumbs | Scale::Nps | Scale::Csat => round1(points),
         };
         Some(ScaleSummary { scale, count, comments, mean, score, csat, histogram, nps })
     }

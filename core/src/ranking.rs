@@ -201,19 +201,25 @@ mod tests {
     }
 
     #[test]
-    fn the_mean_of_per_rating_scores_is_the_api_score_on_every_scale() {
+    fn the_mean_of_per_rating_scores_is_each_scales_headline_worked_by_hand() {
         let cases = [
-            (Scale::Stars, alloc::vec![(1, 3), (4, 5), (5, 9)]),
-            (Scale::Emoji, alloc::vec![(2, 4), (3, 1)]),
-            (Scale::Thumbs, alloc::vec![(0, 3), (1, 7)]),
-            (Scale::Csat, alloc::vec![(2, 2), (4, 3), (5, 5)]),
-            (Scale::Nps, alloc::vec![(0, 2), (6, 3), (7, 4), (9, 5), (10, 6)]),
+            // (3·1 + 5·4 + 9·5) / 17 stars.
+            (Scale::Stars, alloc::vec![(1, 3), (4, 5), (5, 9)], 4.0),
+            // (4·2 + 1·3) / 5 faces.
+            (Scale::Emoji, alloc::vec![(2, 4), (3, 1)], 2.2),
+            // 7 of 10 up.
+            (Scale::Thumbs, alloc::vec![(0, 3), (1, 7)], 70.0),
+            // 8 of 10 rated 4 or 5.
+            (Scale::Csat, alloc::vec![(2, 2), (4, 3), (5, 5)], 80.0),
+            // 11 promoters and 5 detractors of 20.
+            (Scale::Nps, alloc::vec![(0, 2), (6, 3), (7, 4), (9, 5), (10, 6)], 30.0),
         ];
-        for (scale, values) in cases {
+        for (scale, values, by_hand) in cases {
             let s = summary_of(scale, &values);
             let spread = spread(&s);
             assert_eq!(spread.count, s.count);
-            assert!((spread.mean - s.score).abs() < 0.06, "{scale:?}: {} vs {}", spread.mean, s.score);
+            assert_eq!(s.score, by_hand, "{scale:?}: the summary's score");
+            assert!((spread.mean - by_hand).abs() < 1e-9, "{scale:?}: {} vs {by_hand}", spread.mean);
         }
     }
 
