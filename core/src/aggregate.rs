@@ -11,9 +11,7 @@ use alloc::vec::Vec;
 
 use crate::scale::{Rating, Scale};
 use crate::submission::Submission;
-use crate::summary::{
-    Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, RANKED_PAGES, SUMMARY_PAGES_MAX,
-};
+use crate::summary::{Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_PAGES, SUMMARY_PAGES_MAX};
 
 /// How many ratings of one value were given, and how many of them came with a comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -165,25 +163,15 @@ impl Breakdown {
             None => pages.clone(),
         };
         top.truncate(RANKED_PAGES);
-        // Best and worst on the scale most ratings use, over the most-rated pages with enough
-        // ratings: a page is judged once it has a sample, and the choice costs the same at any
-        // number of pages. No pages asked for (`pages_limit=0`): none judged.
-        let main = scales.iter().max_by_key(|s| s.count).map(|s| s.scale).filter(|_| window.limit > 0);
-        let ranked: Vec<(&str, f64)> = top
-            .iter()
-            .filter_map(|p| {
-                let score = p.scores.iter().find(|s| Some(s.scale) == main && s.count >= RANKED_MIN_RATINGS)?;
-                Some((p.key.as_str(), score.score))
-            })
-            .collect();
-        let pick = |better: fn(f64, f64) -> bool| {
-            ranked.iter().fold(None::<(&str, f64)>, |best, &(k, s)| match best {
-                Some((_, b)) if !better(s, b) => best,
-                _ => Some((k, s)),
-            })
-        };
-        let best_page = pick(|a, b| a > b).map(|(k, _)| k.to_owned());
-        let worst_page = pick(|a, b| a < b).map(|(k, _)| k.to_owned());
+        // Best and worst on the scale most ratings use, over the most-rated pages, ranked as the
+        // dashboard ranks them (`ranking::rank_pages`: enough ratings, a Bayesian mean towards
+        // the site's score, `(other)` never): a page is judged once it has a sample, and the
+        // choice costs the same at any number of pages. No pages asked for: none judged.
+        let main = scales.iter().max_by_key(|s| s.count).filter(|_| window.limit > 0);
+        let ranking = main.map(|main| crate::ranking::rank_pages(&top, main.scale, main.score));
+        let ranked = ranking.as_ref().map(|r| r.ranked.as_slice()).unwrap_or_default();
+        let worst_page = ranked.first().map(|p| p.page.to_owned());
+        let best_page = ranked.last().map(|p| p.page.to_owned());
         let (pages_total, pages, pages_cursor) = match window.limit {
             0 => (0, Vec::new(), None),
             _ => {
@@ -249,6 +237,7 @@ fn round_half_away(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::summary::RANKED_MIN_RATINGS;
     use proptest::prelude::*;
 
     fn rating(scale: Scale, value: i64) -> Rating {
@@ -304,6 +293,22 @@ mod tests {
         b.add("2026-11-23", "/real", rating(Scale::Stars, 3), Tally { ratings: RANKED_MIN_RATINGS, comments: 0 });
         let s = b.summary("demo", None, None, None, &PagesWindow::default());
         assert_eq!((s.best_page.as_deref(), s.worst_page.as_deref()), (Some("/real"), Some("/real")));
+    }
+
+    #[test]
+    fn best_and_worst_are_the_dashboards_ranking_a_few_perfect_ratings_outranked_by_many_good_ones() {
+        let mut b = Breakdown::default();
+        let add = |b: &mut Breakdown, page: &str, value: i64, ratings: u64| {
+            b.add("2026-11-23", page, rating(Scale::Stars, value), Tally { ratings, comments: 0 })
+        };
+        add(&mut b, "/five-fives", 5, 5);
+        add(&mut b, "/liked", 5, 48);
+        add(&mut b, "/liked", 4, 12);
+        add(&mut b, "/weak", 3, 300);
+        add(&mut b, crate::page::OTHER_PAGE, 1, 50);
+        let s = b.summary("demo", None, None, None, &PagesWindow::default());
+        // Raw, /five-fives (5.0) would be best and (other) (1.0) worst.
+        assert_eq!((s.best_page.as_deref(), s.worst_page.as_deref()), (Some("/liked"), Some("/weak")));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, ensure, Context, Result};
+use sayso_core::ranking::PRIOR_RATINGS;
 use sayso_core::{RANKED_MIN_RATINGS, RANKED_PAGES, REVISIONS_MAX, SUMMARY_PAGES_DEFAULT};
 use sayso_tests::api::{self, Answer};
 use sayso_tests::edge::{Edge, EdgeOptions};
@@ -241,35 +242,36 @@ fn recount(site: &str, rows: &[Counted], range: &Range) -> (Value, Vec<Value>) {
     let mut ranked: Vec<(usize, &str, Value)> = pages.iter().map(|(page, rows)| (rows.len(), *page, slice(page, rows))).collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     // Best and worst: on the scale with most ratings (the later in `SCALES` on a tie), among the
-    // RANKED_PAGES most-rated pages those with at least RANKED_MIN_RATINGS on it, the first in
-    // rank order on a tied score.
-    let mut main: Option<(&str, u64)> = None;
+    // RANKED_PAGES most-rated pages but `(other)` those with at least RANKED_MIN_RATINGS on it,
+    // by their score shrunk toward the site's (PRIOR_RATINGS ratings at the site's score on that
+    // scale): the lowest is worst, the highest best; ties go to more ratings, then the path.
+    let mut main: Option<(&str, u64, f64)> = None;
     for s in &scales {
         let count = s["count"].as_u64().unwrap_or(0);
-        if main.is_none_or(|(_, most)| count >= most) {
-            main = s["scale"].as_str().map(|name| (name, count));
+        if main.is_none_or(|(_, most, _)| count >= most) {
+            main = s["scale"].as_str().map(|name| (name, count, s["score"].as_f64().unwrap_or(0.0)));
         }
     }
-    let candidates: Vec<(&str, f64)> = ranked
+    let mut candidates: Vec<(&str, u64, f64)> = ranked
         .iter()
         .take(RANKED_PAGES)
+        .filter(|(_, page, _)| *page != sayso_core::OTHER_PAGE)
         .filter_map(|(_, page, slice)| {
-            let score = slice["scores"].as_array()?.iter().find(|s| main.is_some_and(|(m, _)| s["scale"] == m))?;
-            (score["count"].as_u64()? >= RANKED_MIN_RATINGS).then_some((*page, score["score"].as_f64()?))
+            let (name, _, site_score) = main?;
+            let score = slice["scores"].as_array()?.iter().find(|s| s["scale"] == name)?;
+            let (n, raw) = (score["count"].as_u64()?, score["score"].as_f64()?);
+            let shrunk = (PRIOR_RATINGS * site_score + n as f64 * raw) / (PRIOR_RATINGS + n as f64);
+            (n >= RANKED_MIN_RATINGS).then_some((*page, n, shrunk))
         })
         .collect();
-    let pick = |better: fn(f64, f64) -> bool| {
-        candidates.iter().fold(None::<(&str, f64)>, |so_far, &(page, score)| match so_far {
-            Some((_, best)) if !better(score, best) => so_far,
-            _ => Some((page, score)),
-        })
-    };
+    candidates.sort_by(|a, b| a.2.total_cmp(&b.2).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+    let (worst, best) = (candidates.first().map(|c| c.0), candidates.last().map(|c| c.0));
     let head = json!({
         "site": site, "from": range.from, "to": range.to, "page": range.page,
         "total": kept.len(), "comments": kept.iter().filter(|r| r.commented).count(), "scales": scales,
         "days": days.iter().map(|(day, rows)| slice(day, rows)).collect::<Vec<_>>(),
         "pages_total": ranked.len(),
-        "best_page": pick(|a, b| a > b).map(|p| p.0), "worst_page": pick(|a, b| a < b).map(|p| p.0),
+        "best_page": best, "worst_page": worst,
     });
     (head, ranked.into_iter().map(|r| r.2).collect())
 }
