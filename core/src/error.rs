@@ -86,6 +86,21 @@ pub enum ValidationError {
     /// The site's last change of `shards` is not in force yet (`shards::ShardMap::change`).
     #[error("the last change of shards is not in force yet (a change takes 25 hours): change it again after that")]
     ShardsChangePending,
+    /// A triage status that is not one of new, seen, resolved, archived.
+    #[error("unknown status {0:?}: use new, seen, resolved or archived")]
+    UnknownStatus(String),
+    /// A tag that breaks `triage::Tag`'s rule.
+    #[error("a tag must be 1 to 32 characters of a-z, 0-9, '-' and '_'")]
+    InvalidTag,
+    /// More than `TAGS_PER_SUBMISSION_MAX` tags on a submission (or in one change).
+    #[error("a submission holds at most 10 tags")]
+    TooManyTags,
+    /// A triage change that asks nothing, or contradicts itself.
+    #[error("{0}")]
+    InvalidTriage(&'static str),
+    /// A bulk change naming no submission or more than `TRIAGE_IDS_MAX`.
+    #[error("ids must name 1 to 100 submissions")]
+    TooManyIds,
 }
 
 impl ValidationError {
@@ -111,6 +126,33 @@ impl ValidationError {
             ValidationError::InvalidRev => "invalid_rev",
             ValidationError::TooFast => "too_fast",
             ValidationError::ShardsChangePending => "shards_change_pending",
+            ValidationError::UnknownStatus(_) => "invalid_status",
+            ValidationError::InvalidTag => "invalid_tag",
+            ValidationError::TooManyTags => "too_many_tags",
+            ValidationError::InvalidTriage(_) => "invalid_triage",
+            ValidationError::TooManyIds => "too_many_ids",
+        }
+    }
+}
+
+impl ValidationError {
+    /// The setting a refusal is about, as its path in a site's settings (`origins`,
+    /// `widget.question`, `webhook.url`), sent as `error.field` so a form can show it there;
+    /// `None` for the rest (a submission's refusals among them).
+    pub fn field(&self) -> Option<String> {
+        // Widget settings name their field within the widget; these are the site's own.
+        let setting = |field: &str| match field {
+            "name" | "scales" | "shards" | "turnstile" => field.to_owned(),
+            widget => alloc::format!("widget.{widget}"),
+        };
+        match self {
+            ValidationError::InvalidOrigin(_) => Some("origins".to_owned()),
+            ValidationError::InvalidWebhook => Some("webhook".to_owned()),
+            ValidationError::InsecureUrl(field) => Some((*field).to_owned()),
+            ValidationError::InvalidRetention => Some("retention_days".to_owned()),
+            ValidationError::ShardsChangePending => Some("shards".to_owned()),
+            ValidationError::InvalidText { field } | ValidationError::InvalidWidgetSetting { field, .. } => Some(setting(field)),
+            _ => None,
         }
     }
 }
@@ -129,11 +171,20 @@ pub struct ErrorBody {
     pub code: String,
     /// A sentence for people.
     pub message: String,
+    /// The setting the error is about (`ValidationError::field`), when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl ApiError {
     /// Builds the error body.
     pub fn new(code: &str, message: impl Into<String>) -> ApiError {
-        ApiError { error: ErrorBody { code: code.to_owned(), message: message.into() } }
+        ApiError { error: ErrorBody { code: code.to_owned(), message: message.into(), field: None } }
+    }
+
+    /// The same error, about `field` (a setting's path), if any.
+    pub fn about(mut self, field: Option<String>) -> ApiError {
+        self.error.field = field;
+        self
     }
 }

@@ -15,7 +15,7 @@ pub enum ExportFormat {
 }
 
 /// The CSV header line, with its CRLF.
-pub const CSV_HEADER: &str = "id,received_at,scale,value,comment,page,locale,client_ts,rev\r\n";
+pub const CSV_HEADER: &str = "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags\r\n";
 
 /// One submission as a CSV line (CRLF-terminated).
 pub fn csv_line(item: &FeedbackItem) -> String {
@@ -38,6 +38,11 @@ pub fn csv_line(item: &FeedbackItem) -> String {
     number(&mut out, item.client_ts);
     out.push(',');
     number(&mut out, i64::from(item.rev));
+    out.push(',');
+    out.push_str(item.status.as_str());
+    out.push(',');
+    // Tags are `a-z 0-9 - _` only (`triage::Tag`): joined by `;`, the cell needs no quotes.
+    push_cell(&mut out, &item.tags.join(";"));
     out.push_str("\r\n");
     out
 }
@@ -106,8 +111,10 @@ mod tests {
             received_at: 2,
             updated_at: 2,
             rev: 1,
+            status: crate::triage::Status::Resolved,
+            tags: alloc::vec!["bug".into(), "pricing".into()],
         };
-        assert_eq!(csv_line(&item), "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1\r\n");
+        assert_eq!(csv_line(&item), "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1,resolved,bug;pricing\r\n");
         assert_eq!(CSV_HEADER.split(',').count(), csv_line(&item).split(',').count() - 1);
     }
 }

@@ -5,6 +5,8 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::triage::Status;
+
 /// One stored submission, as the owner reads it: `GET …/feedback` and the exports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackItem {
@@ -28,6 +30,12 @@ pub struct FeedbackItem {
     pub updated_at: i64,
     /// Its revision.
     pub rev: u32,
+    /// Where the owner's triage has it (`new` until the owner changes it).
+    #[serde(default)]
+    pub status: Status,
+    /// The owner's tags, sorted (storage hands them over as one text: `triage::tags_from_list_or_text`).
+    #[serde(default, deserialize_with = "crate::triage::tags_from_list_or_text")]
+    pub tags: Vec<String>,
 }
 
 /// A page of `GET …/feedback`, newest first.

@@ -40,6 +40,7 @@ pub mod strings;
 pub mod submission;
 pub mod summary;
 pub mod targeting;
+pub mod triage;
 pub mod turnstile;
 pub mod validate;
 pub mod webhook;
@@ -71,5 +72,6 @@ pub use summary::{
     Bucket, Nps, PageCursor, PagesWindow, ScaleSummary, Score, Slice, Summary, RANKED_MIN_RATINGS, RANKED_PAGES, SUMMARY_PAGES_DEFAULT,
     SUMMARY_PAGES_MAX,
 };
+pub use triage::{Status, Tag, Triage, TriageWire, TAGS_PER_SUBMISSION_MAX, TAG_MAX_CHARS, TRIAGE_IDS_MAX};
 pub use turnstile::{TurnstileSettings, TurnstileView};
 pub use webhook::{Threshold, WebhookSettings};

@@ -273,6 +273,19 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_patch_names_the_setting_it_is_about() {
+        let field = |json: &str| serde_json::from_str::<SitePatch>(json).expect("a patch").validate().err().and_then(|e| e.field());
+        assert_eq!(field(r#"{"origins":["not an origin"]}"#).as_deref(), Some("origins"));
+        assert_eq!(field(r#"{"name":" "}"#).as_deref(), Some("name"));
+        assert_eq!(field(r#"{"widget":{"question":" "}}"#).as_deref(), Some("widget.question"));
+        assert_eq!(field(r#"{"widget":{"theme":{"radius":99}}}"#).as_deref(), Some("widget.theme"));
+        assert_eq!(field(r#"{"webhook":{"url":"http://hooks.example/x","comments":true}}"#).as_deref(), Some("webhook.url"));
+        assert_eq!(field(r#"{"retention_days":4000}"#).as_deref(), Some("retention_days"));
+        assert_eq!(field(r#"{"shards":0}"#).as_deref(), Some("shards"));
+        assert_eq!(field(r#"{"scales":[]}"#).as_deref(), Some("scales"));
+    }
+
+    #[test]
     fn retention_zero_keeps_feedback_for_ever() {
         let (mut changed, mut secret) = (view(), None);
         apply(SitePatch { retention_days: Some(0), ..SitePatch::default() }, &mut changed, &mut secret, "unused");

@@ -134,6 +134,13 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     )?;
     c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "scales": ["stars", "nps"] }))?)?;
     c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "scales": null }))?)?;
+    let dry_run = |body: Value| {
+        api::request("PATCH", &format!("{site}?dry_run=true&lang=de"), &[("authorization", &owner), json_type], Some(body.to_string().as_bytes()))
+    };
+    let tried = dry_run(json!({ "widget": { "question": "Did this help?" } }))?;
+    ensure!(tried.status == 200 && tried.json()["changes"].as_array().is_some_and(|c| !c.is_empty()), "{tried:?}");
+    c.check("PATCH", "/v1/sites/{site}", &tried)?;
+    c.check("PATCH", "/v1/sites/{site}", &dry_run(json!({ "origins": ["not an origin"] }))?)?;
     c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "origins": [] }))?)?;
     c.check("PATCH", "/v1/sites/{site}", &patch("Bearer x", json!({}))?)?;
 
@@ -179,6 +186,27 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     }
     c.check("GET", "/v1/sites/{site}/webhook-deliveries", &api::get(&format!("{site}/webhook-deliveries"), &[("authorization", &owner)])?)?;
     c.check("GET", "/v1/sites/{site}/webhook-deliveries", &api::get(&format!("{site}/webhook-deliveries"), &[])?)?;
+    c.check("POST", "/v1/sites/{site}/webhook-test", &api::post(&format!("{site}/webhook-test"), &[("authorization", &owner)], b"")?)?;
+    c.check("POST", "/v1/sites/{site}/webhook-test", &api::post(&format!("{site}/webhook-test"), &[], b"")?)?;
+
+    // Triage (issue 16): one submission, and the bulk form, each answer checked.
+    let triage = |key: &str, method: &str, path: &str, body: Value| {
+        let url = format!("{site}/feedback/{path}");
+        api::request(method, &url, &[("authorization", key), ("content-type", "application/json")], Some(body.to_string().as_bytes()))
+    };
+    let c1 = "0190a6e2-7c1d-7abc-8def-0000000000c1";
+    c.check("PATCH", "/v1/sites/{site}/feedback/{id}", &triage(&owner, "PATCH", c1, json!({ "status": "resolved", "add_tags": ["bug"] }))?)?;
+    c.check("PATCH", "/v1/sites/{site}/feedback/{id}", &triage(&owner, "PATCH", c1, json!({ "status": "done" }))?)?;
+    c.check("PATCH", "/v1/sites/{site}/feedback/{id}", &triage("Bearer x", "PATCH", c1, json!({ "status": "seen" }))?)?;
+    c.check(
+        "PATCH",
+        "/v1/sites/{site}/feedback/{id}",
+        &triage(&owner, "PATCH", "0190a6e2-7c1d-7abc-8def-0000000000ff", json!({ "status": "seen" }))?,
+    )?;
+    c.check("POST", "/v1/sites/{site}/feedback/triage", &triage(&owner, "POST", "triage", json!({ "ids": [c1], "status": "seen" }))?)?;
+    c.check("POST", "/v1/sites/{site}/feedback/triage", &triage(&owner, "POST", "triage", json!({ "ids": [], "status": "seen" }))?)?;
+    c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?status=seen&tag=bug"), &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}/export.csv", &api::get(&format!("{site}/export.csv?tag=Nope"), &[("authorization", &owner)])?)?;
 
     let one = format!("{site}/feedback/0190a6e2-7c1d-7abc-8def-0000000000c1");
     let undo_preflight = |origin: &str| {
@@ -204,7 +232,12 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("DELETE", "/v1/sites/{site}/feedback/{id}", &api::request("DELETE", &one, &[("authorization", &owner)], None)?)?;
 
     c.check("POST", "/v1/sites/{site}/keys", &api::post(&format!("{site}/keys"), &[("authorization", "Bearer x")], b"")?)?;
-    c.check("POST", "/v1/sites/{site}/keys", &api::post(&format!("{site}/keys"), &[("authorization", &owner)], b"")?)?;
+    let rotated = api::post(&format!("{site}/keys"), &[("authorization", &owner)], b"")?;
+    c.check("POST", "/v1/sites/{site}/keys", &rotated)?;
+    let owner = format!("Bearer {}", rotated.json()["owner_key"].as_str().context("the new key")?);
+    c.check("DELETE", "/v1/sites/{site}", &api::request("DELETE", &site, &[("authorization", "Bearer x")], None)?)?;
+    c.check("DELETE", "/v1/sites/{site}", &api::request("DELETE", &format!("{e}/v1/sites/Not_A_Site"), &[("authorization", &owner)], None)?)?;
+    c.check("DELETE", "/v1/sites/{site}", &api::request("DELETE", &site, &[("authorization", &owner)], None)?)?;
 
     let documented: BTreeSet<(String, String)> = c.doc["paths"]
         .as_object()

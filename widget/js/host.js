@@ -1,8 +1,9 @@
 // sayso widget host: the browser plumbing around the Rust widget (src/lib.rs). Rust decides what
 // the widget shows, what a click or a key means, and builds each submission with sayso-core's
 // rules; this file does what only the browser does: the shadow root and its stylesheets, the
-// config fetch, timers, the popover's triggers, focus and the radio group's arrow keys, each
-// widget's life (listeners and timers go when its element is removed); it draws with dom.js
+// config fetch (a preview, the dashboard's, reads its config from its `preview` attribute and
+// sends and keeps nothing), timers, the popover's triggers, focus and the radio group's arrow
+// keys, each widget's life (listeners and timers go when its element is removed); it draws with dom.js
 // and turnstile.js, and gives the outbox (outbox.js) the browser's storage, network and clock.
 // wasm-bindgen bundles it into the glue (esbuild minifies it). A DOM call here costs a few bytes;
 // the same call through web-sys cost glue on both sides, and a Rust closure per listener, timer
@@ -46,8 +47,11 @@ export function start(n, locale, css) {
   root.replaceChildren();
   el(root, "div", { class: "sr", "aria-live": "polite" });
   el(root, "div", { id: BOUNDARY.BOX });
-  // Created first, so what an earlier page left waiting goes out even if the config cannot load.
-  w.outbox = outboxFor(edge, site);
+  // A preview (`preview` holds the config as JSON: the dashboard's) sends and keeps nothing: its
+  // outbox takes each submission and drops it. Otherwise created first, so what an earlier page
+  // left waiting goes out even if the config cannot load.
+  const preview = host.getAttribute("preview");
+  w.outbox = preview ? { send() {}, undo: (id, done) => done(1) } : outboxFor(edge, site);
   // The config as JSON text, parsed here: a kept one that is not JSON fails like any other.
   const begin = (json) => {
     try {
@@ -59,6 +63,7 @@ export function start(n, locale, css) {
   };
   // Offline (or an answer cut short): the config kept from an earlier visit, if any.
   const offline = () => begin(load(kept) ?? null);
+  if (preview) return begin(preview);
   fetch(`${edge}/v1/sites/${site}/config?lang=${locale}`).then(
     (response) =>
       response.ok

@@ -7,6 +7,8 @@ const $ = (s, root = document) => root.querySelector(s);
 const store = window.sessionStorage;
 const main = $("#main");
 const signInForm = $("#sign-in").cloneNode(true);
+// The admin's way in (the admin token, kept and sent like the key), leading to `?view=sites`.
+const adminForm = $("#admin-sign-in").cloneNode(true);
 
 function credentials() {
   const site = store.getItem("sayso.site");
@@ -16,8 +18,13 @@ function credentials() {
 
 function showSignIn(message) {
   store.removeItem("sayso.key");
-  main.replaceChildren(signInForm.cloneNode(true));
+  main.replaceChildren(signInForm.cloneNode(true), adminForm.cloneNode(true));
   $("#sign-in-error").textContent = message || "";
+  $("#admin-sign-in").addEventListener("submit", (e) => {
+    e.preventDefault();
+    store.setItem("sayso.admin", $("#admin-token").value.trim());
+    go("?view=sites");
+  });
   $(".range").hidden = true;
   $("#views").hidden = true;
   $("#custom").hidden = true;
@@ -29,6 +36,13 @@ function showSignIn(message) {
     store.setItem("sayso.key", $("#key").value.trim());
     load();
   });
+}
+
+// A wrong admin token: forgotten, and the sign-in says so.
+function adminRefused() {
+  store.removeItem("sayso.admin");
+  history.replaceState(null, "", location.pathname);
+  showSignIn("That admin token is not the one this edge was given.");
 }
 
 // An error that is not the key's: said in the page, the owner stays signed in and may retry.
@@ -125,6 +139,23 @@ function app(who) {
     go,
     load,
     showError,
+    // Signs this tab in to a site (a site just created, or a key just rotated).
+    signIn: (site, key) => {
+      store.setItem("sayso.site", site);
+      store.setItem("sayso.key", key);
+      Object.assign(who, { site, key });
+    },
+    signOut: (message) => {
+      store.removeItem("sayso.site");
+      showSignIn(message);
+    },
+    // The admin API (`/v1{path}`) with the admin token; a 401 signs the admin out.
+    admin: async (path, init = {}) => {
+      const headers = { authorization: "Bearer " + store.getItem("sayso.admin"), ...(init.headers || {}) };
+      const r = await fetch("/v1" + path, { ...init, headers });
+      if (r.status === 401) adminRefused();
+      return r;
+    },
     api: async (path, init = {}) => {
       const headers = { authorization: "Bearer " + who.key, ...(init.headers || {}) };
       const r = await fetch(`/v1/sites/${encodeURIComponent(who.site)}${path}`, { ...init, headers });
@@ -138,6 +169,7 @@ function app(who) {
 function showViews() {
   const view = currentView() || "overview";
   for (const link of document.querySelectorAll("#views a")) {
+    link.hidden = link.dataset.view === "sites" ? !store.getItem("sayso.admin") : !credentials();
     if (link.dataset.view === view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
@@ -147,14 +179,20 @@ function showViews() {
 }
 
 async function load(moved = false) {
-  const who = credentials();
+  // The sites view is the admin's, read with the admin token; without one, the site's overview.
+  const adminToken = store.getItem("sayso.admin");
+  if (currentView() === "sites" && !adminToken) history.replaceState(null, "", location.pathname);
+  if (currentView() !== "sites" && !credentials() && adminToken) history.replaceState(null, "", "?view=sites");
+  const asAdmin = currentView() === "sites";
+  const who = asAdmin ? { site: credentials()?.site || "", key: credentials()?.key || "" } : credentials();
   if (!who) return showSignIn();
   let answer;
   try {
-    answer = await fetch(viewUrl(who.site), { headers: { authorization: "Bearer " + who.key } });
+    answer = await fetch(viewUrl(who.site), { headers: { authorization: "Bearer " + (asAdmin ? adminToken : who.key) } });
   } catch (e) {
     return showError("The edge could not be reached.");
   }
+  if (answer.status === 401 && asAdmin) return adminRefused();
   // Only 401 means the key is wrong (an unknown site answers 401 too); anything else is an
   // error to show, and signing out over it would make the owner type the key again for nothing.
   if (answer.status === 401) return showSignIn("That site id and owner key do not match.");
@@ -162,7 +200,7 @@ async function load(moved = false) {
   // Rendered by the Worker; every visitor-written string in it is HTML-escaped there.
   main.innerHTML = await answer.text();
   showPlace();
-  $("#site-name").textContent = who.site;
+  $("#site-name").textContent = who.site || "admin";
   $("#sign-out").hidden = false;
   showViews();
   for (const t of main.querySelectorAll("time[data-ms]")) {
@@ -236,6 +274,7 @@ for (const input of [$("#from"), $("#to")]) {
 }
 $("#sign-out").addEventListener("click", () => {
   store.removeItem("sayso.site");
+  store.removeItem("sayso.admin");
   showSignIn();
 });
 for (const link of document.querySelectorAll("#views a")) {

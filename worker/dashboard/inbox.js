@@ -1,3 +1,208 @@
-// sayso dashboard: the inbox view's wiring, called by app.js after it renders the view.
+// sayso dashboard: the inbox view's wiring, called by app.js after it renders the view. The
+// filter form becomes the address (the CSP lets no form submit itself); each row's triage and
+// the bulk bar call the API (PATCH …/feedback/{id}, POST …/feedback/triage) and update the row
+// in place, built with createElement (never innerHTML with data); the keyboard moves between
+// rows with a roving tabindex; a polite live region says what changed.
 "use strict";
-(window.saysoViews ||= {}).inbox = (main, app) => {};
+(window.saysoViews ||= {}).inbox = (main, app) => {
+  const $ = (s, root = main) => root.querySelector(s);
+  const live = $("#inbox-live");
+  const say = (text) => {
+    // Emptied first, so the same sentence twice is announced twice.
+    live.textContent = "";
+    setTimeout(() => (live.textContent = text), 50);
+  };
+  const rows = () => [...main.querySelectorAll(".inbox-rows > .row")];
+  const checked = () => rows().filter((r) => $(".pick", r).checked);
+
+  // The filters: the form's non-empty values, as the address.
+  const form = $("#inbox-filters");
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams({ view: "inbox" });
+    for (const [name, value] of new FormData(form)) if (String(value).trim()) q.set(name, String(value).trim());
+    app.go("?" + q);
+  });
+
+  // Export exactly the filtered set: the address's filters, without the page's cursor.
+  const filters = () => {
+    const q = new URLSearchParams(location.search);
+    for (const name of ["view", "cursor", "limit", "site"]) q.delete(name);
+    return q.toString();
+  };
+  for (const button of main.querySelectorAll("[data-inbox-export]")) {
+    button.addEventListener("click", async () => {
+      const format = button.dataset.inboxExport;
+      const r = await app.api(`/export.${format}?${filters()}`);
+      if (!r.ok) return app.showError("The export failed (HTTP " + r.status + ").", true);
+      const url = URL.createObjectURL(await r.blob());
+      const a = Object.assign(document.createElement("a"), { href: url, download: `sayso-${app.who.site}.${format}` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      say("Export downloaded.");
+    });
+  }
+
+  // A row as the API answered it: its status and tags.
+  function show(item) {
+    const row = rows().find((r) => r.dataset.id === item.id);
+    if (!row) return;
+    $(".row-status", row).value = item.status;
+    const badge = $(".status-badge", row);
+    badge.textContent = item.status;
+    badge.dataset.status = item.status;
+    const list = $(".tags", row);
+    list.replaceChildren(
+      ...item.tags.map((tag) => {
+        const li = document.createElement("li");
+        const name = Object.assign(document.createElement("span"), { className: "tag", textContent: tag });
+        const remove = Object.assign(document.createElement("button"), { type: "button", className: "tag-remove", textContent: "×" });
+        remove.dataset.tag = tag;
+        remove.setAttribute("aria-label", "Remove tag " + tag);
+        li.append(name, " ", remove);
+        return li;
+      }),
+    );
+  }
+
+  // The API's refusal as a sentence.
+  async function refusal(r) {
+    try {
+      return (await r.json()).error.message;
+    } catch {
+      return "HTTP " + r.status;
+    }
+  }
+
+  // One change for the given rows: one PATCH for one row, the bulk form for more.
+  async function triage(targets, change, done) {
+    if (!targets.length) return say("Check a submission first (x), or move to one.");
+    const ids = targets.map((r) => r.dataset.id);
+    const one = ids.length === 1;
+    const r = await app.api(one ? `/feedback/${ids[0]}` : "/feedback/triage", {
+      method: one ? "PATCH" : "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(one ? change : { ids, ...change }),
+    });
+    if (!r.ok) return say("Not changed: " + (await refusal(r)));
+    const answer = await r.json();
+    for (const item of one ? [answer] : answer.items) show(item);
+    say(done(ids.length));
+    return true;
+  }
+  const plural = (n) => (n === 1 ? "1 submission" : n + " submissions");
+  const setStatus = (targets, status) => triage(targets, { status }, (n) => `${plural(n)} marked ${status}.`);
+  const tagging = (targets, tag, add) =>
+    triage(targets, add ? { add_tags: [tag] } : { remove_tags: [tag] }, (n) => `Tag ${tag} ${add ? "added to" : "removed from"} ${plural(n)}.`);
+
+  // Each row's own triage.
+  for (const row of rows()) {
+    $(".row-status", row).addEventListener("change", (e) => setStatus([row], e.target.value));
+    $(".tag-add", row).addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const input = $(".tag-input", row);
+      const tag = input.value.trim();
+      if (!tag) return;
+      if (await tagging([row], tag, true)) input.value = "";
+    });
+    $(".tags", row).addEventListener("click", (e) => {
+      const button = e.target.closest(".tag-remove");
+      if (button) tagging([row], button.dataset.tag, false).then(() => row.focus());
+    });
+    $(".pick", row).addEventListener("change", counted);
+  }
+
+  // The bulk bar.
+  const pickAll = $("#pick-all");
+  function counted() {
+    const n = checked().length;
+    if ($("#picked-count")) $("#picked-count").textContent = n + " checked";
+    if (pickAll) pickAll.checked = n > 0 && n === rows().length;
+    return n;
+  }
+  pickAll?.addEventListener("change", () => {
+    for (const row of rows()) $(".pick", row).checked = pickAll.checked;
+    say(counted() + " checked.");
+  });
+  for (const button of main.querySelectorAll("[data-bulk-status]")) {
+    button.addEventListener("click", () => setStatus(checked(), button.dataset.bulkStatus));
+  }
+  for (const button of main.querySelectorAll("[data-bulk-tag]")) {
+    button.addEventListener("click", () => {
+      const tag = $("#bulk-tag").value.trim();
+      if (!tag) return say("Type a tag first.");
+      tagging(checked(), tag, button.dataset.bulkTag === "add");
+    });
+  }
+
+  // The keyboard: one row in the tab order at a time (the roving tabindex); j/k and the arrows
+  // move it, x checks, s/r/a/n set the status of the checked rows (or of this one).
+  function moveTo(row) {
+    if (!row) return;
+    for (const r of rows()) r.tabIndex = r === row ? 0 : -1;
+    row.focus();
+  }
+  const STATUS_KEYS = { s: "seen", r: "resolved", a: "archived", n: "new" };
+  main.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const typing = e.target.closest("input, select, textarea");
+    if (e.key === "?" && !typing) {
+      e.preventDefault();
+      $("#shortcuts").open = !$("#shortcuts").open;
+      return;
+    }
+    if (e.key === "/" && !typing) {
+      e.preventDefault();
+      form.elements.q.focus();
+      return;
+    }
+    // Escape in a row's own control goes back to its row.
+    const within = e.target.closest(".inbox-rows > .row");
+    if (e.key === "Escape" && within && within !== e.target) {
+      e.preventDefault();
+      moveTo(within);
+      return;
+    }
+    const row = e.target.classList?.contains("row") ? e.target : null;
+    if (!row) return;
+    const all = rows();
+    const at = all.indexOf(row);
+    const key = e.key;
+    if (key === "j" || key === "ArrowDown") moveTo(all[at + 1]);
+    else if (key === "k" || key === "ArrowUp") moveTo(all[at - 1]);
+    else if (key === "Home") moveTo(all[0]);
+    else if (key === "End") moveTo(all[all.length - 1]);
+    else if (key === "x" || key === " ") {
+      const pick = $(".pick", row);
+      pick.checked = !pick.checked;
+      const n = counted();
+      say(`${pick.checked ? "Checked" : "Unchecked"}; ${n} checked.`);
+    } else if (STATUS_KEYS[key]) {
+      const picked = checked();
+      setStatus(picked.length ? picked : [row], STATUS_KEYS[key]);
+    } else if (key === "t") {
+      $(".tag-input", row).focus();
+    } else return;
+    e.preventDefault();
+  });
+  // From nowhere in particular (the page itself has the focus), j goes to the rows: listened
+  // for on the document once, for whichever inbox is shown.
+  if (!window.saysoInboxJump) {
+    window.saysoInboxJump = true;
+    document.addEventListener("keydown", (e) => {
+      if (e.target !== document.body || e.key !== "j" || e.ctrlKey || e.metaKey || e.altKey) return;
+      const row = document.querySelector(".inbox-rows > .row[tabindex='0']");
+      if (row) {
+        e.preventDefault();
+        row.focus();
+      }
+    });
+  }
+  // A click or Tab into a row makes it the keyboard's row.
+  main.addEventListener("focusin", (e) => {
+    const row = e.target.closest?.(".inbox-rows > .row");
+    if (row && row.tabIndex !== 0) for (const r of rows()) r.tabIndex = r === row ? 0 : -1;
+  });
+};

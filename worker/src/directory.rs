@@ -1,5 +1,6 @@
 //! The `SiteDirectory` Durable Object: one instance that lists every site (id, name, created),
-//! for the admin's `GET /v1/sites`. Each site's data stays in its own `SiteObject`.
+//! for the admin's `GET /v1/sites` and the dashboard's site list; a site erased leaves it. Each
+//! site's data stays in its own `SiteObject`.
 
 use std::cell::Cell;
 
@@ -38,6 +39,7 @@ impl DurableObject for SiteDirectory {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/entry") => self.put(&mut req).await,
             (Method::Get, "/entries") => self.entries(),
+            (Method::Post, "/remove") => self.remove(&mut req).await,
             _ => Err(Failure::NotFound),
         };
         match result {
@@ -66,6 +68,13 @@ impl SiteDirectory {
         Ok(Response::empty()?.with_status(204))
     }
 
+    async fn remove(&self, req: &mut Request) -> Result<Response, Failure> {
+        let site = String::from_utf8(req.bytes().await?).map_err(|e| Failure::BadJson(e.to_string()))?;
+        self.ensure_schema()?;
+        self.sql.exec("DELETE FROM site WHERE site = ?", vec![site.into()])?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
     fn entries(&self) -> Result<Response, Failure> {
         self.ensure_schema()?;
         let entries: Vec<Entry> = self.sql.exec("SELECT site, name, created_at FROM site ORDER BY created_at, site", None)?.to_array()?;
@@ -91,6 +100,28 @@ pub async fn put(env: &Env, entry: &Entry) -> Result<(), Failure> {
         return Err(Failure::Internal(format!("directory answered {}", answer.status_code())));
     }
     Ok(())
+}
+
+/// Takes a site off the directory (nothing if it is not on it).
+pub async fn remove(env: &Env, site: &str) -> Result<(), Failure> {
+    let answer = ask(env, Method::Post, "/remove", Some(site.to_owned())).await?;
+    if answer.status_code() != 204 {
+        return Err(Failure::Internal(format!("directory answered {}", answer.status_code())));
+    }
+    Ok(())
+}
+
+/// Every site, oldest first, as entries (the admin's site list pages through them).
+pub async fn entries(env: &Env) -> Result<Vec<Entry>, Failure> {
+    #[derive(Deserialize)]
+    struct Listed {
+        sites: Vec<Entry>,
+    }
+    let mut answer = ask(env, Method::Get, "/entries", None).await?;
+    if answer.status_code() != 200 {
+        return Err(Failure::Internal(format!("directory answered {}", answer.status_code())));
+    }
+    Ok(http::parse_json::<Listed>(&answer.bytes().await?)?.sites)
 }
 
 /// Every site, oldest first, as the JSON body of `GET /v1/sites`.

@@ -3,6 +3,7 @@
 //! `routes/`, the per-site storage in `site/`, and the HTTP plumbing in `http.rs`.
 
 mod directory;
+mod failure;
 mod http;
 mod routes;
 mod site;
@@ -51,6 +52,8 @@ async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) ->
         Handler::ChangeSettings => routes::sites::change_settings(req, env, segment(0)?).await,
         Handler::Deliveries => routes::sites::deliveries(&req, env, segment(0)?).await,
         Handler::RotateKey => routes::sites::rotate_key(&req, env, segment(0)?).await,
+        Handler::EraseSite => routes::erase::delete(&req, env, segment(0)?).await,
+        Handler::WebhookTest => routes::sites::webhook_test(&req, env, segment(0)?).await,
         Handler::Config => routes::config::get(&req, env, segment(0)?).await,
         Handler::Submit => routes::submit::post(req, env, segment(0)?).await,
         Handler::SubmitPreflight => routes::submit::preflight(&req, env, segment(0)?).await,
@@ -58,6 +61,8 @@ async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) ->
         Handler::Feedback => routes::feedback::list(&req, env, segment(0)?).await,
         Handler::Delete => routes::feedback::delete(&req, env, segment(0)?, segment(1)?).await,
         Handler::DeletePreflight => routes::feedback::preflight(&req, env, segment(0)?).await,
+        Handler::Triage => routes::triage::patch(req, env, segment(0)?, segment(1)?).await,
+        Handler::BulkTriage => routes::triage::bulk(req, env, segment(0)?).await,
         Handler::ExportCsv => routes::export::get(&req, env, segment(0)?, sayso_core::export::ExportFormat::Csv).await,
         Handler::ExportNdjson => routes::export::get(&req, env, segment(0)?, sayso_core::export::ExportFormat::Ndjson).await,
         #[cfg(feature = "bench")]

@@ -8,13 +8,15 @@ use sayso_core::export::ExportFormat;
 use worker::{Env, Request, Response};
 
 use crate::http::Failure;
-use crate::site::{self, Credential, ExportCall, MergedExport, SiteClient};
+use crate::site::{self, Credential, ExportCall, FeedbackQuery, MergedExport, SiteClient};
 
 /// The first call's refusal (before any byte is sent), or the download.
 pub async fn get(req: &Request, env: &Env, site: &str, format: ExportFormat) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
     let key = super::credential(req)?;
     let client = site::client(env, &site)?;
+    let filters = client.owners(&key, export_filters(&req.url()?)).await?;
+    let client = client.filtered(filters);
     let first = client.export(0, &key, format, None, true).await?;
     let name = site.as_str().to_owned();
     let response = if first.shards > 1 {
@@ -30,6 +32,16 @@ pub async fn get(req: &Request, env: &Env, site: &str, format: ExportFormat) -> 
     response.headers().set("content-type", content_type)?;
     response.headers().set("content-disposition", &format!("attachment; filename=\"sayso-{name}.{extension}\""))?;
     Ok(response)
+}
+
+/// The list's filters (`GET …/feedback`'s), so the file holds exactly the rows the inbox shows;
+/// a page's `cursor` and `limit` mean nothing to an export.
+fn export_filters(url: &worker::Url) -> Result<FeedbackQuery, Failure> {
+    let filters = FeedbackQuery::parse(url)?;
+    if filters.cursor.is_some() || url.query_pairs().any(|(name, _)| name == "limit") {
+        return Err(Failure::InvalidQuery("an export takes the list's filters, not cursor or limit".into()));
+    }
+    Ok(filters)
 }
 
 /// Where the download of a site of one shard stands: the call being read (which says where

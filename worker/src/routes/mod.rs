@@ -5,12 +5,15 @@
 pub mod assets;
 pub mod config;
 pub mod dashboard;
+pub mod dry_run;
+pub mod erase;
 pub mod export;
 pub mod feedback;
 pub mod sites;
 pub mod submit;
 pub mod summary;
 pub mod table;
+pub mod triage;
 
 use sayso_core::SiteId;
 use worker::{Env, Request, Response};

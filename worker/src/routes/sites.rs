@@ -9,7 +9,7 @@ use crate::http::{self, Failure};
 use crate::site::{self, SettingsChange, SiteRecord};
 
 /// Fails unless the request carries the `ADMIN_TOKEN` secret as its bearer token.
-fn require_admin(req: &Request, env: &Env) -> Result<(), Failure> {
+pub(crate) fn require_admin(req: &Request, env: &Env) -> Result<(), Failure> {
     let admin_token = env.secret("ADMIN_TOKEN").map(|s| s.to_string()).map_err(|_| Failure::AdminDisabled)?;
     let given = http::bearer_token(req)?;
     if !http::same_secret(&given, &http::sha256_hex(admin_token.as_bytes())) {
@@ -123,7 +123,8 @@ pub async fn settings(req: &Request, env: &Env, site: &str) -> Result<Response, 
 }
 
 /// `PATCH /v1/sites/{site}` (owner key): the patch is parsed and checked here, applied by the
-/// object; the directory keeps the new name.
+/// object; the directory keeps the new name. With `?dry_run=true` it is only tried
+/// (`dry_run.rs`).
 pub async fn change_settings(mut req: Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
     let key = super::credential(&req)?;
@@ -131,6 +132,10 @@ pub async fn change_settings(mut req: Request, env: &Env, site: &str) -> Result<
     let client = site::client(env, &site)?;
     let change = http::parse_json::<SitePatch>(&body).and_then(|patch| Ok(SettingsChange::from(patch.validate()?)));
     let change = client.owners(&key, change).await?;
+    let url = req.url()?;
+    if super::dry_run::asked(&url) {
+        return super::dry_run::answer(&url, &client, &key, change).await;
+    }
     let view: SiteView = client.change_settings(&key, change).await?;
     directory::put(env, &directory::Entry { site: view.site.clone(), name: view.name.clone(), created_at: view.created_at }).await?;
     http::json(200, &view)
@@ -140,6 +145,13 @@ pub async fn change_settings(mut req: Request, env: &Env, site: &str) -> Result<
 pub async fn rotate_key(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
     let site = super::site_id(site)?;
     http::json(200, &site::client(env, &site)?.rotate_key(&super::credential(req)?).await?)
+}
+
+/// `POST /v1/sites/{site}/webhook-test` (owner key): one signed `test` event queued, delivered by
+/// the alarm like every event and logged; 409 `webhook_not_set` without a webhook.
+pub async fn webhook_test(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    let site = super::site_id(site)?;
+    http::json(202, &site::client(env, &site)?.webhook_test(&super::credential(req)?).await?)
 }
 
 /// `GET /v1/sites/{site}/webhook-deliveries` (owner key): the webhook and its delivery log.

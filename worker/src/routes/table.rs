@@ -34,6 +34,10 @@ pub enum Handler {
     Deliveries,
     /// `routes::sites::rotate_key`.
     RotateKey,
+    /// `routes::erase::delete`.
+    EraseSite,
+    /// `routes::sites::webhook_test`.
+    WebhookTest,
     /// `routes::config::get`.
     Config,
     /// `routes::submit::post`.
@@ -48,6 +52,10 @@ pub enum Handler {
     Delete,
     /// `routes::feedback::preflight`.
     DeletePreflight,
+    /// `routes::triage::patch`.
+    Triage,
+    /// `routes::triage::bulk`.
+    BulkTriage,
     /// `routes::export::get` as CSV.
     ExportCsv,
     /// `routes::export::get` as NDJSON.
@@ -104,6 +112,8 @@ pub const ROUTES: &[Route] = &[
     api("PATCH", "/v1/sites/{site}", Handler::ChangeSettings),
     api("GET", "/v1/sites/{site}/webhook-deliveries", Handler::Deliveries),
     api("POST", "/v1/sites/{site}/keys", Handler::RotateKey),
+    api("DELETE", "/v1/sites/{site}", Handler::EraseSite),
+    api("POST", "/v1/sites/{site}/webhook-test", Handler::WebhookTest),
     api("GET", "/v1/sites/{site}/config", Handler::Config),
     unlisted("HEAD", "/v1/sites/{site}/config", Handler::Config),
     api("POST", "/v1/sites/{site}/feedback", Handler::Submit),
@@ -112,6 +122,8 @@ pub const ROUTES: &[Route] = &[
     api("GET", "/v1/sites/{site}/feedback", Handler::Feedback),
     api("DELETE", "/v1/sites/{site}/feedback/{id}", Handler::Delete),
     api("OPTIONS", "/v1/sites/{site}/feedback/{id}", Handler::DeletePreflight),
+    api("PATCH", "/v1/sites/{site}/feedback/{id}", Handler::Triage),
+    api("POST", "/v1/sites/{site}/feedback/triage", Handler::BulkTriage),
     api("GET", "/v1/sites/{site}/export.csv", Handler::ExportCsv),
     api("GET", "/v1/sites/{site}/export.ndjson", Handler::ExportNdjson),
 ];

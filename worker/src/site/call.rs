@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use super::change::SettingsChange;
 use super::counts::ShardCounts;
+pub use super::dry_run::Tried;
 #[cfg(feature = "bench")]
 pub use super::meter::{Meter, Metered};
 use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
@@ -16,7 +17,8 @@ pub use super::recent::Rewind;
 #[cfg(feature = "bench")]
 pub use super::seed::{Seed, Seeded};
 use super::settings::SiteRecord;
-use super::webhooks::Deliveries;
+pub use super::triage::ChangeTriage;
+use super::webhooks::{Deliveries, TestEvent};
 
 /// A call to the object and the type of its answer.
 pub trait Ask: Serialize + Into<Call> {
@@ -111,6 +113,9 @@ pub struct Export {
     pub after: Option<ListCursor>,
     /// Whether this call's text starts the file (the CSV header line).
     pub header: bool,
+    /// The list's filters: the export holds exactly the rows they keep (cursor and limit unused).
+    #[serde(default)]
+    pub filters: FeedbackQuery,
 }
 
 /// The answer to `Export` when it is not a refusal: the response's body is the export itself
@@ -131,6 +136,15 @@ pub struct ChangeSettings {
     /// The owner key.
     pub key: Credential,
     /// What changes.
+    pub change: SettingsChange,
+}
+
+/// Tries a settings change without storing it (`dry_run.rs`).
+#[derive(Serialize, Deserialize)]
+pub struct TrySettings {
+    /// The owner key.
+    pub key: Credential,
+    /// What would change.
     pub change: SettingsChange,
 }
 
@@ -163,6 +177,32 @@ pub struct Delete {
 pub struct Vouch {
     /// The owner key.
     pub key: Credential,
+}
+
+/// Erases the site (shard 0, owner key): every shard emptied, then shard 0 (`erase.rs`).
+#[derive(Serialize, Deserialize)]
+pub struct Erase {
+    /// The owner key.
+    pub key: Credential,
+}
+
+/// Empties one shard of a site (`erase.rs`): only shard 0 sends it, once it checked the key.
+#[derive(Serialize, Deserialize)]
+pub struct EraseShard {}
+
+/// Queues one signed `test` event for the site's webhook (owner key; `webhooks.rs`).
+#[derive(Serialize, Deserialize)]
+pub struct WebhookTest {
+    /// The owner key.
+    pub key: Credential,
+}
+
+/// The admin's glance at a site: its summary without the owner key (`glance.rs`). Only the
+/// Worker's admin routes send it, after checking the admin token.
+#[derive(Serialize, Deserialize)]
+pub struct Glance {
+    /// The range (no pages: a glance needs none).
+    pub query: SummaryQuery,
 }
 
 /// Shard 0's record, pushed to another shard when it changes (`shards.rs`): only shard 0 sends it.
@@ -239,12 +279,18 @@ calls! {
     Export -> Streamed;
     ReadSettings -> SiteView;
     ChangeSettings -> SiteView;
+    TrySettings -> Tried;
     RotateKey -> OwnerKey;
     ReadDeliveries -> Deliveries;
     Delete -> Routed<()>;
     Replicate -> ();
     ReadCounts -> ShardCounts;
+    ChangeTriage -> Routed<Vec<sayso_core::FeedbackItem>>;
     Vouch -> ();
+    Erase -> ();
+    EraseShard -> ();
+    WebhookTest -> TestEvent;
+    Glance -> Fanned<Summary, ShardCounts>;
     #[cfg(feature = "bench")]
     Seed -> Seeded;
     #[cfg(feature = "bench")]

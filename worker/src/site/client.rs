@@ -25,9 +25,11 @@ async fn read_answer<A: Ask>(answer: &mut Response) -> Result<A::Answer, Failure
 /// The caller of one site's objects (shard 0's stub at hand: settings live there).
 pub struct SiteClient {
     env: Env,
-    site: SiteId,
+    pub(super) site: SiteId,
     shard: u32,
     stub: Stub,
+    /// The filters its exports apply (`filtered`); none by default.
+    filters: FeedbackQuery,
 }
 
 /// The caller of `site`'s object (`id_from_name(site)`, its shard 0).
@@ -51,7 +53,12 @@ impl SiteClient {
     pub fn shard(env: &Env, site: &SiteId, shard: u32) -> Result<SiteClient, Failure> {
         let name = if shard == 0 { site.as_str().to_owned() } else { format!("{}/{shard}", site.as_str()) };
         let stub = env.durable_object("SITES")?.id_from_name(&name)?.get_stub()?;
-        Ok(SiteClient { env: env.clone(), site: site.clone(), shard, stub })
+        Ok(SiteClient { env: env.clone(), site: site.clone(), shard, stub, filters: FeedbackQuery::default() })
+    }
+
+    /// This caller, its exports holding only the rows `filters` keep (the list's filters).
+    pub fn filtered(self, filters: FeedbackQuery) -> SiteClient {
+        SiteClient { filters, ..self }
     }
 
     /// The caller of another shard of this site.
@@ -67,7 +74,7 @@ impl SiteClient {
     }
 
     /// `ask` of shard `shard` (this caller's own stub if it is that shard).
-    async fn ask_at<A: Ask>(&self, shard: u32, call: A) -> Result<A::Answer, Failure> {
+    pub(super) async fn ask_at<A: Ask>(&self, shard: u32, call: A) -> Result<A::Answer, Failure> {
         if shard == self.shard {
             return self.ask(call).await;
         }
@@ -87,9 +94,18 @@ impl SiteClient {
     /// `Elsewhere` (it refuses before writing anything, so a stale map never counts twice).
     async fn routed<A: Ask<Answer = Routed<T>>, T>(&self, id: &sayso_core::SubmissionId, call: impl Fn() -> A) -> Result<T, Failure> {
         let mut map = merge::cached_map(&self.site);
-        for _ in 0..2 {
+        // Whether `map` is one a shard answered in this call (else the isolate's cache).
+        let mut answered = false;
+        for _ in 0..3 {
             let shard = map.as_ref().map_or(0, |m| m.shard_of(id));
             let answer = match self.ask_at(shard, call()).await {
+                // The cached map may be a site's that was erased since (`erase.rs`: its shards
+                // are empty, its id perhaps created anew): shard 0 says whether the site exists
+                // and, by its map, whose the id is.
+                Err(Failure::SiteNotFound) if shard > 0 && !answered => {
+                    map = None;
+                    continue;
+                }
                 // A shard the site's record has not reached yet (a failed push): a 5xx, which the
                 // widget's outbox retries, never a 404, which it would take as final.
                 Err(Failure::SiteNotFound) if shard > 0 => {
@@ -102,6 +118,7 @@ impl SiteClient {
                 Routed::Elsewhere(fresh) => {
                     merge::remember_map(&self.site, &fresh);
                     map = Some(fresh);
+                    answered = true;
                 }
             }
         }
@@ -120,7 +137,8 @@ impl SiteClient {
         header: bool,
     ) -> Result<ExportCall, Failure> {
         let target = if shard == self.shard { None } else { Some(self.on(shard)?) };
-        let mut answer = target.as_ref().unwrap_or(self).send(call::Export { key: key.clone(), format, after, header }).await?;
+        let mut answer =
+            target.as_ref().unwrap_or(self).send(call::Export { key: key.clone(), format, after, header, filters: self.filters.clone() }).await?;
         if !answer.headers().has(STREAMED)? {
             read_answer::<call::Export>(&mut answer).await?;
             return Err(Failure::Internal("the site answered an export without its stream".into()));
@@ -194,6 +212,11 @@ impl SiteClient {
         self.ask(call::ChangeSettings { key: key.clone(), change }).await
     }
 
+    /// The settings before and after a change, tried and not stored.
+    pub async fn try_settings(&self, key: &Credential, change: SettingsChange) -> Result<call::Tried, Failure> {
+        self.ask(call::TrySettings { key: key.clone(), change }).await
+    }
+
     /// A new owner key.
     pub async fn rotate_key(&self, key: &Credential) -> Result<OwnerKey, Failure> {
         self.ask(call::RotateKey { key: key.clone() }).await
@@ -221,6 +244,17 @@ impl SiteClient {
             return Ok(());
         }
         self.ask_at(0, call::Vouch { key: key.clone() }).await
+    }
+
+    /// Changes the owner's triage of submissions `ids` (parsed at the route); answers them,
+    /// newest first. A sharded site's ids go to their shards, grouped (`triage_client.rs`).
+    pub async fn triage(
+        &self,
+        key: &Credential,
+        ids: Vec<sayso_core::SubmissionId>,
+        change: sayso_core::Triage,
+    ) -> Result<Vec<sayso_core::FeedbackItem>, Failure> {
+        super::triage_client::triage(self, key, ids, change).await
     }
 
     /// Stores shard 0's record on this shard (shard 0's own call, `shards.rs`).

@@ -65,7 +65,9 @@ impl SiteObject {
         // This call ends at its last row, inclusive; the next starts after it, if a row follows.
         let next = (ends.len() == 2).then(|| ends[0].received_at).map(|ts| ListCursor::At(ts, ends[0].id.clone()));
         let until = ends.into_iter().next().map(|end| ListCursor::At(end.received_at, end.id));
-        let query = FeedbackQuery { limit: EXPORT_PAGE_ROWS, cursor: call.after, until, ..FeedbackQuery::default() };
+        // The owner's filters skip rows inside this call's range; the calls' ranges stay those of
+        // every row, so a filtered export costs as many calls as a whole one.
+        let query = FeedbackQuery { limit: EXPORT_PAGE_ROWS, cursor: call.after, until, ..call.filters };
         let (first, more) = page(&self.sql, &query, call.format, call.header)?;
         let sql = self.sql.clone();
         let format = call.format;

@@ -17,10 +17,14 @@ pub mod call;
 mod change;
 mod client;
 mod counts;
+mod dry_run;
+mod erase;
 mod export;
+mod glance;
 mod merge;
 mod merged_export;
 mod meter;
+mod ops_client;
 pub mod query;
 mod reads;
 mod recent;
@@ -33,6 +37,8 @@ mod seed;
 mod settings;
 mod shards;
 mod submissions;
+mod triage;
+mod triage_client;
 mod tx;
 mod webhooks;
 
@@ -48,6 +54,7 @@ pub use client::{client, ExportCall, SiteClient};
 pub use merged_export::MergedExport;
 pub use query::{FeedbackQuery, SummaryQuery};
 pub use settings::{new_owner_key, SiteRecord};
+pub use webhooks::Attempt;
 
 use crate::http::{self, Failure};
 use call::{Ask, Call};
@@ -137,12 +144,18 @@ impl SiteObject {
             Call::Export(_) => reply::<call::Export>(Err(Failure::Internal("an export is answered with its stream".into()))),
             Call::ReadSettings(c) => reply::<call::ReadSettings>(self.read_settings(c)),
             Call::ChangeSettings(c) => reply::<call::ChangeSettings>(self.change_settings(c).await),
+            Call::TrySettings(c) => reply::<call::TrySettings>(self.try_settings(c)),
             Call::RotateKey(c) => reply::<call::RotateKey>(self.rotate_key(c).await),
             Call::ReadDeliveries(c) => reply::<call::ReadDeliveries>(self.deliveries(c)),
             Call::Delete(c) => reply::<call::Delete>(self.delete(c).await),
             Call::Vouch(c) => reply::<call::Vouch>(self.vouch(c)),
             Call::Replicate(c) => reply::<call::Replicate>(self.replicate(c).await),
             Call::ReadCounts(c) => reply::<call::ReadCounts>(self.read_counts(c)),
+            Call::ChangeTriage(c) => reply::<call::ChangeTriage>(self.change_triage(c)),
+            Call::Erase(c) => reply::<call::Erase>(self.erase(c).await),
+            Call::EraseShard(c) => reply::<call::EraseShard>(self.erase_shard(c).await),
+            Call::WebhookTest(c) => reply::<call::WebhookTest>(self.queue_test_event(c).await),
+            Call::Glance(c) => reply::<call::Glance>(self.glance(c)),
             #[cfg(feature = "bench")]
             Call::Seed(c) => reply::<call::Seed>(self.seed(c)),
             #[cfg(feature = "bench")]

@@ -1,7 +1,7 @@
 //! The owner's read filters (`GET …/summary`, `GET …/feedback`): parsed once from the query
 //! string at the route, handed to the object typed.
 
-use sayso_core::{PageCursor, PagePath, PagesWindow, SubmissionId, OTHER_PAGE, SUMMARY_PAGES_MAX};
+use sayso_core::{PageCursor, PagePath, PagesWindow, Scale, Status, SubmissionId, Tag, OTHER_PAGE, SUMMARY_PAGES_MAX};
 use serde::{Deserialize, Serialize};
 
 use crate::http::Failure;
@@ -72,11 +72,40 @@ pub struct FeedbackQuery {
     pub has_comment: Option<bool>,
     /// Text the comment contains.
     pub q: Option<String>,
+    /// The owner's triage status.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// One of the owner's tags.
+    #[serde(default)]
+    pub tag: Option<Tag>,
+    /// The first day (`YYYY-MM-DD`, UTC) a submission arrived on, as days since 1970.
+    #[serde(default)]
+    pub from: Option<i64>,
+    /// The last day, inclusive.
+    #[serde(default)]
+    pub to: Option<i64>,
+    /// One scale.
+    #[serde(default)]
+    pub scale: Option<Scale>,
 }
 
 impl Default for FeedbackQuery {
     fn default() -> FeedbackQuery {
-        FeedbackQuery { cursor: None, until: None, limit: 50, min: None, max: None, page: None, has_comment: None, q: None }
+        FeedbackQuery {
+            cursor: None,
+            until: None,
+            limit: 50,
+            min: None,
+            max: None,
+            page: None,
+            has_comment: None,
+            q: None,
+            status: None,
+            tag: None,
+            from: None,
+            to: None,
+            scale: None,
+        }
     }
 }
 
@@ -117,8 +146,20 @@ impl FeedbackQuery {
                     }
                     query.q = Some(value.into_owned());
                 }
-                _ => return Err(bad(&format!("unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q"))),
+                "status" => query.status = Some(Status::parse(&value)?),
+                "tag" => query.tag = Some(Tag::parse(&value)?),
+                "from" => query.from = sayso_core::parse_day(&day(&value)?),
+                "to" => query.to = sayso_core::parse_day(&day(&value)?),
+                "scale" => query.scale = Some(Scale::parse(&value).ok_or_else(|| bad("scale must be thumbs, stars, emoji, nps or csat"))?),
+                _ => {
+                    return Err(bad(&format!(
+                        "unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q, status, tag, from, to, scale"
+                    )))
+                }
             }
+        }
+        if query.from.zip(query.to).is_some_and(|(from, to)| from > to) {
+            return Err(bad("from must not be after to"));
         }
         Ok(query)
     }

@@ -27,6 +27,10 @@ enum Rule {
     InvalidRev,
     TooFast,
     ShardsChangePending,
+    UnknownStatus(String),
+    InvalidTag,
+    TooManyTags,
+    TooManyIds,
 }
 
 /// Writes the mirror of `rule`. The settings rules that name a field (`InvalidText`,
@@ -51,7 +55,11 @@ pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result
         ValidationError::InvalidRev => Rule::InvalidRev,
         ValidationError::TooFast => Rule::TooFast,
         ValidationError::ShardsChangePending => Rule::ShardsChangePending,
-        other @ (ValidationError::InvalidText { .. } | ValidationError::InvalidWidgetSetting { .. }) => {
+        ValidationError::UnknownStatus(status) => Rule::UnknownStatus(status),
+        ValidationError::InvalidTag => Rule::InvalidTag,
+        ValidationError::TooManyTags => Rule::TooManyTags,
+        ValidationError::TooManyIds => Rule::TooManyIds,
+        other @ (ValidationError::InvalidText { .. } | ValidationError::InvalidWidgetSetting { .. } | ValidationError::InvalidTriage(_)) => {
             return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
         }
     };
@@ -79,5 +87,9 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Validat
         Rule::InvalidRev => ValidationError::InvalidRev,
         Rule::TooFast => ValidationError::TooFast,
         Rule::ShardsChangePending => ValidationError::ShardsChangePending,
+        Rule::UnknownStatus(status) => ValidationError::UnknownStatus(status),
+        Rule::InvalidTag => ValidationError::InvalidTag,
+        Rule::TooManyTags => ValidationError::TooManyTags,
+        Rule::TooManyIds => ValidationError::TooManyIds,
     })
 }

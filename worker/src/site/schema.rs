@@ -77,13 +77,15 @@ CREATE TABLE IF NOT EXISTS webhook_log (
 
 /// Columns added after their table was first made, as (table, column, the `ALTER TABLE` that
 /// adds it); each runs once, on sites from before it.
-const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
     ("submission", "revisions", "ALTER TABLE submission ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1"),
     ("webhook_outbox", "submission", "ALTER TABLE webhook_outbox ADD COLUMN submission TEXT"),
     // Rows from before authorship have none: nobody but the owner can change them.
     ("submission", "author", "ALTER TABLE submission ADD COLUMN author TEXT"),
     // The path a submission counted under `OTHER_PAGE` was sent from (else NULL).
     ("submission", "sent_page", "ALTER TABLE submission ADD COLUMN sent_page TEXT"),
+    // The owner's triage (`triage.rs`): every submission from before it is `new`.
+    ("submission", "status", "ALTER TABLE submission ADD COLUMN status TEXT NOT NULL DEFAULT 'new'"),
 ];
 /// Whether table `?1` has column `?2` (as an `Exists`).
 const HAS_COLUMN: &str = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2) AS present";
@@ -274,6 +276,7 @@ impl SiteObject {
             })?;
             self.ensure_rollups()?;
             self.ensure_search()?;
+            self.ensure_triage()?;
             self.schema_ready.set(true);
         }
         Ok(())

@@ -4,10 +4,14 @@
 //! transaction.
 //!
 //! Which index answers: the text search's (`comment_text`) when `q` has 3 characters or more;
-//! else the page's (`submission_page`, by the page sent) when a page is asked for; else
-//! `submission_newest`. The rating and comment filters only skip rows on the walk, and each
-//! keeps a share of all rows, so a page of 50 costs about the same at any size.
+//! else the tag's (`submission_tag_newest`, `triage.rs`) when a tag is asked for; else SQLite
+//! picks among the page's (`submission_page`, by the page sent), the status's
+//! (`submission_status`), the scale's (`submission_scale`) and `submission_newest`, each of
+//! which walks its rows newest first; `from`/`to` bound the walk's time range. The rating and
+//! comment filters only skip rows on the walk, and each keeps a share of all rows, so a page
+//! of 50 costs about the same at any size.
 
+use sayso_core::alarm::DAY_MS;
 use sayso_core::{FeedbackItem, OTHER_PAGE};
 use worker::SqlStorageValue;
 
@@ -35,15 +39,17 @@ CREATE TRIGGER IF NOT EXISTS comment_changed AFTER UPDATE OF comment ON submissi
 END;
 CREATE INDEX IF NOT EXISTS submission_page ON submission (coalesce(sent_page, page), received_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS submission_other ON submission (received_at DESC, id DESC) WHERE page = '(other)';
+CREATE INDEX IF NOT EXISTS submission_scale ON submission (scale, received_at DESC, id DESC);
 ";
 
 /// The shortest `q` the index can find (a trigram); shorter ones are looked for row by row.
 const INDEXED_CHARS: usize = 3;
 
 /// The columns of a `FeedbackItem`; the page shown is the one sent, also for a submission
-/// counted under `OTHER_PAGE`.
-const ITEM: &str =
-    "s.id, s.scale, s.value, s.comment, coalesce(s.sent_page, s.page) AS page, s.locale, s.client_ts, s.received_at, s.updated_at, s.rev";
+/// counted under `OTHER_PAGE`. Its tags come as one comma-separated text, sorted, read on
+/// `submission_tag`'s key (a tag holds no comma: `sayso_core::Tag`).
+pub(super) const ITEM: &str = "s.id, s.scale, s.value, s.comment, coalesce(s.sent_page, s.page) AS page, s.locale, s.client_ts, s.received_at,
+    s.updated_at, s.rev, s.status, (SELECT group_concat(tag, ',') FROM (SELECT own.tag FROM submission_tag AS own WHERE own.id = s.id ORDER BY own.tag)) AS tags";
 
 /// One list statement being put together: its conditions and their values, numbered in order.
 struct Statement {
@@ -100,18 +106,40 @@ pub(super) struct Listed {
 /// handle: the export's stream outlives the call that starts it.
 pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> {
     let mut s = Statement { conditions: Vec::new(), values: Vec::new() };
-    let searched = query.q.as_deref().filter(|q| q.chars().count() >= INDEXED_CHARS);
+    // An export (`until`) walks its calls' time ranges whatever the filters: it reads every
+    // row of them anyway, and the search index's order is not the calls' order.
+    let searched = query.q.as_deref().filter(|q| q.chars().count() >= INDEXED_CHARS && query.until.is_none());
+    // A tag (without a search) walks the tag's own index: the rows it names, newest first.
+    let tagged = query.tag.as_ref().filter(|_| searched.is_none());
+    let k = if tagged.is_some() { "g" } else { "s" };
     // A search walks the index in the order comments were stored (rowid), not by time: its
     // pages end at a place in that order (`Stored`), so ties in time never skip or repeat one.
     match (&query.cursor, searched) {
         (Some(ListCursor::Stored(n)), Some(_)) => s.when("t.rowid < ?", vec![(*n).into()]),
         (Some(ListCursor::Stored(_)), None) => return Err(Failure::InvalidQuery("this cursor belongs to a search (q)".into())),
         // A row value: SQLite seeks to it on the index rather than walking the rows before it.
-        (Some(ListCursor::At(ts, id)), _) => s.when("(s.received_at, s.id) < (?, ?)", vec![(*ts).into(), id.clone().into()]),
+        (Some(ListCursor::At(ts, id)), _) => s.when(&format!("({k}.received_at, {k}.id) < (?, ?)"), vec![(*ts).into(), id.clone().into()]),
         (None, _) => {}
     }
     if let Some(ListCursor::At(ts, id)) = &query.until {
-        s.when("(s.received_at, s.id) >= (?, ?)", vec![(*ts).into(), id.clone().into()]);
+        s.when(&format!("({k}.received_at, {k}.id) >= (?, ?)"), vec![(*ts).into(), id.clone().into()]);
+    }
+    if let Some(from) = query.from {
+        s.when(&format!("{k}.received_at >= ?"), vec![(from * DAY_MS).into()]);
+    }
+    if let Some(to) = query.to {
+        s.when(&format!("{k}.received_at < ?"), vec![((to + 1) * DAY_MS).into()]);
+    }
+    match (&query.tag, tagged) {
+        (Some(tag), Some(_)) => s.when("g.tag = ?", vec![tag.as_str().into()]),
+        (Some(tag), None) => s.when("EXISTS (SELECT 1 FROM submission_tag AS g WHERE g.id = s.id AND g.tag = ?)", vec![tag.as_str().into()]),
+        (None, _) => {}
+    }
+    if let Some(status) = query.status {
+        s.when("s.status = ?", vec![status.as_str().into()]);
+    }
+    if let Some(scale) = query.scale {
+        s.when("s.scale = ?", vec![scale.as_str().into()]);
     }
     if let Some(min) = query.min {
         s.when("s.value >= ?", vec![min.into()]);
@@ -141,9 +169,10 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
     if let Some(q) = &query.q {
         s.when("instr(lower(s.comment), lower(?)) > 0", vec![q.as_str().into()]);
     }
-    let (from, order) = match searched {
-        Some(_) => ("comment_text AS t JOIN submission AS s ON s.rowid = t.rowid", "t.rowid DESC"),
-        None => ("submission AS s", "s.received_at DESC, s.id DESC"),
+    let (from, order) = match (searched, tagged) {
+        (Some(_), _) => ("comment_text AS t JOIN submission AS s ON s.rowid = t.rowid", "t.rowid DESC"),
+        (None, Some(_)) => ("submission_tag AS g JOIN submission AS s ON s.id = g.id", "g.received_at DESC, g.id DESC"),
+        (None, None) => ("submission AS s", "s.received_at DESC, s.id DESC"),
     };
     let filter = if s.conditions.is_empty() { String::new() } else { format!(" WHERE {}", s.conditions.join(" AND ")) };
     s.values.push((query.limit + 1).into());

@@ -36,6 +36,16 @@ pub struct SiteRecord {
     pub pushed_version: u64,
 }
 
+/// A change as the object judges it, on `record`: core's `apply`, then the shard map's move a
+/// day ahead (`ShardMap::change`: refused while a change is pending; the view shows what the
+/// owner set). The one rule for a change and for its dry run (`dry_run.rs`).
+pub(super) fn apply_change(record: &mut SiteRecord, patch: CheckedPatch, secret: impl FnOnce() -> String, now: i64) -> Result<(), Failure> {
+    let SiteRecord { settings, turnstile_secret, shard_map, .. } = record;
+    patch.apply(settings, turnstile_secret, secret);
+    shard_map.change(settings.shards, now)?;
+    Ok(())
+}
+
 /// A new owner key: `sk_` and 32 random bytes in base32.
 pub fn new_owner_key() -> Result<String, Failure> {
     Ok(format!("sk_{}", http::random_token(32)?))
@@ -144,11 +154,7 @@ impl SiteObject {
         let now = worker::Date::now().as_millis() as i64;
         let record = self.transaction(|| {
             let mut record = self.record()?;
-            let SiteRecord { settings, turnstile_secret, shard_map, .. } = &mut record;
-            patch.apply(settings, turnstile_secret, || secret);
-            // The map moves a day ahead (`ShardMap::change`: refused while a change is pending);
-            // the view shows what the owner set.
-            shard_map.change(settings.shards, now)?;
+            apply_change(&mut record, patch.clone(), || secret, now)?;
             record.version += 1;
             self.store(&record)?;
             Ok(record)

@@ -109,7 +109,9 @@ impl SiteObject {
                 }
                 Some(row) => {
                     let stored: SiteRecord = serde_json::from_str(&row.record).map_err(|e| Failure::Internal(format!("stored site record: {e}")))?;
-                    if stored.version < record.version {
+                    // A record of another creation of this site id (erased, then created anew:
+                    // `erase.rs`) replaces whatever this shard kept of the old one.
+                    if stored.version < record.version || stored.settings.created_at != record.settings.created_at {
                         self.store(&record)?;
                     }
                 }

@@ -1,5 +1,6 @@
 //! The webhook queue: one pending event per submission, queued in the submission's
-//! transaction, bounded, posted signed from the alarm with retries, every attempt logged.
+//! transaction (or a `test` event the owner asks for), bounded, posted signed from the alarm
+//! with retries, every attempt logged.
 
 use sayso_core::{chat_escape, FeedbackItem, Submission, WebhookSettings};
 use serde::{Deserialize, Serialize};
@@ -62,11 +63,16 @@ struct NextAt {
 /// One line of the webhook delivery log.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Attempt {
-    event: String,
-    at: i64,
-    attempt: i64,
-    status: i64,
-    outcome: String,
+    /// The event's id (`{submission}:{rev}`, or `test:…` for a test event).
+    pub event: String,
+    /// When it was tried (ms since 1970).
+    pub at: i64,
+    /// Which attempt this was (1 the first; 0 for an event dropped by a full queue).
+    pub attempt: i64,
+    /// The receiver's HTTP status (0: no answer).
+    pub status: i64,
+    /// `delivered`, `retrying`, `gave_up` or `dropped`.
+    pub outcome: String,
 }
 
 /// `GET …/webhook-deliveries`: the webhook and its last 100 delivery attempts. Answered
@@ -82,6 +88,16 @@ pub struct Deliveries {
     pub deliveries: Vec<Attempt>,
 }
 
+/// `POST …/webhook-test`: the test event queued, as its receiver will see its `event` field.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TestEvent {
+    /// The queued event's id (`test:<ms>:<random>`).
+    pub event: String,
+}
+
+/// Queues a test event `?1` (body `?2`, due at `?3`): it belongs to no submission.
+const ENQUEUE_TEST: &str = "INSERT INTO webhook_outbox (event, body, attempts, next_at, submission) VALUES (?1, ?2, 0, ?3, NULL)";
+
 impl SiteObject {
     /// Queues a webhook post for a submission that matches the site's filter (inside the
     /// submission's transaction: the event is queued exactly when the submission is stored).
@@ -94,6 +110,8 @@ impl SiteObject {
             self.sql.exec(UNQUEUE_SUBMISSION, vec![s.id.as_str().into()])?;
             return Ok(false);
         }
+        // The owner's triage as stored (a revision keeps what the owner set).
+        let (status, tags) = self.triage_of(s.id.as_str())?;
         let item = FeedbackItem {
             id: s.id.as_str().to_owned(),
             scale: s.rating.scale().as_str().to_owned(),
@@ -106,6 +124,8 @@ impl SiteObject {
             received_at,
             updated_at: now,
             rev: s.rev,
+            status,
+            tags,
         };
         // Slack and compatible chat tools show `text`, and read markup in it: every piece from a
         // visitor (and the site name) is escaped there; the other fields keep the raw text.
@@ -170,6 +190,29 @@ impl SiteObject {
         }
         self.sql.exec(TRIM_LOG, None)?;
         Ok(())
+    }
+
+    /// `WebhookTest`: one signed `test` event in the outbox, sent by the alarm like every event
+    /// (so it shows in the log); `webhook_not_set` without a webhook. It counts against the
+    /// queue's bound like any event, so a script pressing the button cannot grow the queue.
+    pub(super) async fn queue_test_event(&self, call: call::WebhookTest) -> Result<TestEvent, Failure> {
+        let record = self.owner(&call.key)?;
+        if record.settings.webhook.is_none() {
+            return Err(Failure::WebhookNotSet);
+        }
+        let now = worker::Date::now().as_millis() as i64;
+        let event = format!("test:{now}:{}", crate::http::random_token(5)?);
+        let text = format!("A test event from sayso for {}", chat_escape(&record.settings.name));
+        let body = serde_json::json!({ "type": "test", "event": event, "site": record.settings.site, "text": text }).to_string();
+        self.transaction(|| {
+            if self.queue_is_full(&event)? {
+                return Err(Failure::RateLimited(60));
+            }
+            self.sql.exec(ENQUEUE_TEST, vec![event.clone().into(), body.into(), now.into()])?;
+            Ok(())
+        })?;
+        self.schedule_deliveries(&record, now).await?;
+        Ok(TestEvent { event })
     }
 
     /// `ReadDeliveries`: the webhook and its last 100 delivery attempts, newest first.

@@ -11,6 +11,8 @@ mod cards;
 mod charts;
 mod comments;
 mod inbox;
+mod inbox_filters;
+mod inbox_rows;
 mod operations;
 mod place;
 mod rank;
@@ -43,8 +45,10 @@ const FILES: &[(&str, &str)] = &[
     ("sites.css", include_str!("../../../dashboard/sites.css")),
 ];
 
-/// The dashboard's own policy: its files only, no inline code, never framed.
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+/// The dashboard's own policy: its files only, no inline code, never framed. WebAssembly may
+/// compile ('wasm-unsafe-eval': no `eval` of text) for the settings view's preview, the real
+/// widget loaded from this edge.
+const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                    form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// How many of the latest comments a view lists.

@@ -1,0 +1,305 @@
+//! The owner's operations and the admin's sites, on the real Worker: erasing a site (every
+//! shard, its listing, refused to anyone without its key), a webhook test event delivered and
+//! logged; then in a real Chromium, through the UI only: the admin signs in, creates a site and
+//! reads its key and snippet once, the owner sets a webhook in the settings form, sends a test
+//! event and sees it in the log, rotates the key and deletes the site by typing its id — axe
+//! finding nothing on either view, light or dark, and neither scrolling sideways on a phone.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use hmac::{Hmac, Mac};
+use sayso_tests::api::{self, Answer};
+use sayso_tests::edge::Edge;
+use sayso_tests::owner_app::{axe_finds_nothing, dark_too, fits_a_phone, screenshot, text, view_titled, UI};
+use sayso_tests::{unique_site, wait_for};
+use serde_json::{json, Value};
+
+const ORIGIN: &str = "https://docs.example.com";
+
+/// What the receiver saw: the signature header and the body of each POST.
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A webhook receiver answering 200 to every POST, recording each.
+fn receiver() -> Result<(String, Seen)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
+    let seen: Seen = Arc::default();
+    let record = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let (mut signature, mut length) = (String::new(), 0usize);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("sayso-signature:") {
+                    signature = v.trim().to_owned();
+                }
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            if let Ok(mut s) = record.lock() {
+                s.push((signature, String::from_utf8_lossy(&body).into_owned()));
+            }
+            let _ = write!(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    Ok((url, seen))
+}
+
+/// Posts rating `n` (stars, 4) to `site` as a visitor's page would.
+fn rate(edge: &Edge, site: &str, n: u32) -> Result<()> {
+    let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": site, "scale": "stars", "value": 4, "comment": "Clear",
+        "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+    let a = api::post(
+        &format!("{}/v1/sites/{site}/feedback", edge.url),
+        &[("content-type", "application/json"), ("origin", ORIGIN)],
+        body.to_string().as_bytes(),
+    )?;
+    ensure!(a.status == 201, "{a:?}");
+    Ok(())
+}
+
+/// Creates `site` with `shards` shards through the admin API; its owner key.
+fn create(edge: &Edge, site: &str, shards: u32) -> Result<String> {
+    let body = json!({ "id": site, "name": format!("Ops {site}"), "origins": [ORIGIN], "widget": { "scale": "stars" }, "shards": shards,
+        "limits": { "visitor_per_minute": 0, "site_per_minute": 0, "min_comment_ms": 0 } });
+    let a = api::post(
+        &format!("{}/v1/sites", edge.url),
+        &[("authorization", &format!("Bearer {}", edge.admin_token)), ("content-type", "application/json")],
+        body.to_string().as_bytes(),
+    )?;
+    ensure!(a.status == 201, "{a:?}");
+    Ok(a.json()["owner_key"].as_str().context("owner key")?.to_owned())
+}
+
+/// `method` on `/v1/sites/{site}{path}` with `key` as the bearer token (none if empty).
+fn owner(edge: &Edge, method: &str, site: &str, path: &str, key: &str) -> Result<Answer> {
+    let auth = format!("Bearer {key}");
+    let headers: Vec<(&str, &str)> = if key.is_empty() { vec![] } else { vec![("authorization", auth.as_str())] };
+    api::request(method, &format!("{}/v1/sites/{site}{path}", edge.url), &headers, None)
+}
+
+/// Whether the admin's list names `site`.
+fn listed(edge: &Edge, site: &str) -> Result<bool> {
+    let list = api::get(&format!("{}/v1/sites", edge.url), &[("authorization", &format!("Bearer {}", edge.admin_token))])?;
+    ensure!(list.status == 200, "{list:?}");
+    Ok(list.json()["sites"].as_array().is_some_and(|s| s.iter().any(|e| e["site"] == site)))
+}
+
+#[test]
+fn deleting_a_site_erases_every_shard_and_is_refused_without_its_key() -> Result<()> {
+    let edge = Edge::shared()?;
+    let (site, other) = (unique_site("erase")?, unique_site("erase-other")?);
+    let key = create(edge, &site, 4)?;
+    let other_key = create(edge, &other, 1)?;
+    for n in 1..=12 {
+        rate(edge, &site, n)?;
+    }
+    ensure!(edge.summary(&site, &key)?["total"] == 12, "twelve ratings over four shards");
+
+    // As an attacker would try: no key, another site's key, a made-up key, the admin token.
+    for (who, attempt) in
+        [("no key", ""), ("another site's key", other_key.as_str()), ("a wrong key", "sk_wrong"), ("the admin token", edge.admin_token.as_str())]
+    {
+        let refused = owner(edge, "DELETE", &site, "", attempt)?;
+        ensure!(refused.status == 401 && refused.error_code().as_deref() == Some("unauthorized"), "{who}: {refused:?}");
+    }
+    ensure!(edge.summary(&site, &key)?["total"] == 12 && listed(edge, &site)?, "nothing erased by a refused DELETE");
+    ensure!(owner(edge, "DELETE", "Not-A-Site", "", &key)?.status == 404, "a malformed id is no site");
+
+    let erased = owner(edge, "DELETE", &site, "", &key)?;
+    ensure!(erased.status == 204, "{erased:?}");
+    println!("DELETE /v1/sites/{site}: {}", erased.status);
+    let config = api::get(&format!("{}/v1/sites/{site}/config", edge.url), &[])?;
+    ensure!(config.status == 404 && config.error_code().as_deref() == Some("site_not_found"), "config: {config:?}");
+    let body = json!({ "id": "0190a6e2-7c1d-7abc-8def-0000000000ff", "site": &site, "scale": "stars", "value": 4, "page": "/docs",
+        "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+    let submit = api::post(
+        &format!("{}/v1/sites/{site}/feedback", edge.url),
+        &[("content-type", "application/json"), ("origin", ORIGIN)],
+        body.to_string().as_bytes(),
+    )?;
+    ensure!(submit.status == 404 && submit.error_code().as_deref() == Some("site_not_found"), "submit: {submit:?}");
+    // Owner routes answer an unknown site as a wrong key (they never say which sites exist).
+    for path in ["", "/summary", "/feedback", "/webhook-deliveries"] {
+        let read = owner(edge, "GET", &site, path, &key)?;
+        ensure!(read.status == 401, "GET {path} with the old key: {read:?}");
+    }
+    ensure!(owner(edge, "DELETE", &site, "", &key)?.status == 401, "erased once: the key is gone with the site");
+    ensure!(!listed(edge, &site)?, "the site left the admin's list");
+    ensure!(edge.summary(&other, &other_key)?["total"] == 0 && listed(edge, &other)?, "the other site is untouched");
+
+    // The same id, created anew: empty on every shard.
+    let fresh = create(edge, &site, 4)?;
+    let summary = edge.summary(&site, &fresh)?;
+    let items = owner(edge, "GET", &site, "/feedback", &fresh)?.json();
+    ensure!(summary["total"] == 0 && items["items"].as_array().is_some_and(|i| i.is_empty()), "created anew, empty: {summary} {items}");
+    rate(edge, &site, 1)?;
+    ensure!(edge.summary(&site, &fresh)?["total"] == 1, "an id of the erased site is stored again (its tombstones went too)");
+    Ok(())
+}
+
+#[test]
+fn a_webhook_test_event_is_signed_delivered_and_logged() -> Result<()> {
+    let (edge, site) = (Edge::shared()?, unique_site("hooktest")?);
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let unset = owner(edge, "POST", &site, "/webhook-test", &key)?;
+    ensure!(unset.status == 409 && unset.error_code().as_deref() == Some("webhook_not_set"), "{unset:?}");
+    ensure!(owner(edge, "POST", &site, "/webhook-test", "sk_wrong")?.status == 401, "a wrong key is refused");
+
+    let (hook, seen) = receiver()?;
+    let set = api::request(
+        "PATCH",
+        &format!("{}/v1/sites/{site}", edge.url),
+        &[("authorization", &format!("Bearer {key}")), ("content-type", "application/json")],
+        Some(json!({ "webhook": { "url": hook, "comments": true } }).to_string().as_bytes()),
+    )?;
+    ensure!(set.status == 200, "{set:?}");
+    let secret = set.json()["webhook_secret"].as_str().context("a signing secret")?.to_owned();
+    let queued = owner(edge, "POST", &site, "/webhook-test", &key)?;
+    ensure!(queued.status == 202, "{queued:?}");
+    let event = queued.json()["event"].as_str().context("the event id")?.to_owned();
+
+    let (signature, body) =
+        wait_for("the test event at the receiver", Duration::from_secs(60), || Ok(seen.lock().ok().and_then(|s| s.first().cloned())))?;
+    let posted: Value = serde_json::from_str(&body)?;
+    ensure!(posted["type"] == "test" && posted["event"] == event.as_str() && posted["site"] == site.as_str(), "{posted}");
+    let (t, v1) = signature.split_once(",v1=").context("t=…,v1=…")?;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())?;
+    mac.update(format!("{}.{body}", t.trim_start_matches("t=")).as_bytes());
+    let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    ensure!(v1 == expected, "signed like every event");
+    let log = wait_for("the delivery in the log", Duration::from_secs(30), || {
+        let log = owner(edge, "GET", &site, "/webhook-deliveries", &key)?.json();
+        Ok(log["deliveries"].as_array().is_some_and(|d| d.iter().any(|e| e["event"] == event.as_str() && e["outcome"] == "delivered")).then_some(log))
+    })?;
+    println!("test event {event}: {}", log["deliveries"][0]);
+    Ok(())
+}
+
+/// The element `css`'s `disabled`, as the page has it now.
+fn disabled(browser: &sayso_tests::browser::Browser, css: &str) -> Result<bool> {
+    Ok(browser.execute(&format!("return document.querySelector({css:?}).disabled"), vec![])?.as_bool().unwrap_or(false))
+}
+
+/// Whether the element `css` is shown (a `hidden` one must not be, whatever its styles say).
+fn shown(browser: &sayso_tests::browser::Browser, css: &str) -> Result<bool> {
+    Ok(browser.execute(&format!("return document.querySelector({css:?})?.checkVisibility() ?? false"), vec![])?.as_bool().unwrap_or(false))
+}
+
+/// Axe in light and dark, the phone's width, and the view's screenshots (`owner-{shot}*.png`).
+fn checked(browser: &sayso_tests::browser::Browser, view: &str, shot: &str) -> Result<()> {
+    axe_finds_nothing(browser, view)?;
+    dark_too(browser, view, &format!("owner-{shot}-dark.png"))?;
+    fits_a_phone(browser, &format!("owner-{shot}-phone.png"))?;
+    screenshot(browser, &format!("owner-{shot}.png"))
+}
+
+#[test]
+fn the_admin_creates_a_site_and_its_owner_tests_the_webhook_rotates_the_key_and_deletes_it_in_the_ui() -> Result<()> {
+    let edge = Edge::shared()?;
+    let browser = sayso_tests::browser::Browser::start()?;
+    browser.set_window_size(1280, 2000)?;
+    browser.goto(&format!("{}/dashboard", edge.url))?;
+
+    // The admin's way in: the admin token, leading to the site list.
+    browser.type_text(&browser.wait_for_element("#admin-token", UI)?, &edge.admin_token)?;
+    browser.click(&browser.wait_for_element("#admin-sign-in button[type=submit]", UI)?)?;
+    view_titled(&browser, "Your sites")?;
+    checked(&browser, "sites", "sites")?;
+
+    // New site: the key and the snippet are shown once.
+    ensure!(!shown(&browser, "#created")?, "no key is shown before a site is created");
+    let name = format!("Ops docs {}", unique_site("ui")?);
+    browser.type_text(&browser.wait_for_element("#new-name", UI)?, &name)?;
+    browser.type_text(&browser.wait_for_element("#new-origins", UI)?, ORIGIN)?;
+    browser.click(&browser.wait_for_element("#new-site button[type=submit]", UI)?)?;
+    let key = wait_for("the new site's owner key", UI, || {
+        Ok(browser.find("#created-key")?.and_then(|k| browser.text(&k).ok()).filter(|k| k.starts_with("sk_")))
+    })?;
+    let site = text(&browser, "#created-site")?;
+    let snippet = text(&browser, "#created-snippet")?;
+    println!("created {site} in the UI; snippet {snippet}");
+    ensure!(!shown(&browser, "#new-site")?, "the form gives way to the key and snippet");
+    ensure!(snippet.contains(&format!("data-site=\"{site}\"")) && snippet.contains("/v1/embed.js"), "{snippet}");
+    ensure!(owner(edge, "GET", &site, "", &key)?.status == 200, "the key shown works");
+    checked(&browser, "sites, a site created", "sites-created")?;
+
+    // Into the new site, then its operations: no webhook yet, so nothing to test.
+    browser.click(&browser.wait_for_element("#open-created", UI)?)?;
+    view_titled(&browser, "All pages")?;
+    browser.click(&browser.wait_for_element("#views a[data-view=operations]", UI)?)?;
+    view_titled(&browser, "Operations")?;
+    ensure!(text(&browser, "#webhook-state")?.starts_with("No webhook"), "the webhook's state says none is set");
+    ensure!(disabled(&browser, "#send-test")?, "no test event without a webhook");
+    checked(&browser, "operations, no webhook", "operations-unset")?;
+
+    // The webhook is set in the settings form, reached by the link to its group.
+    let (hook, seen) = receiver()?;
+    browser.click(&browser.wait_for_element("#webhook-card a[data-settings]", UI)?)?;
+    view_titled(&browser, "Settings")?;
+    ensure!(browser.execute("return location.hash", vec![])? == "#webhook", "the link keeps the group's anchor");
+    browser.type_text(&browser.wait_for_element("#f-webhook-url", UI)?, &hook)?;
+    browser.click(&browser.wait_for_element("#settings-form button[type=submit]", UI)?)?;
+    browser.click(&browser.wait_for_element("#review:not([hidden]) #save", UI)?)?;
+    wait_for("saved", UI, || Ok(browser.find("#saved")?.and_then(|s| browser.text(&s).ok()).filter(|t| t.starts_with("Saved")).map(|_| ())))?;
+    browser.click(&browser.wait_for_element("#views a[data-view=operations]", UI)?)?;
+    view_titled(&browser, "Operations")?;
+    ensure!(text(&browser, "#webhook-state")?.contains(&hook), "the webhook's state names its URL");
+    checked(&browser, "operations", "operations")?;
+
+    // A test event, delivered and in the log.
+    browser.click(&browser.wait_for_element("#send-test", UI)?)?;
+    let row = wait_for("the test event delivered in the log", Duration::from_secs(60), || {
+        let Some(row) = browser.find("#delivery-log tr[data-outcome=delivered]")? else { return Ok(None) };
+        Ok(browser.text(&row).ok().filter(|t| t.contains("test:")))
+    })?;
+    println!("delivery log row: {row}");
+    ensure!(seen.lock().map(|s| s.iter().any(|(_, body)| body.contains("\"type\":\"test\""))).unwrap_or(false), "the receiver got the test event");
+    screenshot(&browser, "owner-operations-log.png")?;
+
+    // Key rotation, confirmed: the new key shown once, the old one refused, this tab signed in.
+    ensure!(!shown(&browser, "#rotate-confirm")? && !shown(&browser, "#new-key")?, "nothing is asked or shown before the button");
+    browser.click(&browser.wait_for_element("#rotate", UI)?)?;
+    ensure!(shown(&browser, "#rotate-warning")?, "the confirmation says the old key stops working");
+    ensure!(owner(edge, "GET", &site, "", &key)?.status == 200, "asking is not rotating");
+    browser.click(&browser.wait_for_element("#rotate-yes", UI)?)?;
+    let fresh =
+        wait_for("the new key", UI, || Ok(browser.find("#new-key-text")?.and_then(|k| browser.text(&k).ok()).filter(|k| k.starts_with("sk_"))))?;
+    ensure!(fresh != key, "a new key");
+    ensure!(owner(edge, "GET", &site, "", &key)?.status == 401, "the old key is refused");
+    ensure!(owner(edge, "GET", &site, "", &fresh)?.status == 200, "the new key works");
+    axe_finds_nothing(&browser, "operations, a key rotated")?;
+    screenshot(&browser, "owner-operations-rotated.png")?;
+    browser.click(&browser.wait_for_element("#refresh-log", UI)?)?;
+    view_titled(&browser, "Operations")?;
+    ensure!(browser.find("#delivery-log")?.is_some(), "still signed in, with the new key");
+
+    // Deleting: the button waits for the site id, typed.
+    let confirm = browser.wait_for_element("#delete-confirm", UI)?;
+    ensure!(disabled(&browser, "#delete-site")?, "disabled until the id is typed");
+    browser.type_text(&confirm, "not-the-id")?;
+    ensure!(disabled(&browser, "#delete-site")?, "disabled for another id");
+    browser.execute("const i = document.querySelector('#delete-confirm'); i.value = ''; i.dispatchEvent(new Event('input'))", vec![])?;
+    browser.type_text(&confirm, &site)?;
+    ensure!(!disabled(&browser, "#delete-site")?, "enabled once the id matches");
+    browser.click(&browser.wait_for_element("#delete-site", UI)?)?;
+    let said = wait_for("signed out with a message", UI, || {
+        Ok(browser.find("#sign-in-error")?.and_then(|e| browser.text(&e).ok()).filter(|t| t.contains("deleted")))
+    })?;
+    println!("after deleting: {said}");
+    let config = api::get(&format!("{}/v1/sites/{site}/config", edge.url), &[])?;
+    ensure!(config.status == 404 && config.error_code().as_deref() == Some("site_not_found"), "{config:?}");
+    ensure!(owner(edge, "GET", &site, "", &fresh)?.status == 401, "the key went with the site");
+    ensure!(!listed(edge, &site)?, "and so did its listing");
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! `DELETE /v1/sites/{site}` (owner key): the site erased, every shard of it, and its entry
+//! gone from the admin's directory; afterwards the id answers as one nobody created, and can be
+//! created anew, empty.
+
+use worker::{Env, Request, Response};
+
+use crate::directory;
+use crate::http::Failure;
+use crate::site;
+
+/// Checks the key, unlists the site, then erases its objects (`site/erase.rs`). Unlisted first:
+/// an erase that fails half-way leaves a site the directory misses (the same DELETE again
+/// finishes the job, and unlisting twice is no work), never a listed site that is gone.
+pub async fn delete(req: &Request, env: &Env, site: &str) -> Result<Response, Failure> {
+    let site = super::site_id(site)?;
+    let key = super::credential(req)?;
+    let client = site::client(env, &site)?;
+    client.vouch(&key).await?;
+    directory::remove(env, site.as_str()).await?;
+    client.erase(&key).await?;
+    Ok(Response::empty()?.with_status(204))
+}
