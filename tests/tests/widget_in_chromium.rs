@@ -39,7 +39,7 @@ fn open_tab(browser: &Browser) -> Result<()> {
 
 /// Polls the summary until `done` holds (delivery is asynchronous), then returns it.
 fn summary_when(edge: &Edge, site: &Site, done: impl Fn(&Value) -> bool) -> Result<Value> {
-    wait_for("the summary to show the submission", Duration::from_secs(20), || {
+    wait_for("the summary to show the submission", Duration::from_secs(60), || {
         let summary = edge.summary(&site.id, &site.key)?;
         Ok(done(&summary).then_some(summary))
     })

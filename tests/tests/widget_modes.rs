@@ -40,8 +40,10 @@ fn setup(widget: Value) -> Result<Setup> {
 }
 
 impl Setup {
+    /// The summary once `done` holds: up to a minute, for a loaded machine (it answers as soon as
+    /// it holds; what must not happen is checked by waiting a fixed time elsewhere).
     fn summary_when(&self, what: &str, done: impl Fn(&Value) -> bool) -> Result<Value> {
-        wait_for(what, Duration::from_secs(20), || {
+        wait_for(what, Duration::from_secs(60), || {
             let summary = self.edge.summary(&self.site, &self.key)?;
             Ok(done(&summary).then_some(summary))
         })

@@ -136,12 +136,13 @@ fn size_report(widget: &WidgetFiles) -> Result<bool> {
     Ok(ok)
 }
 
-/// How many test binaries run at once: one per two cores. The end-to-end tests keep the cores
-/// busy (workerd, Chromium, Node): on 2 cores, three at a time took 377 s against 356 s for one
-/// after another, and the timing-bound tests got flaky. `SAYSO_SIDE_BY_SIDE=N` overrides it, to
-/// measure.
+/// How many test binaries run at once: one per core. Since the tests share one edge per binary,
+/// a binary mostly waits (on Chromium, on timers, on what must not happen): on 2 cores the 25
+/// binaries took 386 s two at a time, against about 450 s one after another (their times alone,
+/// added up). Three at a time, before the shared edge, took 377 s against 356 s and was flaky.
+/// `SAYSO_SIDE_BY_SIDE=N` overrides it.
 fn side_by_side() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::env::var("SAYSO_SIDE_BY_SIDE").ok().and_then(|n| n.parse().ok()).filter(|n| *n > 0).unwrap_or(cores)
 }
 
