@@ -114,7 +114,10 @@ mod tests {
             status: crate::triage::Status::Resolved,
             tags: alloc::vec!["bug".into(), "pricing".into()],
         };
-        assert_eq!(csv_line(&item), "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1,resolved,bug;pricing\r\n");
+        assert_eq!(
+            csv_line(&item),
+            "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1,resolved,bug;pricing\r\n"
+        );
         assert_eq!(CSV_HEADER.split(',').count(), csv_line(&item).split(',').count() - 1);
     }
 }
