@@ -171,29 +171,37 @@ impl WidgetConfig {
             }
             strings.insert(lang.clone(), checked);
         }
+        // Each refusal names the setting it is about (`triggers.include`), so a form shows it at
+        // that field.
         let triggers = &self.triggers;
-        for pattern in triggers.include.iter().chain(&triggers.exclude) {
-            if !pattern.starts_with('/') || pattern.len() > 200 || pattern.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(setting("triggers", "a URL pattern is a path starting with '/', at most 200 characters; '*' matches anything"));
+        for (field, patterns) in [("triggers.include", &triggers.include), ("triggers.exclude", &triggers.exclude)] {
+            if patterns.iter().any(|p| !p.starts_with('/') || p.len() > 200 || p.chars().any(|c| c.is_whitespace() || c.is_control())) {
+                return Err(setting(field, "a URL pattern is a path starting with '/', at most 200 characters; '*' matches anything"));
+            }
+            if patterns.len() > MAX_PATTERNS {
+                return Err(setting(field, "at most 20 patterns in include and in exclude"));
             }
         }
-        if triggers.include.len() > MAX_PATTERNS || triggers.exclude.len() > MAX_PATTERNS {
-            return Err(setting("triggers", "at most 20 patterns in include and in exclude"));
+        if triggers.sample_percent > 100 {
+            return Err(setting("triggers.sample_percent", "sample_percent is 0–100"));
         }
-        if triggers.sample_percent > 100 || triggers.scroll_percent.is_some_and(|p| p == 0 || p > 100) {
-            return Err(setting("triggers", "sample_percent is 0–100 and scroll_percent 1–100"));
+        if triggers.scroll_percent.is_some_and(|p| p == 0 || p > 100) {
+            return Err(setting("triggers.scroll_percent", "scroll_percent is 1–100"));
         }
-        if triggers.delay_seconds.is_some_and(|s| s > DELAY_SECONDS_MAX) || triggers.snooze_days > 3650 {
-            return Err(setting("triggers", "delay_seconds is at most 3600 and snooze_days at most 3650"));
+        if triggers.delay_seconds.is_some_and(|s| s > DELAY_SECONDS_MAX) {
+            return Err(setting("triggers.delay_seconds", "delay_seconds is at most 3600"));
+        }
+        if triggers.snooze_days > 3650 {
+            return Err(setting("triggers.snooze_days", "snooze_days is at most 3650"));
         }
         if let Some(accent) = &self.theme.accent {
             let hex = accent.strip_prefix('#').unwrap_or("");
             if !matches!(hex.len(), 3 | 6) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(setting("theme", "accent is a colour like #4f46e5 or #44e"));
+                return Err(setting("theme.accent", "accent is a colour like #4f46e5 or #44e"));
             }
         }
         if self.theme.radius.is_some_and(|r| r > RADIUS_MAX) {
-            return Err(setting("theme", "radius is 0 to 24 pixels"));
+            return Err(setting("theme.radius", "radius is 0 to 24 pixels"));
         }
         Ok(WidgetConfig {
             scale: self.scale,

@@ -82,6 +82,12 @@ pub fn bundled(lang: &str) -> Option<&'static [&'static str; COUNT]> {
     BUNDLED.iter().find(|(code, _)| *code == lang).map(|(_, strings)| *strings)
 }
 
+/// The bundled languages' codes (`en`, `de`, …), English first: the ones a site's texts may be
+/// written in, and the ones a form offers.
+pub fn languages() -> impl Iterator<Item = &'static str> {
+    BUNDLED.iter().map(|(code, _)| *code)
+}
+
 /// Whether `lang` is written right to left.
 pub fn is_rtl(lang: &str) -> bool {
     matches!(lang, "ar" | "he" | "fa" | "ur")

@@ -278,7 +278,11 @@ mod tests {
         assert_eq!(field(r#"{"origins":["not an origin"]}"#).as_deref(), Some("origins"));
         assert_eq!(field(r#"{"name":" "}"#).as_deref(), Some("name"));
         assert_eq!(field(r#"{"widget":{"question":" "}}"#).as_deref(), Some("widget.question"));
-        assert_eq!(field(r#"{"widget":{"theme":{"radius":99}}}"#).as_deref(), Some("widget.theme"));
+        assert_eq!(field(r#"{"widget":{"theme":{"radius":99}}}"#).as_deref(), Some("widget.theme.radius"));
+        assert_eq!(field(r#"{"widget":{"triggers":{"include":["docs"]}}}"#).as_deref(), Some("widget.triggers.include"));
+        assert_eq!(field(r#"{"widget":{"triggers":{"exclude":["/a b"]}}}"#).as_deref(), Some("widget.triggers.exclude"));
+        assert_eq!(field(r#"{"widget":{"triggers":{"sample_percent":101}}}"#).as_deref(), Some("widget.triggers.sample_percent"));
+        assert_eq!(field(r#"{"widget":{"theme":{"accent":"red"}}}"#).as_deref(), Some("widget.theme.accent"));
         assert_eq!(field(r#"{"webhook":{"url":"http://hooks.example/x","comments":true}}"#).as_deref(), Some("webhook.url"));
         assert_eq!(field(r#"{"retention_days":4000}"#).as_deref(), Some("retention_days"));
         assert_eq!(field(r#"{"shards":0}"#).as_deref(), Some("shards"));

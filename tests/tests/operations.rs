@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 use hmac::{Hmac, Mac};
 use sayso_tests::api::{self, Answer};
-use sayso_tests::edge::Edge;
+use sayso_tests::edge::{Edge, EdgeOptions};
 use sayso_tests::owner_app::{axe_finds_nothing, dark_too, fits_a_phone, screenshot, text, view_titled, UI};
 use sayso_tests::{unique_site, wait_for};
 use serde_json::{json, Value};
@@ -55,9 +55,15 @@ fn receiver() -> Result<(String, Seen)> {
     Ok((url, seen))
 }
 
-/// Posts rating `n` (stars, 4) to `site` as a visitor's page would.
+/// Posts rating `n` (stars, 4, with a comment) to `site` as a visitor's page would.
 fn rate(edge: &Edge, site: &str, n: u32) -> Result<()> {
-    let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": site, "scale": "stars", "value": 4, "comment": "Clear",
+    rate_saying(edge, site, n, Some("Clear"))
+}
+
+/// Posts rating `n` (stars, 4) with `comment` (none: a site's default limits take a comment only
+/// a while after the widget was shown).
+fn rate_saying(edge: &Edge, site: &str, n: u32, comment: Option<&str>) -> Result<()> {
+    let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": site, "scale": "stars", "value": 4, "comment": comment,
         "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
     let a = api::post(
         &format!("{}/v1/sites/{site}/feedback", edge.url),
@@ -186,6 +192,99 @@ fn a_webhook_test_event_is_signed_delivered_and_logged() -> Result<()> {
     Ok(())
 }
 
+/// `method` on `/v1/sites/{site}{path}` with the owner's `key` and a JSON body.
+fn owner_json(edge: &Edge, method: &str, site: &str, path: &str, key: &str, body: &Value) -> Result<Answer> {
+    api::request(
+        method,
+        &format!("{}/v1/sites/{site}{path}", edge.url),
+        &[("authorization", &format!("Bearer {key}")), ("content-type", "application/json")],
+        Some(body.to_string().as_bytes()),
+    )
+}
+
+#[test]
+fn a_site_erased_and_created_anew_with_fewer_shards_routes_by_its_new_map() -> Result<()> {
+    let (edge, site) = (Edge::shared()?, unique_site("reshard")?);
+    let old = create(edge, &site, 4)?;
+    // Submissions teach this isolate the four-shard map (each shard answers it for the others' ids).
+    for n in 1..=8 {
+        rate(edge, &site, n)?;
+    }
+    ensure!(owner(edge, "DELETE", &site, "", &old)?.status == 204, "erased");
+    let key = create(edge, &site, 1)?;
+    for n in 1..=8 {
+        rate(edge, &site, n)?;
+    }
+    ensure!(edge.summary(&site, &key)?["total"] == 8, "eight ratings on the one shard");
+    let id = |n: u32| format!("0190a6e2-7c1d-7abc-8def-{n:012x}");
+    for n in 1..=8 {
+        let triaged = owner_json(edge, "PATCH", &site, &format!("/feedback/{}", id(n)), &key, &json!({ "status": "seen" }))?;
+        ensure!(triaged.status == 200, "triage of rating {n}: {triaged:?}");
+    }
+    let bulk = owner_json(edge, "POST", &site, "/feedback/triage", &key, &json!({ "ids": [id(1), id(2), id(3)], "status": "resolved" }))?;
+    ensure!(bulk.status == 200, "bulk triage: {bulk:?}");
+    for n in 1..=8 {
+        let deleted = owner(edge, "DELETE", &site, &format!("/feedback/{}", id(n)), &key)?;
+        ensure!(deleted.status == 204, "delete of rating {n}: {deleted:?}");
+    }
+    ensure!(edge.summary(&site, &key)?["total"] == 0, "every rating deleted");
+    Ok(())
+}
+
+#[test]
+fn a_sharded_sites_delivery_log_holds_every_shards_events() -> Result<()> {
+    let (edge, site) = (Edge::shared()?, unique_site("hooklog")?);
+    let key = create(edge, &site, 4)?;
+    let (hook, seen) = receiver()?;
+    ensure!(owner_json(edge, "PATCH", &site, "", &key, &json!({ "webhook": { "url": hook, "comments": true } }))?.status == 200, "webhook set");
+    for n in 1..=12 {
+        rate(edge, &site, n)?;
+    }
+    // Each event is sent and logged by the shard that stores its submission.
+    wait_for("twelve posts at the receiver", Duration::from_secs(60), || Ok(seen.lock().ok().filter(|s| s.len() >= 12).map(|_| ())))?;
+    let log = wait_for("twelve deliveries in the log", Duration::from_secs(30), || {
+        let log = owner(edge, "GET", &site, "/webhook-deliveries", &key)?.json();
+        let delivered = log["deliveries"].as_array().map_or(0, |d| d.iter().filter(|e| e["outcome"] == "delivered").count());
+        Ok((delivered == 12).then_some(log))
+    })?;
+    ensure!(log["pending"] == 0 && log.get("shards").is_none(), "{log}");
+    let times: Vec<i64> = log["deliveries"].as_array().context("deliveries")?.iter().filter_map(|e| e["at"].as_i64()).collect();
+    ensure!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {times:?}");
+    Ok(())
+}
+
+#[test]
+fn test_events_pending_across_restarts_leave_the_site_answering() -> Result<()> {
+    // An edge of its own: it is restarted, so every object starts anew and runs its migrations.
+    let mut edge = Edge::start(EdgeOptions::default())?;
+    let site = unique_site("two-tests")?;
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    // A receiver that is down (a port bound, then let go): every event stays pending, retried.
+    let down = format!("http://127.0.0.1:{}/hook", TcpListener::bind("127.0.0.1:0")?.local_addr()?.port());
+    let set = api::request(
+        "PATCH",
+        &format!("{}/v1/sites/{site}", edge.url),
+        &[("authorization", &format!("Bearer {key}")), ("content-type", "application/json")],
+        Some(json!({ "webhook": { "url": down, "comments": true } }).to_string().as_bytes()),
+    )?;
+    ensure!(set.status == 200, "{set:?}");
+    // One test event queued before each restart: each start migrates the queue while the
+    // earlier ones still wait (two events both backfilled as `test` broke the unique index).
+    for round in 1..=2 {
+        let queued = owner(&edge, "POST", &site, "/webhook-test", &key)?;
+        ensure!(queued.status == 202, "test event {round}: {queued:?}");
+        edge.crash()?;
+        edge.restart()?;
+        let config = api::get(&format!("{}/v1/sites/{site}/config", edge.url), &[])?;
+        ensure!(config.status == 200, "after restart {round}, config: {config:?}");
+        let log = owner(&edge, "GET", &site, "/webhook-deliveries", &key)?;
+        ensure!(log.status == 200 && log.json()["pending"] == round, "after restart {round}, the log: {log:?}");
+    }
+    rate(&edge, &site, 1)?;
+    ensure!(edge.summary(&site, &key)?["total"] == 1, "the site still stores submissions");
+    Ok(())
+}
+
 /// The element `css`'s `disabled`, as the page has it now.
 fn disabled(browser: &sayso_tests::browser::Browser, css: &str) -> Result<bool> {
     Ok(browser.execute(&format!("return document.querySelector({css:?}).disabled"), vec![])?.as_bool().unwrap_or(false))
@@ -210,6 +309,15 @@ fn the_admin_creates_a_site_and_its_owner_tests_the_webhook_rotates_the_key_and_
     let browser = sayso_tests::browser::Browser::start()?;
     browser.set_window_size(1280, 2000)?;
     browser.goto(&format!("{}/dashboard", edge.url))?;
+
+    // A wrong admin token is said beside its field, which gets the focus back.
+    browser.type_text(&browser.wait_for_element("#admin-token", UI)?, "not-the-admin-token")?;
+    browser.click(&browser.wait_for_element("#admin-sign-in button[type=submit]", UI)?)?;
+    let said = wait_for("the wrong token's message", UI, || {
+        Ok(browser.find("#admin-sign-in-error")?.and_then(|e| browser.text(&e).ok()).filter(|t| t.contains("admin token")))
+    })?;
+    ensure!(browser.execute("return document.activeElement?.id", vec![])? == "admin-token", "the focus is on the admin token field: {said}");
+    ensure!(text(&browser, "#sign-in-error")?.is_empty(), "the owner's sign-in says nothing of it");
 
     // The admin's way in: the admin token, leading to the site list.
     browser.type_text(&browser.wait_for_element("#admin-token", UI)?, &edge.admin_token)?;
@@ -236,6 +344,22 @@ fn the_admin_creates_a_site_and_its_owner_tests_the_webhook_rotates_the_key_and_
 
     // Into the new site, then its operations: no webhook yet, so nothing to test.
     browser.click(&browser.wait_for_element("#open-created", UI)?)?;
+    view_titled(&browser, "All pages")?;
+
+    // The list: the new site's row, with its score and this week's ratings once it has some.
+    for n in 1..=3 {
+        rate_saying(edge, &site, 0x5000 + n, None)?;
+    }
+    browser.goto(&format!("{}/dashboard?view=sites", edge.url))?;
+    view_titled(&browser, "Your sites")?;
+    let row = format!("#site-list li[data-site={site:?}]");
+    ensure!(text(&browser, &format!("{row} .site-name"))?.contains(&name), "the row names the site");
+    let score = text(&browser, &format!("{row} [data-score]"))?;
+    let week = text(&browser, &format!("{row} [data-week]"))?;
+    println!("sites list row: score {score}, {week} this week");
+    ensure!(week == "3" && score != "–", "three ratings this week, and a score: {score} / {week}");
+    // Back to the new site (the admin's tab keeps the owner's sign-in too).
+    browser.goto(&format!("{}/dashboard", edge.url))?;
     view_titled(&browser, "All pages")?;
     browser.click(&browser.wait_for_element("#views a[data-view=operations]", UI)?)?;
     view_titled(&browser, "Operations")?;
@@ -264,6 +388,9 @@ fn the_admin_creates_a_site_and_its_owner_tests_the_webhook_rotates_the_key_and_
         Ok(browser.text(&row).ok().filter(|t| t.contains("test:")))
     })?;
     println!("delivery log row: {row}");
+    ensure!(browser.execute("return document.activeElement?.id", vec![])? == "send-test", "the focus is back on the button pressed");
+    ensure!(text(&browser, "#test-status")?.starts_with("Test event sent"), "and the status says so");
+    axe_finds_nothing(&browser, "operations, the log with rows")?;
     ensure!(seen.lock().map(|s| s.iter().any(|(_, body)| body.contains("\"type\":\"test\""))).unwrap_or(false), "the receiver got the test event");
     screenshot(&browser, "owner-operations-log.png")?;
 
@@ -280,8 +407,12 @@ fn the_admin_creates_a_site_and_its_owner_tests_the_webhook_rotates_the_key_and_
     ensure!(owner(edge, "GET", &site, "", &fresh)?.status == 200, "the new key works");
     axe_finds_nothing(&browser, "operations, a key rotated")?;
     screenshot(&browser, "owner-operations-rotated.png")?;
+    // The refresh draws the view anew: the old title is marked, and a fresh one is waited for.
+    browser.execute("document.querySelector('#view-title').dataset.old = '1'", vec![])?;
     browser.click(&browser.wait_for_element("#refresh-log", UI)?)?;
+    wait_for("the view drawn anew", UI, || Ok(browser.find("#view-title:not([data-old])")?.map(|_| ())))?;
     view_titled(&browser, "Operations")?;
+    ensure!(browser.execute("return document.activeElement?.id", vec![])? == "refresh-log", "the focus is back on the refresh button");
     ensure!(browser.find("#delivery-log")?.is_some(), "still signed in, with the new key");
 
     // Deleting: the button waits for the site id, typed.
@@ -292,6 +423,7 @@ fn the_admin_creates_a_site_and_its_owner_tests_the_webhook_rotates_the_key_and_
     browser.execute("const i = document.querySelector('#delete-confirm'); i.value = ''; i.dispatchEvent(new Event('input'))", vec![])?;
     browser.type_text(&confirm, &site)?;
     ensure!(!disabled(&browser, "#delete-site")?, "enabled once the id matches");
+    axe_finds_nothing(&browser, "operations, delete enabled")?;
     browser.click(&browser.wait_for_element("#delete-site", UI)?)?;
     let said = wait_for("signed out with a message", UI, || {
         Ok(browser.find("#sign-in-error")?.and_then(|e| browser.text(&e).ok()).filter(|t| t.contains("deleted")))

@@ -5,8 +5,6 @@
 //! widget then asks the new question; the preview speaks the language picked. Also the dry run on the API itself: nothing stored, the
 //! config visitors would get, the changes, and a refusal naming its field.
 
-use std::time::Duration;
-
 use anyhow::{ensure, Context, Result};
 use sayso_core::strings::DE;
 use sayso_core::{i18n, Scale};
@@ -88,6 +86,38 @@ fn a_dry_run_answers_what_the_change_would_do_and_stores_nothing() -> Result<()>
     // A wrong key is refused before anything is tried.
     let stranger = patch(edge, &site, "sk_wrong", "?dry_run=true", json!({ "name": "Mine" }))?;
     ensure!(stranger.status == 401, "{stranger:?}");
+
+    // A dry run asked for in any other words is refused, never stored as a real change.
+    for query in ["?dry_run=1", "?dry_run=TRUE", "?dry_run", "?dry_run=yes", "?dry_run=false&dry_run=on"] {
+        let refused = patch(edge, &site, &key, query, json!({ "name": "Stored by mistake" }))?;
+        ensure!(refused.status == 400 && refused.error_code().as_deref() == Some("invalid_query"), "{query}: {refused:?}");
+    }
+    ensure!(settings(edge, &site, &key)?["name"] != "Stored by mistake", "a refused dry run stores nothing");
+    let real = patch(edge, &site, &key, "?dry_run=false", json!({ "name": "Stored" }))?;
+    ensure!(real.status == 200 && settings(edge, &site, &key)?["name"] == "Stored", "dry_run=false is a real change: {real:?}");
+    Ok(())
+}
+
+#[test]
+fn a_new_turnstile_secret_alone_is_a_change_and_never_shown() -> Result<()> {
+    let edge = Edge::shared()?;
+    let site = unique_site("dryturn")?;
+    let key = edge.create_site(&site, &["https://docs.example.com"], json!({ "scale": "stars" }))?.owner_key;
+    let turnstile = |secret: &str| json!({ "turnstile": { "site_key": "1x00000000000000000000AA", "secret": secret } });
+    let on = patch(edge, &site, &key, "", turnstile("first-secret"))?;
+    ensure!(on.status == 200, "{on:?}");
+
+    let tried = patch(edge, &site, &key, "?dry_run=true", turnstile("second-secret"))?;
+    ensure!(tried.status == 200, "{tried:?}");
+    let answer = tried.json();
+    ensure!(
+        answer["changes"] == json!([{ "field": "turnstile.secret", "from": "(kept)", "to": "(new)" }]),
+        "only the secret changes, its values unsaid: {}",
+        answer["changes"]
+    );
+    ensure!(!tried.body.contains("first-secret") && !tried.body.contains("second-secret"), "no secret in the answer: {}", tried.body);
+    let same = patch(edge, &site, &key, "?dry_run=true", turnstile("first-secret"))?;
+    ensure!(same.json()["changes"] == json!([]), "the same secret again changes nothing: {}", same.body);
     Ok(())
 }
 
@@ -96,7 +126,15 @@ fn the_preview_shows_a_change_before_it_is_saved_and_saving_reaches_the_page() -
     let edge = Edge::shared()?;
     let site = unique_site("prefs")?;
     let pages = ExampleSite::serve(0, &edge.url, &site)?;
-    let key = edge.create_site(&site, &[&pages.url], json!({ "scale": "stars", "question": OLD }))?.owner_key;
+    // The dashboard's own origin is allowed too: a preview that did send would be stored, and the
+    // summary below would count it.
+    let key = edge.create_site(&site, &[&pages.url, &edge.url], json!({ "scale": "stars", "question": OLD }))?.owner_key;
+    // As stored (the API keeps origins in an order of its own).
+    let origins_stored = settings(edge, &site, &key)?["origins"].clone();
+    let origin_lines: Vec<&str> = origins_stored.as_array().context("origins")?.iter().filter_map(Value::as_str).collect();
+    let origin_lines = origin_lines.join("\n");
+    // Scales stored in an order of the owner's own, not the form's.
+    ensure!(patch(edge, &site, &key, "", json!({ "scales": ["nps", "stars"] }))?.status == 200, "scales set");
     let browser = owner_app::signed_in(edge, &site, &key, "?view=settings", "Settings")?;
     preview_asks(&browser, OLD)?;
     for group in ["question", "placement", "look", "languages", "protection", "data", "webhook"] {
@@ -112,6 +150,8 @@ fn the_preview_shows_a_change_before_it_is_saved_and_saving_reaches_the_page() -
     browser.type_text(&question, &format!("{SELECT_ALL}{NEW}"))?;
     preview_asks(&browser, NEW)?;
     ensure!(settings(edge, &site, &key)?["widget"]["question"] == OLD, "nothing is saved before the owner saves");
+    // Meanwhile, the name is changed elsewhere: saving the question must not put it back.
+    ensure!(patch(edge, &site, &key, "", json!({ "name": "Renamed elsewhere" }))?.status == 200, "renamed");
     screenshot(&browser, "owner-settings-preview.png")?;
     // In German the visitor gets German's own question (the owner wrote theirs in English).
     browser.click(&browser.wait_for_element("#preview-lang option[value=de]", UI)?)?;
@@ -124,9 +164,18 @@ fn the_preview_shows_a_change_before_it_is_saved_and_saving_reaches_the_page() -
     browser.type_text(&browser.wait_in_shadow(PREVIEW, "#comment", UI)?, "only a preview")?;
     browser.click(&browser.wait_in_shadow(PREVIEW, "button[data-action=\"send\"]", UI)?)?;
     browser.wait_in_shadow(PREVIEW, ".thanks", UI)?;
-    std::thread::sleep(Duration::from_secs(2));
+    // Any request the widget made went out before its thanks showed; one the page makes now
+    // comes back after it, so once it is in, the page's list of requests holds theirs.
+    let feedback = format!("{}/v1/sites/{site}/feedback", edge.url);
+    browser.execute("fetch('/v1/embed.js?after-thanks', { cache: 'no-store' }).then((r) => r.text())", vec![])?;
+    let requests = wait_for("the page's request after the thanks", UI, || {
+        let names = browser.execute("return performance.getEntriesByType('resource').map((e) => e.name)", vec![])?;
+        let names: Vec<String> = names.as_array().context("the page's requests")?.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect();
+        Ok(names.iter().any(|n| n.ends_with("after-thanks")).then_some(names))
+    })?;
+    ensure!(!requests.iter().any(|r| r.starts_with(&feedback)), "the preview sent nothing: {requests:?}");
     let summary = edge.summary(&site, &key)?;
-    ensure!(summary["total"] == 0, "the preview sent nothing: {summary}");
+    ensure!(summary["total"] == 0, "the preview stored nothing: {summary}");
     let kept = browser.execute("return Object.keys(localStorage).filter(k => k.startsWith('sayso.'))", vec![])?;
     ensure!(kept == json!([]), "the preview kept nothing: {kept}");
 
@@ -141,14 +190,20 @@ fn the_preview_shows_a_change_before_it_is_saved_and_saving_reaches_the_page() -
     ensure!(browser.attribute(&origins, "aria-invalid")?.as_deref() == Some("true"), "the field is marked invalid");
     let described = browser.attribute(&origins, "aria-describedby")?.unwrap_or_default();
     ensure!(described.split(' ').any(|id| id == "e-origins"), "the error describes the field: {described}");
+    axe_finds_nothing(&browser, "settings, a refusal at its field")?;
     screenshot(&browser, "owner-settings-error.png")?;
+    // Asked for review, the refusal moves focus to the field refused; nothing is offered.
+    browser.execute("document.activeElement.blur()", vec![])?;
     browser.click(&browser.wait_for_element("#settings-form button[type=submit]", UI)?)?;
-    std::thread::sleep(Duration::from_millis(800));
+    wait_for("focus on the refused field", UI, || {
+        Ok((browser.execute("return document.activeElement.id", vec![])? == json!("f-origins")).then_some(()))
+    })?;
     ensure!(browser.execute("return document.querySelector('#review').hidden", vec![])? == true, "a refused change is not offered for saving");
-    ensure!(settings(edge, &site, &key)?["origins"] == json!([pages.url]), "nothing was saved");
+    let stored = settings(edge, &site, &key)?;
+    ensure!(stored["origins"] == origins_stored, "nothing was saved: {stored}");
 
     // Fixed, reviewed: the diff the API answered; saved on confirmation.
-    browser.type_text(&origins, &format!("{SELECT_ALL}{}", pages.url))?;
+    browser.type_text(&origins, &format!("{SELECT_ALL}{origin_lines}"))?;
     wait_for("the origin's error to go", UI, || Ok(browser.text(&browser.wait_for_element("#e-origins", UI)?)?.is_empty().then_some(())))?;
     browser.click(&browser.wait_for_element("#settings-form button[type=submit]", UI)?)?;
     let changes = wait_for("the list of changes", UI, || {
@@ -161,7 +216,29 @@ fn the_preview_shows_a_change_before_it_is_saved_and_saving_reaches_the_page() -
     screenshot(&browser, "owner-settings-review.png")?;
     browser.click(&browser.wait_for_element("#save", UI)?)?;
     wait_for("saved", UI, || Ok(browser.find("#saved")?.and_then(|s| browser.text(&s).ok()).filter(|t| t.starts_with("Saved")).map(|_| ())))?;
-    ensure!(settings(edge, &site, &key)?["widget"]["question"] == NEW, "saved");
+    ensure!(browser.execute("return document.activeElement.id", vec![])? == json!("saved"), "focus goes to what was saved");
+    let stored = settings(edge, &site, &key)?;
+    ensure!(stored["widget"]["question"] == NEW, "saved: {stored}");
+    ensure!(stored["name"] == "Renamed elsewhere" && stored["scales"] == json!(["nps", "stars"]), "only what the owner changed was sent: {stored}");
+
+    // A webhook set: its new signing secret is shown once, to copy, and again on request.
+    let hook = browser.wait_for_element("#f-webhook-url", UI)?;
+    browser.type_text(&hook, "https://hooks.example.com/sayso")?;
+    browser.click(&browser.wait_for_element("#settings-form button[type=submit]", UI)?)?;
+    browser.click(&browser.wait_for_element("#review:not([hidden]) #save", UI)?)?;
+    let secret = wait_for("the new signing secret", UI, || {
+        let Some(code) = browser.find("#new-secret:not([hidden]) code")? else { return Ok(None) };
+        Ok(Some(browser.text(&code)?).filter(|t| !t.is_empty()))
+    })?;
+    ensure!(settings(edge, &site, &key)?["webhook_secret"] == secret.as_str(), "the secret shown is the webhook's");
+    axe_finds_nothing(&browser, "settings, a new webhook's secret")?;
+    screenshot(&browser, "owner-settings-secret.png")?;
+    browser.click(&browser.wait_for_element("#show-secret", UI)?)?;
+    let again = wait_for("the secret under Webhook", UI, || {
+        let Some(code) = browser.find("#webhook-secret code:not([hidden])")? else { return Ok(None) };
+        Ok(Some(browser.text(&code)?).filter(|t| !t.is_empty()))
+    })?;
+    ensure!(again == secret, "the same secret under Webhook");
 
     // Other views link to a group: the link lands on it.
     browser.goto(&format!("{}/dashboard?view=settings#webhook", edge.url))?;
@@ -179,5 +256,28 @@ fn the_preview_shows_a_change_before_it_is_saved_and_saving_reaches_the_page() -
     visitor.click(&visitor.wait_in_shadow("sayso-feedback", ".tab", UI)?)?;
     let asked = visitor.text(&visitor.wait_in_shadow("sayso-feedback", ".question", UI)?)?;
     ensure!(asked == NEW, "the example page asks {asked:?}");
+    Ok(())
+}
+
+#[test]
+fn a_preview_attribute_copied_onto_a_site_page_is_ignored_there() -> Result<()> {
+    let edge = Edge::shared()?;
+    let site = unique_site("offedge")?;
+    let pages = ExampleSite::serve(0, &edge.url, &site)?;
+    let key = edge.create_site(&site, &[&pages.url], json!({ "scale": "stars", "question": OLD }))?.owner_key;
+    let tried = patch(edge, &site, &key, "?dry_run=true&lang=en", json!({ "widget": { "scale": "stars", "question": NEW } }))?;
+    let preview = tried.json()["config"]["widget"].to_string();
+    // A dashboard's preview element pasted into a site's page: there it is the real widget, which
+    // asks the site's own question (and sends: it is not a preview off the edge).
+    let visitor = Browser::start()?;
+    visitor.goto(&format!("{}/inline/", pages.url))?;
+    visitor.execute(
+        "const el = document.createElement('sayso-feedback');
+         el.id = 'copied'; el.setAttribute('site', arguments[0]); el.setAttribute('preview', arguments[1]);
+         document.querySelector('main, body').prepend(el);",
+        vec![json!(site), json!(preview)],
+    )?;
+    let asked = visitor.text(&visitor.wait_in_shadow("#copied", ".question", UI)?)?;
+    ensure!(asked == OLD, "off the edge the widget takes the site's config, not the preview's: {asked:?}");
     Ok(())
 }

@@ -48,9 +48,10 @@ export function start(n, locale, css) {
   el(root, "div", { class: "sr", "aria-live": "polite" });
   el(root, "div", { id: BOUNDARY.BOX });
   // A preview (`preview` holds the config as JSON: the dashboard's) sends and keeps nothing: its
-  // outbox takes each submission and drops it. Otherwise created first, so what an earlier page
-  // left waiting goes out even if the config cannot load.
-  const preview = host.getAttribute("preview");
+  // outbox takes each submission and drops it. Only on the edge's own pages (the dashboard), so a
+  // snippet copied with `preview` on a site's page still sends its visitors' feedback. Otherwise
+  // created first, so what an earlier page left waiting goes out even if the config cannot load.
+  const preview = location.origin == edge && host.getAttribute("preview");
   w.outbox = preview ? { send() {}, undo: (id, done) => done(1) } : outboxFor(edge, site);
   // The config as JSON text, parsed here: a kept one that is not JSON fails like any other.
   const begin = (json) => {

@@ -63,8 +63,9 @@
   );
   // The one-line snippet alone gives a widget of its own (floating, popover or none, as the
   // site's config says); pages may place their own elements instead.
+  // A loader without `data-site` (the dashboard's, for its preview) places none.
   const place = () => {
-    if (!doc.querySelector(tag)) {
+    if (site && !doc.querySelector(tag)) {
       const el = doc.createElement(tag);
       el.setAttribute("auto", "");
       doc.body.append(el);

@@ -16,10 +16,13 @@ function credentials() {
   return site && key ? { site, key } : null;
 }
 
-function showSignIn(message) {
+// `adminMessage`: said beside the admin token field (a wrong token), which gets the focus.
+function showSignIn(message, adminMessage) {
   store.removeItem("sayso.key");
   main.replaceChildren(signInForm.cloneNode(true), adminForm.cloneNode(true));
   $("#sign-in-error").textContent = message || "";
+  $("#admin-sign-in-error").textContent = adminMessage || "";
+  if (adminMessage) $("#admin-token").focus();
   $("#admin-sign-in").addEventListener("submit", (e) => {
     e.preventDefault();
     store.setItem("sayso.admin", $("#admin-token").value.trim());
@@ -42,7 +45,7 @@ function showSignIn(message) {
 function adminRefused() {
   store.removeItem("sayso.admin");
   history.replaceState(null, "", location.pathname);
-  showSignIn("That admin token is not the one this edge was given.");
+  showSignIn("", "That admin token is not the one this edge was given.");
 }
 
 // An error that is not the key's: said in the page, the owner stays signed in and may retry.
@@ -196,6 +199,12 @@ async function load(moved = false) {
   // Only 401 means the key is wrong (an unknown site answers 401 too); anything else is an
   // error to show, and signing out over it would make the owner type the key again for nothing.
   if (answer.status === 401) return showSignIn("That site id and owner key do not match.");
+  // A site whose erase stopped half-way answers 409 to everything but the erase: the one view
+  // that can finish it is Operations (its delete card).
+  if (answer.status === 409 && currentView() !== "operations") {
+    const code = await answer.json().then((b) => b?.error?.code, () => null);
+    if (code === "site_being_erased") return go("?view=operations");
+  }
   if (!answer.ok) return showError("The dashboard could not load (HTTP " + answer.status + ").");
   // Rendered by the Worker; every visitor-written string in it is HTML-escaped there.
   main.innerHTML = await answer.text();

@@ -2,16 +2,36 @@
 // filter form becomes the address (the CSP lets no form submit itself); each row's triage and
 // the bulk bar call the API (PATCH …/feedback/{id}, POST …/feedback/triage) and update the row
 // in place, built with createElement (never innerHTML with data); the keyboard moves between
-// rows with a roving tabindex; a polite live region says what changed.
+// rows with a roving tabindex; a polite live region says what changed, and a refusal is shown
+// where it happened (a role="alert" line by the bulk bar, or in the row). Every listener is on
+// the view's own elements (`section.inbox`, rendered anew each time), never on `#main`, which
+// app.js keeps across renders: listeners there would pile up, one more per render.
 "use strict";
 (window.saysoViews ||= {}).inbox = (main, app) => {
   const $ = (s, root = main) => root.querySelector(s);
+  const view = $("section.inbox");
   const live = $("#inbox-live");
-  const say = (text) => {
-    // Emptied first, so the same sentence twice is announced twice.
-    live.textContent = "";
-    setTimeout(() => (live.textContent = text), 50);
+  // Emptied first, so the same sentence twice is announced twice.
+  const announce = (region, text) => {
+    region.textContent = "";
+    if (text) setTimeout(() => (region.textContent = text), 50);
   };
+  const say = (text) => {
+    alarm("");
+    announce(live, text);
+  };
+  // A refusal, shown: in `row` (its own alert line, made when first needed), else by the bulk bar.
+  function alarm(text, row) {
+    for (const old of main.querySelectorAll(".row-alert")) old.remove();
+    const bulk = $("#inbox-alert");
+    if (bulk) bulk.textContent = "";
+    if (!text) return;
+    if (!row) return bulk ? announce(bulk, text) : app.showError(text, true);
+    const line = Object.assign(document.createElement("p"), { className: "row-alert error" });
+    line.setAttribute("role", "alert");
+    $(".row-body", row).append(line);
+    announce(line, text);
+  }
   const rows = () => [...main.querySelectorAll(".inbox-rows > .row")];
   const checked = () => rows().filter((r) => $(".pick", r).checked);
 
@@ -24,16 +44,12 @@
     app.go("?" + q);
   });
 
-  // Export exactly the filtered set: the address's filters, without the page's cursor.
-  const filters = () => {
-    const q = new URLSearchParams(location.search);
-    for (const name of ["view", "cursor", "limit", "site"]) q.delete(name);
-    return q.toString();
-  };
+  // Export exactly the filtered set: the filters as the Worker read them for this list
+  // (`data-query`, without the page's cursor), not the address, which may hold others.
   for (const button of main.querySelectorAll("[data-inbox-export]")) {
     button.addEventListener("click", async () => {
       const format = button.dataset.inboxExport;
-      const r = await app.api(`/export.${format}?${filters()}`);
+      const r = await app.api(`/export.${format}?${button.dataset.query || ""}`);
       if (!r.ok) return app.showError("The export failed (HTTP " + r.status + ").", true);
       const url = URL.createObjectURL(await r.blob());
       const a = Object.assign(document.createElement("a"), { href: url, download: `sayso-${app.who.site}.${format}` });
@@ -49,7 +65,8 @@
   function show(item) {
     const row = rows().find((r) => r.dataset.id === item.id);
     if (!row) return;
-    $(".row-status", row).value = item.status;
+    // A status chosen while this answer was on its way stays shown: it is sent next.
+    if (!queued.get(row)?.next) $(".row-status", row).value = item.status;
     const badge = $(".status-badge", row);
     badge.textContent = item.status;
     badge.dataset.status = item.status;
@@ -76,9 +93,12 @@
     }
   }
 
-  // One change for the given rows: one PATCH for one row, the bulk form for more.
+  // One change for the given rows: one PATCH for one row, the bulk form for more. A refused
+  // PATCH changed nothing. A refused bulk form may have changed some rows (a submission deleted
+  // between the shards' trial and their change, `triage_client.rs`), unless the input itself
+  // was refused (400): the view is shown again as it is now, and says so.
   async function triage(targets, change, done) {
-    if (!targets.length) return say("Check a submission first (x), or move to one.");
+    if (!targets.length) return alarm("Check a submission first (x), or move to one.");
     const ids = targets.map((r) => r.dataset.id);
     const one = ids.length === 1;
     const r = await app.api(one ? `/feedback/${ids[0]}` : "/feedback/triage", {
@@ -86,7 +106,13 @@
       headers: { "content-type": "application/json" },
       body: JSON.stringify(one ? change : { ids, ...change }),
     });
-    if (!r.ok) return say("Not changed: " + (await refusal(r)));
+    if (r.status === 401) return;
+    if (!r.ok && (one || r.status === 400)) return alarm("Not changed: " + (await refusal(r)), one ? targets[0] : null);
+    if (!r.ok) {
+      const why = await refusal(r);
+      await app.load();
+      return alarm(`Not every submission was changed (${why}); some may have: the list is shown again as it is now.`);
+    }
     const answer = await r.json();
     for (const item of one ? [answer] : answer.items) show(item);
     say(done(ids.length));
@@ -97,9 +123,22 @@
   const tagging = (targets, tag, add) =>
     triage(targets, add ? { add_tags: [tag] } : { remove_tags: [tag] }, (n) => `Tag ${tag} ${add ? "added to" : "removed from"} ${plural(n)}.`);
 
+  // A row's status menu sends one request at a time (ArrowDown on a closed menu changes it at
+  // every step): a choice made meanwhile waits, and only the latest is sent next.
+  const queued = new WeakMap();
+  async function choose(row, status) {
+    const waiting = queued.get(row);
+    if (waiting) return void (waiting.next = status);
+    const state = { next: null };
+    queued.set(row, state);
+    await setStatus([row], status);
+    queued.delete(row);
+    if (state.next && state.next !== $(".status-badge", row).dataset.status) choose(row, state.next);
+  }
+
   // Each row's own triage.
   for (const row of rows()) {
-    $(".row-status", row).addEventListener("change", (e) => setStatus([row], e.target.value));
+    $(".row-status", row).addEventListener("change", (e) => choose(row, e.target.value));
     $(".tag-add", row).addEventListener("submit", async (e) => {
       e.preventDefault();
       const input = $(".tag-input", row);
@@ -131,8 +170,11 @@
   }
   for (const button of main.querySelectorAll("[data-bulk-tag]")) {
     button.addEventListener("click", () => {
-      const tag = $("#bulk-tag").value.trim();
-      if (!tag) return say("Type a tag first.");
+      const input = $("#bulk-tag");
+      const tag = input.value.trim();
+      if (!tag) return alarm("Type a tag first.");
+      // Not in a form, so its pattern is checked here.
+      if (!input.checkValidity()) return alarm("A tag is 1 to 32 characters: a to z, 0 to 9, - and _.");
       tagging(checked(), tag, button.dataset.bulkTag === "add");
     });
   }
@@ -145,7 +187,7 @@
     row.focus();
   }
   const STATUS_KEYS = { s: "seen", r: "resolved", a: "archived", n: "new" };
-  main.addEventListener("keydown", (e) => {
+  view.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const typing = e.target.closest("input, select, textarea");
     if (e.key === "?" && !typing) {
@@ -201,7 +243,7 @@
     });
   }
   // A click or Tab into a row makes it the keyboard's row.
-  main.addEventListener("focusin", (e) => {
+  view.addEventListener("focusin", (e) => {
     const row = e.target.closest?.(".inbox-rows > .row");
     if (row && row.tabIndex !== 0) for (const r of rows()) r.tabIndex = r === row ? 0 : -1;
   });

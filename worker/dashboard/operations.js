@@ -4,6 +4,8 @@
 "use strict";
 (window.saysoViews ||= {}).operations = (main, app) => {
   const $ = (s) => main.querySelector(s);
+  // A site whose erase did not finish is drawn with the delete card only: the rest wire nothing.
+  const on = (s, type, f) => $(s)?.addEventListener(type, f);
   const site = app.who.site;
 
   // The settings form owns changing these; its groups keep their anchor (`#webhook`, …).
@@ -16,10 +18,16 @@
     });
   }
 
-  $("#refresh-log").addEventListener("click", () => app.load());
+  // The view is drawn anew: the focus goes back to the button pressed (not to <body>).
+  const reload = (button, said) =>
+    app.load().then(() => {
+      $(button)?.focus();
+      if (said && $("#test-status")) $("#test-status").textContent = said;
+    });
+  on("#refresh-log", "click", () => reload("#refresh-log"));
 
   const status = $("#test-status");
-  $("#send-test").addEventListener("click", async () => {
+  on("#send-test", "click", async () => {
     const button = $("#send-test");
     button.disabled = true;
     status.textContent = "Queuing a test event…";
@@ -32,24 +40,24 @@
     for (let i = 0; i < 30; i++) {
       await new Promise((done) => setTimeout(done, 1000));
       const log = await app.api("/webhook-deliveries").then((r) => (r.ok ? r.json() : null)).catch(() => null);
-      if (log?.deliveries?.some((d) => d.event === answer.event)) return app.load();
+      if (log?.deliveries?.some((d) => d.event === answer.event)) return reload("#send-test", "Test event sent: it is in the log below.");
     }
     button.disabled = false;
     status.textContent = "The test event has not been sent yet: refresh the log in a moment.";
   });
 
   const confirm = $("#rotate-confirm");
-  $("#rotate").addEventListener("click", () => {
+  on("#rotate", "click", () => {
     confirm.hidden = false;
     $("#rotate").hidden = true;
     $("#rotate-cancel").focus();
   });
-  $("#rotate-cancel").addEventListener("click", () => {
+  on("#rotate-cancel", "click", () => {
     confirm.hidden = true;
     $("#rotate").hidden = false;
     $("#rotate").focus();
   });
-  $("#rotate-yes").addEventListener("click", async () => {
+  on("#rotate-yes", "click", async () => {
     $("#rotate-error").textContent = "";
     const r = await app.api("/keys", { method: "POST" }).catch(() => null);
     const answer = r && (await r.json().catch(() => ({})));
@@ -61,7 +69,7 @@
     $("#new-key-title").tabIndex = -1;
     $("#new-key-title").focus();
   });
-  $("#copy-key").addEventListener("click", async () => {
+  on("#copy-key", "click", async () => {
     const button = $("#copy-key");
     try {
       await navigator.clipboard.writeText($("#new-key-text").textContent);
@@ -84,6 +92,7 @@
     if (r?.status === 204) return app.signOut(`The site ${site} was deleted, with all its feedback.`);
     del.disabled = false;
     const answer = r && (await r.json().catch(() => ({})));
-    $("#delete-error").textContent = (answer?.error?.message || "The site was not deleted.") + " Nothing is half-deleted: try again to finish.";
+    // A shard that failed half-way may have been emptied already (`site/erase.rs`).
+    $("#delete-error").textContent = `${answer?.error?.message || "The site was not deleted."} The site may be partly erased: delete again to finish.`;
   });
 };

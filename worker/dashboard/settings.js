@@ -9,15 +9,17 @@
   const form = $("#settings-form");
   if (!form) return;
   const review = $("#review");
-  let tried = null; // the last dry run's patch (as JSON text) and answer
+  let tried = null; // the latest dry run's patch (as JSON text) and answer
+  let reviewed = null; // the dry run the owner is reviewing: Save sends exactly its patch
+  let asked = 0; // the number of the latest dry run asked for: older answers are ignored
   let timer = 0;
 
   // The preview's widget: the loader (the snippet's own script, from this edge) is added once
-  // per page, after the element exists, so it upgrades that element and places none of its own.
+  // per page, after the element exists, so it upgrades that element. It has no `data-site`, so it
+  // never places a real widget of its own, even when the owner has left the view (and its
+  // element) before the loader runs: the preview element names its site itself.
   if (!customElements.get("sayso-feedback") && !document.getElementById("sayso-loader")) {
-    const loader = Object.assign(document.createElement("script"), { id: "sayso-loader", async: true, src: "/v1/embed.js" });
-    loader.dataset.site = app.who.site;
-    document.head.append(loader);
+    document.head.append(Object.assign(document.createElement("script"), { id: "sayso-loader", async: true, src: "/v1/embed.js" }));
   }
 
   // A link to a group (`?view=settings#webhook`) lands on it: the view arrived after the page.
@@ -57,22 +59,49 @@
     }
   }
 
-  // The patch of the whole form. Turnstile goes only when it changes (its secret is never shown
+  // Whether an input differs from what is stored (its default), and making it the default.
+  const changed = (input) =>
+    input.type === "checkbox"
+      ? input.checked !== input.defaultChecked
+      : input.tagName === "SELECT"
+        ? [...input.options].some((o) => o.selected !== o.defaultSelected)
+        : input.value !== input.defaultValue;
+  const settle = (input) => {
+    if (input.type === "checkbox") input.defaultChecked = input.checked;
+    else if (input.tagName === "SELECT") for (const o of input.options) o.defaultSelected = o.selected;
+    else if (input.type === "password") input.value = "";
+    else input.defaultValue = input.value;
+  };
+  // The setting an input belongs to, as the patch names it (`widget`, `limits`, `scales`, …).
+  const top = (input) => input.name.split(".")[0];
+
+  // The patch of what the owner changed: only the settings whose inputs changed (the widget, the
+  // limits and the webhook whole, as the API replaces them), so that a setting changed elsewhere
+  // meanwhile is not put back. Turnstile goes only when it changes (its secret is never shown
   // back, and every Turnstile change needs it); a webhook URL left empty removes the webhook.
   function patch() {
+    const inputs = [...form.querySelectorAll("[data-kind], [name=scales]")];
+    const touched = new Set(inputs.filter(changed).map(top));
     const body = {};
     for (const input of form.querySelectorAll("[data-kind]")) {
-      if (input.name.startsWith("turnstile.") || input.name.startsWith("webhook.")) continue;
+      if (!touched.has(top(input)) || input.name.startsWith("turnstile.") || input.name.startsWith("webhook.")) continue;
       const value = read(input);
       if (value !== undefined) put(body, input.name, value);
     }
-    if (body.retention_days === undefined) body.retention_days = 0;
-    const scales = [...form.querySelectorAll("[name=scales]:checked")].map((c) => c.value);
-    body.scales = scales.length ? scales : null;
-    const url = read(form.elements["webhook.url"]) || "";
-    body.webhook = url ? { url, comments: read(form.elements["webhook.comments"]) } : { url: "" };
-    const threshold = read(form.elements["webhook.at_or_below"]);
-    if (url && threshold !== undefined) body.webhook.at_or_below = threshold;
+    if (touched.has("retention_days") && body.retention_days === undefined) body.retention_days = 0;
+    if (touched.has("scales")) {
+      // The stored order kept for the scales still ticked, new ones after them.
+      const ticked = [...form.querySelectorAll("[name=scales]:checked")].map((c) => c.value);
+      const stored = (form.querySelector("[data-stored-scales]").dataset.storedScales || "").split(" ");
+      const scales = [...stored.filter((s) => ticked.includes(s)), ...ticked.filter((s) => !stored.includes(s))];
+      body.scales = scales.length ? scales : null;
+    }
+    if (touched.has("webhook")) {
+      const url = read(form.elements["webhook.url"]) || "";
+      body.webhook = url ? { url, comments: read(form.elements["webhook.comments"]) } : { url: "" };
+      const threshold = read(form.elements["webhook.at_or_below"]);
+      if (url && threshold !== undefined) body.webhook.at_or_below = threshold;
+    }
     const key = form.elements["turnstile.site_key"], secret = form.elements["turnstile.secret"], verify = form.elements["turnstile.verify_url"];
     if (key.value !== key.defaultValue || secret.value || verify.value !== verify.defaultValue) {
       body.turnstile = key.value.trim() ? { site_key: key.value.trim(), secret: secret.value } : { site_key: "", secret: "" };
@@ -102,6 +131,10 @@
     if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
   }
 
+  // After a refusal the owner asked for (review, save): focus goes to the field refused, else to
+  // the form's button, under which the refusal is.
+  const focusRefusal = () => (form.querySelector("[aria-invalid=true]") || form.querySelector("button[type=submit]")).focus();
+
   // ---- Trying the change ----
 
   // Tries the form's patch (in the preview's language); answers the dry run, or null when the
@@ -117,15 +150,18 @@
       return null;
     }
     const lang = encodeURIComponent($("#preview-lang").value);
+    // Numbered, so that an answer overtaken by a later request (typing on) is dropped.
+    const mine = ++asked;
     if (!fresh && tried && tried.body === body && tried.lang === lang) return clearErrors(), tried;
-    let r;
+    let r, answer;
     try {
       r = await app.api(`?dry_run=true&lang=${lang}`, { method: "PATCH", headers: { "content-type": "application/json" }, body });
+      answer = await r.json().catch(() => null);
     } catch {
-      showError(null, "The edge could not be reached.");
+      if (mine === asked) showError(null, "The edge could not be reached.");
       return null;
     }
-    const answer = await r.json().catch(() => null);
+    if (mine !== asked) return null;
     if (!r.ok) {
       showError(answer?.error?.field, answer?.error?.message || `The change could not be tried (HTTP ${r.status}).`);
       $("#preview-state").textContent = "The preview shows the last values the API accepted.";
@@ -152,6 +188,7 @@
   const later = () => {
     clearTimeout(timer);
     review.hidden = true;
+    reviewed = null;
     $("#saved").textContent = "";
     timer = setTimeout(() => attempt(), 350);
   };
@@ -192,18 +229,21 @@
     e.preventDefault();
     clearTimeout(timer);
     const done = await attempt(true);
-    if (!done) return;
+    if (!done) return focusRefusal();
     const list = $("#changes");
     list.replaceChildren();
     for (const change of done.answer.changes) {
       const item = document.createElement("li");
       const name = Object.assign(document.createElement("strong"), { textContent: label(change.field) });
-      item.append(name, `: ${shown(change.from)} → ${shown(change.to)}`);
+      // The secret is never shown: the API says only that it would change.
+      const value = (v) => (change.field === "turnstile.secret" && v ? v : shown(v));
+      item.append(name, `: ${value(change.from)} → ${value(change.to)}`);
       item.dataset.field = change.field;
       list.append(item);
     }
     if (!done.answer.changes.length) list.append(Object.assign(document.createElement("li"), { textContent: "Nothing changes." }));
     $("#save").disabled = !done.answer.changes.length;
+    reviewed = done;
     review.hidden = false;
     $("#review-title").focus();
   });
@@ -213,28 +253,62 @@
     form.querySelector("button[type=submit]").focus();
   });
 
+  // A secret shown in `box` (its `code` and a button that copies it).
+  function reveal(box, secret) {
+    box.hidden = false;
+    box.querySelector("code").textContent = secret;
+    box.querySelector("code").hidden = false;
+    box.querySelector("[data-copy]").hidden = false;
+  }
+  for (const button of main.querySelectorAll("[data-copy]")) {
+    button.addEventListener("click", () =>
+      navigator.clipboard.writeText(button.parentElement.querySelector("code").textContent).then(
+        () => (button.textContent = "Copied"),
+        () => (button.textContent = "Select it and copy")
+      )
+    );
+  }
+  // The webhook's signing secret, on request: the owner verifies `sayso-signature` with it.
+  $("#show-secret").addEventListener("click", async (e) => {
+    const r = await app.api("").catch(() => null);
+    const secret = r && r.ok && (await r.json().catch(() => null))?.webhook_secret;
+    if (!secret) return showError("webhook.url", "The signing secret could not be read (is a webhook saved?).");
+    e.target.hidden = true;
+    reveal($("#webhook-secret"), secret);
+  });
+
   $("#save").addEventListener("click", async () => {
-    if (!tried) return;
+    const sent = reviewed;
+    if (!sent) return;
     $("#save").disabled = true;
     let r;
     try {
-      r = await app.api("", { method: "PATCH", headers: { "content-type": "application/json" }, body: tried.body });
+      r = await app.api("", { method: "PATCH", headers: { "content-type": "application/json" }, body: sent.body });
     } catch {
       $("#save").disabled = false;
-      return showError(null, "The edge could not be reached; nothing was saved.");
+      showError(null, "The edge could not be reached; nothing was saved.");
+      return focusRefusal();
     }
     const answer = await r.json().catch(() => null);
     if (!r.ok) {
       review.hidden = true;
-      return showError(answer?.error?.field, answer?.error?.message || `Nothing was saved (HTTP ${r.status}).`);
+      showError(answer?.error?.field, answer?.error?.message || `Nothing was saved (HTTP ${r.status}).`);
+      return focusRefusal();
     }
-    // Saved: what the form shows is now what is stored.
-    for (const input of form.querySelectorAll("input, textarea, select")) {
-      if (input.type === "checkbox") input.defaultChecked = input.checked;
-      else if (input.type === "password") input.value = "";
-      else input.defaultValue = input.value;
-    }
+    // Saved: what the form shows is now what is stored (the scales in the order sent).
+    for (const input of form.querySelectorAll("input, textarea, select")) settle(input);
+    const scales = JSON.parse(sent.body).scales;
+    if (scales !== undefined) form.querySelector("[data-stored-scales]").dataset.storedScales = (scales || []).join(" ");
     review.hidden = true;
-    $("#saved").textContent = `Saved: ${tried.answer.changes.length} change${tried.answer.changes.length === 1 ? "" : "s"}. Visitors get them from now on (a widget's copy may be up to a minute old).`;
+    reviewed = null;
+    const count = sent.answer.changes.length;
+    const saved = $("#saved");
+    saved.textContent = `Saved: ${count} change${count === 1 ? "" : "s"}. Visitors get them from now on (a widget's copy may be up to a minute old).`;
+    // A webhook set where none was: its new signing secret, once here (and under Webhook).
+    const fresh = $("#new-secret");
+    fresh.hidden = true;
+    if (answer?.webhook_secret && answer.webhook_secret !== sent.answer.settings.webhook_secret) reveal(fresh, answer.webhook_secret);
+    $("#webhook-secret").hidden = !answer?.webhook_secret;
+    saved.focus();
   });
 };

@@ -92,6 +92,9 @@ pub enum Failure {
     /// A webhook test event was asked for, and the site has no webhook.
     #[error("this site has no webhook: set one first (PATCH the site's webhook)")]
     WebhookNotSet,
+    /// An owner call on a site whose erase began and has not finished (a shard failed half-way).
+    #[error("this site is being erased and may be partly erased already: send DELETE again to finish")]
+    SiteBeingErased,
     /// The widget assets were not built into this Worker.
     #[error("the widget is not built into this Worker: run `cargo xtask build`")]
     WidgetMissing,
@@ -135,6 +138,7 @@ impl Failure {
             Failure::NotAuthor => (403, "not_author"),
             Failure::SubmissionDeleted => (410, "submission_deleted"),
             Failure::WebhookNotSet => (409, "webhook_not_set"),
+            Failure::SiteBeingErased => (409, "site_being_erased"),
             Failure::WidgetMissing => (503, "widget_missing"),
             Failure::Internal(_) => (500, "internal"),
         };

@@ -32,9 +32,22 @@ struct Changed {
     to: Value,
 }
 
-/// Whether the request asks for a dry run: `dry_run=true` in its query.
-pub fn asked(url: &Url) -> bool {
-    url.query_pairs().any(|(name, value)| name == "dry_run" && value == "true")
+/// Whether the request asks for a dry run: `dry_run=true` in its query (`false`, or none: a real
+/// change). Any other value is refused (400 `invalid_query`): a mistyped `?dry_run=1` must never
+/// store the change it meant only to try.
+pub fn asked(url: &Url) -> Result<bool, Failure> {
+    let mut asked = false;
+    for (name, value) in url.query_pairs() {
+        match (name.as_ref(), value.as_ref()) {
+            ("dry_run", "true") => asked = true,
+            ("dry_run", "false") => {}
+            ("dry_run", other) => {
+                return Err(Failure::InvalidQuery(format!("dry_run is true or false, not {:?}", other.chars().take(20).collect::<String>())))
+            }
+            _ => {}
+        }
+    }
+    Ok(asked)
 }
 
 /// Tries the checked change at the site's object and answers what it would do.
@@ -51,7 +64,13 @@ pub async fn answer(url: &Url, client: &SiteClient, key: &Credential, change: Se
     widget.turnstile = after.turnstile.as_ref().map(|t| t.site_key.clone());
     let config = SiteConfig { site: after.site.clone(), widget };
     let json = |view: &SiteView| serde_json::to_value(view).map_err(|e| Failure::Internal(format!("settings as JSON: {e}")));
-    let changes = changes(&json(&tried.before)?, &json(after)?);
+    let mut changes = changes(&json(&tried.before)?, &json(after)?);
+    // The secret is in no settings: the object says whether it would change, never its value.
+    if let Some(secret) = &tried.secret {
+        let shown = |set: bool, word: &str| if set { Value::from(word) } else { Value::Null };
+        changes.push(Changed { field: "turnstile.secret".into(), from: shown(secret.before, "(kept)"), to: shown(secret.after, "(new)") });
+        changes.sort_by(|a, b| a.field.cmp(&b.field));
+    }
     http::json(200, &DryRun { settings: tried.after, config, changes })
 }
 

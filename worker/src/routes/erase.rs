@@ -15,8 +15,14 @@ pub async fn delete(req: &Request, env: &Env, site: &str) -> Result<Response, Fa
     let site = super::site_id(site)?;
     let key = super::credential(req)?;
     let client = site::client(env, &site)?;
-    client.vouch(&key).await?;
+    match client.vouch(&key).await {
+        // The key is right and an erase began: this DELETE finishes it.
+        Ok(()) | Err(Failure::SiteBeingErased) => {}
+        Err(failure) => return Err(failure),
+    }
     directory::remove(env, site.as_str()).await?;
     client.erase(&key).await?;
+    // This isolate's map of the erased site would send the next calls to shards now empty.
+    site::forget_map(&site);
     Ok(Response::empty()?.with_status(204))
 }

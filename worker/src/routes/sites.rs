@@ -98,6 +98,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
         // Version 1, pushed 0: until every shard has it, the alarm pushes it (`shards.rs`).
         version: 1,
         pushed_version: 0,
+        erasing: false,
     };
     site::client(env, &site)?.create(record.clone()).await?;
     // Listed after the object holds the site: a crash in between leaves a site the directory
@@ -133,7 +134,7 @@ pub async fn change_settings(mut req: Request, env: &Env, site: &str) -> Result<
     let change = http::parse_json::<SitePatch>(&body).and_then(|patch| Ok(SettingsChange::from(patch.validate()?)));
     let change = client.owners(&key, change).await?;
     let url = req.url()?;
-    if super::dry_run::asked(&url) {
+    if super::dry_run::asked(&url)? {
         return super::dry_run::answer(&url, &client, &key, change).await;
     }
     let view: SiteView = client.change_settings(&key, change).await?;

@@ -12,7 +12,6 @@ use super::export::{NEXT, SHARDS, STREAMED};
 use super::merge;
 use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
 use super::settings::SiteRecord;
-use super::webhooks::Deliveries;
 use crate::http::Failure;
 
 /// An answer's `Result<Answer, Failure>`: a refusal arrives as the `Failure` it was.
@@ -103,6 +102,7 @@ impl SiteClient {
                 // are empty, its id perhaps created anew): shard 0 says whether the site exists
                 // and, by its map, whose the id is.
                 Err(Failure::SiteNotFound) if shard > 0 && !answered => {
+                    merge::forget_map(&self.site);
                     map = None;
                     continue;
                 }
@@ -222,28 +222,19 @@ impl SiteClient {
         self.ask(call::RotateKey { key: key.clone() }).await
     }
 
-    /// The webhook and its delivery log.
-    pub async fn deliveries(&self, key: &Credential) -> Result<Deliveries, Failure> {
-        self.ask(call::ReadDeliveries { key: key.clone() }).await
-    }
-
     /// Deletes a submission (`id` parsed at the route) by owner key or receipt, on its shard.
     pub async fn delete(&self, key: &Credential, id: &str) -> Result<(), Failure> {
         let parsed = sayso_core::SubmissionId::parse(id).map_err(|_| Failure::FeedbackNotFound)?;
-        self.vouched_beyond_shard_0(key, &parsed).await?;
-        self.routed(&parsed, || call::Delete { key: key.clone(), id: id.to_owned() }).await
-    }
-
-    /// An owner's call about a submission on a shard > 0 is vouched for by shard 0 first: it
-    /// holds the site's newest record, and another shard's copy may be a push behind (a key
-    /// rotated out there still, `shards.rs`). A receipt is the submission's own, judged by its
-    /// shard. With no map cached the call meets shard 0 first anyway, which checks the key.
-    pub(super) async fn vouched_beyond_shard_0(&self, key: &Credential, id: &sayso_core::SubmissionId) -> Result<(), Failure> {
-        let by_receipt = key.0.as_deref().and_then(|v| v.split_once(' ')).is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("receipt"));
-        if by_receipt || merge::cached_map(&self.site).is_none_or(|map| map.shard_of(id) == 0) {
-            return Ok(());
+        let vouched = self.vouched_beyond_shard_0(key, &parsed).await?;
+        match self.routed(&parsed, || call::Delete { key: key.clone(), id: id.to_owned() }).await {
+            // Shard 0 took the key, a shard > 0 did not: the cached map is stale (the site erased
+            // and created anew with fewer shards); once more, routed by shard 0's.
+            Err(Failure::Unauthorized) if vouched => {
+                merge::forget_map(&self.site);
+                self.routed(&parsed, || call::Delete { key: key.clone(), id: id.to_owned() }).await
+            }
+            other => other,
         }
-        self.ask_at(0, call::Vouch { key: key.clone() }).await
     }
 
     /// Changes the owner's triage of submissions `ids` (parsed at the route); answers them,

@@ -16,6 +16,19 @@ pub struct Tried {
     /// The settings as the change would leave them. A webhook set where none was has no
     /// signing secret yet: saving makes one.
     pub after: SiteView,
+    /// Whether the Turnstile secret would change (never its value: the secret is not in the
+    /// settings), and whether one is set before and after; `None`: it stays.
+    #[serde(default)]
+    pub secret: Option<SecretChange>,
+}
+
+/// A change of the Turnstile secret, as the list of changes may show it: set or not, never what.
+#[derive(Serialize, Deserialize)]
+pub struct SecretChange {
+    /// Whether a secret is set now.
+    pub before: bool,
+    /// Whether one would be set after the change.
+    pub after: bool,
 }
 
 impl SiteObject {
@@ -23,7 +36,7 @@ impl SiteObject {
     /// the shard map's refusal of a change while one is pending), and writes nothing.
     pub(super) fn try_settings(&self, call: call::TrySettings) -> Result<Tried, Failure> {
         let mut record = self.owner(&call.key)?;
-        let before = record.settings.clone();
+        let (before, secret_before) = (record.settings.clone(), record.turnstile_secret.clone());
         let patch = CheckedPatch::try_from(call.change)?;
         let now = worker::Date::now().as_millis() as i64;
         super::settings::apply_change(&mut record, patch, String::new, now)?;
@@ -31,6 +44,8 @@ impl SiteObject {
         if record.settings.webhook_secret.as_deref() == Some("") {
             record.settings.webhook_secret = None;
         }
-        Ok(Tried { before, after: record.settings })
+        let secret = (record.turnstile_secret != secret_before)
+            .then(|| SecretChange { before: secret_before.is_some(), after: record.turnstile_secret.is_some() });
+        Ok(Tried { before, after: record.settings, secret })
     }
 }

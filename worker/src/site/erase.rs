@@ -3,16 +3,21 @@
 //! deleted, so the object is as if the site had never been created.
 //!
 //! Order, so that an erase that stops half-way is finished by the next one: shard 0 checks the
-//! owner key, then empties the other shards, and only once every one of them answered empties
-//! itself. Until shard 0 is empty its record (and so the owner key) still stands, so the owner
-//! can send the same DELETE again; a shard already emptied answers the second erase at once
-//! (emptying an empty object is no work). Once shard 0 is empty the site no longer exists.
-//! `deleteAll` of a SQLite-backed object is one atomic step: a shard is emptied whole or not at all.
+//! owner key and stores the `erasing` mark in its record (one transaction), then empties the
+//! other shards, and only once every one of them answered empties itself. From the mark on the
+//! site answers as one nobody created (config, submit: 404), every owner call but the erase is
+//! refused (`site_being_erased`), shard 0 pushes its record nowhere, and no PATCH re-lists it:
+//! a half-done erase never leaves a live site that silently lost its emptied shards' data.
+//! Until shard 0 is empty its record (and so the owner key) still stands, so the owner sends the
+//! same DELETE again; a shard already emptied answers the second erase at once (emptying an empty
+//! object is no work). `deleteAll` of a SQLite-backed object is one atomic step: a shard is
+//! emptied whole or not at all.
 //!
-//! One race is left: a settings change the owner sends while the same owner's erase is waiting
-//! on the other shards may push the record to a shard already emptied. That shard then holds a
-//! record (no submissions) of a site that no longer exists; a site created anew under the id
-//! replaces it (`replicate` takes a record of another creation whatever its version).
+//! Left: a push already in flight when the mark is stored (a PATCH committed just before) may
+//! reach a shard already emptied, which then holds a record of the erased creation and no
+//! submissions; a site created anew replaces it and empties that shard first (`replicate`).
+//! A submission the Worker routes to a shard not yet emptied, by a map it cached, is stored
+//! there and erased with it.
 
 use futures_util::future::join_all;
 
@@ -23,9 +28,16 @@ use crate::http::Failure;
 impl SiteObject {
     /// `Erase` (shard 0, owner key): the other shards first, then this one.
     pub(super) async fn erase(&self, call: call::Erase) -> Result<(), Failure> {
-        let record = self.owner(&call.key)?;
+        let record = self.keyed(&call.key)?;
         if record.shard != 0 {
             return Err(Failure::Internal("only shard 0 erases a site".into()));
+        }
+        if !record.erasing {
+            self.transaction(|| {
+                let mut marked = self.stored_record()?;
+                marked.erasing = true;
+                self.store(&marked)
+            })?;
         }
         let site = sayso_core::SiteId::parse(&record.settings.site)?;
         // Every shard the map ever named: the ones not yet in force may hold ids dated ahead.
@@ -49,7 +61,7 @@ impl SiteObject {
     /// Empties the object's storage, then forgets what this instance kept of it in memory, then
     /// deletes its alarm. An alarm left by a failed delete finds no site and does nothing
     /// (`run_alarm`), so that failure is only logged.
-    async fn empty(&self) -> Result<(), Failure> {
+    pub(super) async fn empty(&self) -> Result<(), Failure> {
         self.alarms.delete_all().await?;
         self.schema_ready.set(false);
         self.record.borrow_mut().take();

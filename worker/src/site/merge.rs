@@ -32,12 +32,14 @@ pub fn cached_map(site: &SiteId) -> Option<ShardMap> {
     MAPS.with(|maps| maps.borrow().get(site.as_str()).cloned())
 }
 
-/// Keeps `map` as `site`'s, unless the one kept is newer: maps only grow (entries are appended),
-/// so a shard that answers with an older map (one a push has not reached) never replaces it.
+/// Keeps `map` as `site`'s, unless the one kept is newer: a creation's map only grows (entries
+/// are appended), so a shard that answers with an older map of it (one a push has not reached),
+/// a beginning of the kept one, never replaces it. A map the kept one does not begin with is of
+/// another creation (the site erased, then created anew) and replaces it.
 pub fn remember_map(site: &SiteId, map: &ShardMap) {
     MAPS.with(|maps| {
         let mut maps = maps.borrow_mut();
-        if maps.get(site.as_str()).is_some_and(|kept| kept.entries().len() > map.entries().len()) {
+        if maps.get(site.as_str()).is_some_and(|kept| kept.entries().len() > map.entries().len() && kept.entries().starts_with(map.entries())) {
             return;
         }
         if maps.len() >= MAPS_MAX {
@@ -45,6 +47,11 @@ pub fn remember_map(site: &SiteId, map: &ShardMap) {
         }
         maps.insert(site.as_str().to_owned(), map.clone());
     });
+}
+
+/// Forgets `site`'s map (its site erased, or the map found stale): the next call asks shard 0.
+pub fn forget_map(site: &SiteId) {
+    MAPS.with(|maps| maps.borrow_mut().remove(site.as_str()));
 }
 
 /// The summary of every shard's counts: the same `Breakdown` one object builds, fed every

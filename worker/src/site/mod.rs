@@ -51,6 +51,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 pub use call::{Credential, SettingsChange, Visitor};
 pub use client::{client, ExportCall, SiteClient};
+pub use merge::forget_map;
 pub use merged_export::MergedExport;
 pub use query::{FeedbackQuery, SummaryQuery};
 pub use settings::{new_owner_key, SiteRecord};

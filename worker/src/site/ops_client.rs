@@ -1,5 +1,6 @@
 //! The Worker's typed calls for operating a site, beside `client.rs` (same envelope, its
-//! `ask_at`): the owner's erase and webhook test event, and the admin's glance at a site.
+//! `ask_at`): shard 0's vouch for an owner key, the owner's erase and webhook test event, and
+//! the admin's glance at a site.
 
 use futures_util::future::join_all;
 use sayso_core::Summary;
@@ -8,7 +9,7 @@ use super::call::{self, Credential, Fanned};
 use super::client::SiteClient;
 use super::merge;
 use super::query::SummaryQuery;
-use super::webhooks::TestEvent;
+use super::webhooks::{Deliveries, TestEvent};
 use crate::http::Failure;
 
 impl SiteClient {
@@ -16,6 +17,19 @@ impl SiteClient {
     /// owner call).
     pub async fn vouch(&self, key: &Credential) -> Result<(), Failure> {
         self.ask_at(0, call::Vouch { key: key.clone() }).await
+    }
+
+    /// An owner's call about a submission on a shard > 0 is vouched for by shard 0 first: it
+    /// holds the site's newest record, and another shard's copy may be a push behind (a key
+    /// rotated out there still, `shards.rs`). A receipt is the submission's own, judged by its
+    /// shard. With no map cached the call meets shard 0 first anyway, which checks the key.
+    /// Answers whether shard 0 vouched.
+    pub(super) async fn vouched_beyond_shard_0(&self, key: &Credential, id: &sayso_core::SubmissionId) -> Result<bool, Failure> {
+        let by_receipt = key.0.as_deref().and_then(|v| v.split_once(' ')).is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("receipt"));
+        if by_receipt || merge::cached_map(&self.site).is_none_or(|map| map.shard_of(id) == 0) {
+            return Ok(false);
+        }
+        self.ask_at(0, call::Vouch { key: key.clone() }).await.map(|()| true)
     }
 
     /// Erases the site: shard 0 empties every other shard, then itself (`erase.rs`).
@@ -26,6 +40,16 @@ impl SiteClient {
     /// Empties shard `shard` of the site (shard 0's own call, `erase.rs`).
     pub async fn erase_shard(&self, shard: u32) -> Result<(), Failure> {
         self.ask_at(shard, call::EraseShard {}).await
+    }
+
+    /// The webhook and its delivery log; a sharded site's merged from every shard's log (each
+    /// shard logs the events of the submissions it stores): one call a shard, at most 16.
+    pub async fn deliveries(&self, key: &Credential) -> Result<Deliveries, Failure> {
+        let first = self.ask_at(0, call::ReadDeliveries { key: key.clone() }).await?;
+        let Some(shards) = first.shards else { return Ok(first) };
+        let rest = join_all((1..shards).map(|shard| self.ask_at(shard, call::ReadDeliveries { key: key.clone() }))).await;
+        let parts = std::iter::once(Ok(first)).chain(rest).collect::<Result<Vec<_>, Failure>>()?;
+        Ok(Deliveries::merged(parts))
     }
 
     /// Queues one signed `test` event for the site's webhook.

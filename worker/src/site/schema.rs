@@ -89,10 +89,15 @@ const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
 ];
 /// Whether table `?1` has column `?2` (as an `Exists`).
 const HAS_COLUMN: &str = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2) AS present";
+/// A test event queued with no submission (before `ENQUEUE_TEST` named its own id) gets its own
+/// id: `BACKFILL_OUTBOX` would give every one `test`, and two pending would break the index.
+const BACKFILL_TEST_EVENTS: &str = "UPDATE webhook_outbox SET submission = event WHERE submission IS NULL AND event LIKE 'test:%'";
 /// Events queued before they named their submission get its id (the newest event of each id
-/// only, so the unique index below holds; older ones are delivered as queued).
+/// only, and only while no event holds that id, so the unique index below holds at every start;
+/// older ones are delivered as queued).
 const BACKFILL_OUTBOX: &str = "UPDATE webhook_outbox SET submission = substr(event, 1, instr(event, ':') - 1)
-    WHERE submission IS NULL AND rowid IN (SELECT max(rowid) FROM webhook_outbox WHERE submission IS NULL GROUP BY substr(event, 1, instr(event, ':') - 1))";
+    WHERE submission IS NULL AND rowid IN (SELECT max(rowid) FROM webhook_outbox WHERE submission IS NULL GROUP BY substr(event, 1, instr(event, ':') - 1))
+    AND NOT EXISTS (SELECT 1 FROM webhook_outbox AS held WHERE held.submission = substr(webhook_outbox.event, 1, instr(webhook_outbox.event, ':') - 1))";
 /// At most one pending event per submission: the index events coalesce on.
 const OUTBOX_BY_SUBMISSION: &str = "CREATE UNIQUE INDEX IF NOT EXISTS webhook_outbox_submission ON webhook_outbox (submission)";
 
@@ -270,6 +275,7 @@ impl SiteObject {
                         self.sql.exec(alter, None)?;
                     }
                 }
+                self.sql.exec(BACKFILL_TEST_EVENTS, None)?;
                 self.sql.exec(BACKFILL_OUTBOX, None)?;
                 self.sql.exec(OUTBOX_BY_SUBMISSION, None)?;
                 Ok(())

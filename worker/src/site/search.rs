@@ -5,11 +5,16 @@
 //!
 //! Which index answers: the text search's (`comment_text`) when `q` has 3 characters or more;
 //! else the tag's (`submission_tag_newest`, `triage.rs`) when a tag is asked for; else SQLite
-//! picks among the page's (`submission_page`, by the page sent), the status's
-//! (`submission_status`), the scale's (`submission_scale`) and `submission_newest`, each of
-//! which walks its rows newest first; `from`/`to` bound the walk's time range. The rating and
-//! comment filters only skip rows on the walk, and each keeps a share of all rows, so a page
-//! of 50 costs about the same at any size.
+//! picks among the page's (`submission_page`, by the page sent), the status and scale's
+//! (`submission_status_scale`, when both are asked), the status's (`submission_status`), the
+//! scale's (`submission_scale`) and `submission_newest`, each of which walks its rows newest
+//! first; `from`/`to` bound the walk's time range. Every other filter only skips rows on that
+//! walk. The bound, then: a page of 50 costs the walked rows up to its 50th match. For the
+//! rating and comment filters alone (each keeps a share of all rows) that is about the same at
+//! any size; but two filters that are each on an index and together rare walk every row of the
+//! one walked (SQLite keeps no statistics here, so it cannot know which is rarer): a tag with
+//! a status or a page walks all the tag's rows (at most the tag's count), a page with a status
+//! the page's or the status's. Status with scale is exact on its own index.
 
 use sayso_core::alarm::DAY_MS;
 use sayso_core::{FeedbackItem, OTHER_PAGE};

@@ -34,6 +34,11 @@ pub struct SiteRecord {
     /// Shard 0 only: the newest `version` every other shard is known to hold (`shards.rs`).
     #[serde(default)]
     pub pushed_version: u64,
+    /// Shard 0 only: its erase began (`erase.rs`), stored before any shard is emptied. While
+    /// set the site answers as one nobody created, owner calls other than the erase are refused,
+    /// and nothing is pushed to the shards.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub erasing: bool,
 }
 
 /// A change as the object judges it, on `record`: core's `apply`, then the shard map's move a
@@ -67,6 +72,15 @@ impl SiteObject {
     /// The site's record. An id nobody created has no tables: asking for it writes nothing, so
     /// requests for made-up site ids leave no storage behind.
     pub(super) fn record(&self) -> Result<SiteRecord, Failure> {
+        let record = self.stored_record()?;
+        if record.erasing {
+            return Err(Failure::SiteNotFound);
+        }
+        Ok(record)
+    }
+
+    /// The record as stored, an erase's mark and all.
+    pub(super) fn stored_record(&self) -> Result<SiteRecord, Failure> {
         if let (true, Some(record)) = (self.schema_ready.get(), self.record.borrow().as_ref()) {
             return Ok(record.clone());
         }
@@ -102,8 +116,18 @@ impl SiteObject {
     /// The site's record, if `key` is its owner key; 401 for an unknown site too, so that no
     /// owner route tells a caller without the key whether a site exists.
     pub(super) fn owner(&self, key: &Credential) -> Result<SiteRecord, Failure> {
+        let record = self.keyed(key)?;
+        if record.erasing {
+            // Said only to the key's holder: to anyone else the site answers as before.
+            return Err(Failure::SiteBeingErased);
+        }
+        Ok(record)
+    }
+
+    /// The stored record, erase's mark and all, if `key` is its owner key (`owner`'s check).
+    pub(super) fn keyed(&self, key: &Credential) -> Result<SiteRecord, Failure> {
         let token = http::bearer(key.0.as_deref())?;
-        let record = self.record().map_err(unknown_is_unauthorized)?;
+        let record = self.stored_record().map_err(unknown_is_unauthorized)?;
         if !http::same_secret(&token, &record.owner_key_sha256) {
             return Err(Failure::Unauthorized);
         }

@@ -39,6 +39,10 @@ impl SiteObject {
         if record.shard != 0 {
             return Err(Failure::Internal("only shard 0 changes a site's record".into()));
         }
+        // An erase began (`erase.rs`): no shard is given a record again.
+        if record.erasing {
+            return Ok(());
+        }
         let site = sayso_core::SiteId::parse(&record.settings.site)?;
         let pushes = (1..record.shard_map.span()).map(|shard| {
             let copy = SiteRecord { shard, ..record.clone() };
@@ -66,7 +70,7 @@ impl SiteObject {
     /// The alarm's part on shard 0: pushes the record again while a shard may lack its newest
     /// version; true while one still does.
     pub(super) async fn push_pending(&self, record: &SiteRecord) -> bool {
-        if record.shard != 0 || record.shard_map.span() <= 1 || record.pushed_version >= record.version {
+        if record.shard != 0 || record.erasing || record.shard_map.span() <= 1 || record.pushed_version >= record.version {
             return false;
         }
         match self.push_record(record).await.and_then(|()| self.note_pushed(record.version)) {
@@ -92,11 +96,20 @@ impl SiteObject {
     }
 
     /// `Replicate`: stores shard 0's record here unless a newer one is stored already; with a
-    /// retention period, the alarm enforces it on this shard's submissions too.
+    /// retention period, the alarm enforces it on this shard's submissions too. A record of
+    /// another creation of the site id (erased, then created anew: `erase.rs`) is taken only if
+    /// newer, and this shard is emptied first: nothing of the old creation stays beside it.
     pub(super) async fn replicate(&self, call: call::Replicate) -> Result<(), Failure> {
         let record = call.record;
         if record.shard == 0 {
             return Err(Failure::Internal("shard 0's record is never pushed to it".into()));
+        }
+        match self.record() {
+            // A late push of an older creation's record.
+            Ok(stored) if stored.settings.created_at > record.settings.created_at => return Ok(()),
+            Ok(stored) if stored.settings.created_at < record.settings.created_at => self.empty().await?,
+            Ok(_) | Err(Failure::SiteNotFound) => {}
+            Err(failure) => return Err(failure),
         }
         self.ensure_schema()?;
         let text = serde_json::to_string(&record).map_err(|e| Failure::Internal(e.to_string()))?;
@@ -109,9 +122,8 @@ impl SiteObject {
                 }
                 Some(row) => {
                     let stored: SiteRecord = serde_json::from_str(&row.record).map_err(|e| Failure::Internal(format!("stored site record: {e}")))?;
-                    // A record of another creation of this site id (erased, then created anew:
-                    // `erase.rs`) replaces whatever this shard kept of the old one.
-                    if stored.version < record.version || stored.settings.created_at != record.settings.created_at {
+                    // The same creation's (another's emptied this shard above, or was older).
+                    if stored.version < record.version && stored.settings.created_at == record.settings.created_at {
                         self.store(&record)?;
                     }
                 }

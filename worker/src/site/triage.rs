@@ -17,8 +17,10 @@ use crate::http::Failure;
 
 /// The tag table, its index for the `tag` filter (a tag's submissions newest first, with the
 /// time copied from the row: a submission's `received_at` never changes), the status index
-/// for the `status` filter, and the trigger that deletes tags with their submission. Run on
-/// every start, after the `status` column is added (`schema::ADDED_COLUMNS`).
+/// for the `status` filter and the status-and-scale index for both at once (`status=new&
+/// scale=csat` walks only its rows, not every new one), and the trigger that deletes tags with
+/// their submission. Run on every start, after the `status` column is added
+/// (`schema::ADDED_COLUMNS`).
 const TRIAGE: &str = "
 CREATE TABLE IF NOT EXISTS submission_tag (
   id TEXT NOT NULL,
@@ -28,6 +30,7 @@ CREATE TABLE IF NOT EXISTS submission_tag (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS submission_tag_newest ON submission_tag (tag, received_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS submission_status ON submission (status, received_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS submission_status_scale ON submission (status, scale, received_at DESC, id DESC);
 CREATE TRIGGER IF NOT EXISTS submission_tags_gone AFTER DELETE ON submission BEGIN
   DELETE FROM submission_tag WHERE id = old.id;
 END;

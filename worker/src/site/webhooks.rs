@@ -86,6 +86,28 @@ pub struct Deliveries {
     pub pending: i64,
     /// Newest first.
     pub deliveries: Vec<Attempt>,
+    /// Shard 0 of a sharded site: how many shards to read the rest of the log from (each logs
+    /// the events of the submissions it stores); the Worker merges them and answers none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
+}
+
+impl Deliveries {
+    /// The log of every shard of a site (`parts` from shard 0 on): the attempts newest first,
+    /// the last 100 of them, and every shard's pending events.
+    pub fn merged(parts: Vec<Deliveries>) -> Deliveries {
+        let mut parts = parts.into_iter();
+        let Some(mut whole) = parts.next() else { return Deliveries { webhook: None, pending: 0, deliveries: Vec::new(), shards: None } };
+        for part in parts {
+            whole.pending += part.pending;
+            whole.deliveries.extend(part.deliveries);
+        }
+        // Stable: one shard's attempts of the same millisecond keep their logged order.
+        whole.deliveries.sort_by_key(|attempt| std::cmp::Reverse(attempt.at));
+        whole.deliveries.truncate(100);
+        whole.shards = None;
+        whole
+    }
 }
 
 /// `POST …/webhook-test`: the test event queued, as its receiver will see its `event` field.
@@ -95,8 +117,11 @@ pub struct TestEvent {
     pub event: String,
 }
 
-/// Queues a test event `?1` (body `?2`, due at `?3`): it belongs to no submission.
-const ENQUEUE_TEST: &str = "INSERT INTO webhook_outbox (event, body, attempts, next_at, submission) VALUES (?1, ?2, 0, ?3, NULL)";
+/// Queues a test event `?1` (body `?2`, due at `?3`). It belongs to no submission, so its
+/// `submission` is its own id (`test:…`, unique, and no submission's id): never NULL, which
+/// the schema's backfill would give `test`, the same for every test event, breaking the
+/// unique index at the next start.
+const ENQUEUE_TEST: &str = "INSERT INTO webhook_outbox (event, body, attempts, next_at, submission) VALUES (?1, ?2, 0, ?3, ?1)";
 
 impl SiteObject {
     /// Queues a webhook post for a submission that matches the site's filter (inside the
@@ -220,7 +245,9 @@ impl SiteObject {
         let record = self.owner(&call.key)?;
         let deliveries: Vec<Attempt> = self.sql.exec(SELECT_LOG, None)?.to_array()?;
         let pending: Vec<NextAt> = self.sql.exec(COUNT_PENDING, None)?.to_array()?;
-        Ok(Deliveries { webhook: record.settings.webhook, pending: pending.first().and_then(|p| p.next_at).unwrap_or(0), deliveries })
+        let span = record.shard_map.span();
+        let shards = (record.shard == 0 && span > 1).then_some(span);
+        Ok(Deliveries { webhook: record.settings.webhook, pending: pending.first().and_then(|p| p.next_at).unwrap_or(0), deliveries, shards })
     }
 }
 

@@ -37,15 +37,18 @@ pub async fn view(req: &Request, env: &Env) -> Result<Markup, Failure> {
                 Err(refusal) => p.error role="alert" { "That filter cannot be used: " (refusal) },
                 Ok(page) => {
                     (inbox_rows::bulk_bar())
+                    // A refused triage, shown (the polite region below says only what changed).
+                    p #inbox-alert .error .inbox-alert role="alert" {}
                     (inbox_rows::shortcuts())
                     (inbox_rows::rows(&page.items))
                     nav.pager aria-label="Pages" {
                         @if filters.cursor.is_some() { a href=(filters.link(None)) data-nav { "Newest" } }
                         @if let Some(next) = &page.next_cursor { a href=(filters.link(Some(next))) data-nav rel="next" { "Older" } }
                     }
+                    // The filters as read here (the address may hold others, or empty ones).
                     div.actions {
-                        button type="button" data-inbox-export="csv" { "Export these (CSV)" }
-                        button type="button" data-inbox-export="ndjson" { "Export these (NDJSON)" }
+                        button type="button" data-inbox-export="csv" data-query=(filters.export_query()) { "Export these (CSV)" }
+                        button type="button" data-inbox-export="ndjson" data-query=(filters.export_query()) { "Export these (NDJSON)" }
                     }
                 }
             }

@@ -66,6 +66,11 @@ impl Filters {
         self.url(cursor).ok().and_then(|url| url.query().map(str::to_owned)).unwrap_or_default()
     }
 
+    /// The filters as an export's query (`GET …/export.csv?…`): every page's rows, so no cursor.
+    pub fn export_query(&self) -> String {
+        self.query(None)
+    }
+
     /// The inbox's address with these filters, starting at `cursor` (none: the newest).
     pub fn link(&self, cursor: Option<&str>) -> String {
         let query = self.query(cursor);

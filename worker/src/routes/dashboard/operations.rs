@@ -15,7 +15,11 @@ pub async fn view(req: &Request, env: &Env) -> Result<Markup, Failure> {
     let site = super::site_param(&req.url()?)?;
     let key = super::super::credential(req)?;
     let client = site::client(env, &site)?;
-    let settings = client.settings(&key).await.map_err(super::refused)?;
+    let settings = match client.settings(&key).await {
+        // An erase stopped half-way: only finishing it is left to do.
+        Err(Failure::SiteBeingErased) => return Ok(being_erased(site.as_str())),
+        other => other.map_err(super::refused)?,
+    };
     let log = client.deliveries(&key).await.map_err(super::refused)?;
     Ok(html! {
         section.card.wide aria-labelledby="view-title" {
@@ -152,6 +156,18 @@ fn owner_key() -> Markup {
             }
             p #rotate-error .error role="alert" {}
         }
+    }
+}
+
+/// The view of a site whose erase began and did not finish: the delete card alone.
+fn being_erased(site: &str) -> Markup {
+    html! {
+        section.card.wide aria-labelledby="view-title" {
+            h1 #view-title { "Operations" }
+            p.counts { code #ops-site { (site) } }
+            p #being-erased role="status" { "The site may be partly erased: delete again to finish." }
+        }
+        (delete(site))
     }
 }
 

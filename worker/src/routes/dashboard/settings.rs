@@ -10,7 +10,7 @@ mod form;
 
 use crate::http::Failure;
 use crate::site;
-use form::{groups, LANGUAGES};
+use form::{bundled_languages, groups};
 
 /// Renders the view for the signed-in owner, the preview showing the saved settings in the
 /// widget's own language until the owner changes something.
@@ -39,7 +39,7 @@ pub async fn view(req: &Request, env: &Env) -> Result<Markup, Failure> {
                     div.field {
                         label for="preview-lang" { "Preview in" }
                         select #preview-lang {
-                            @for (code, name) in LANGUAGES {
+                            @for (code, name) in bundled_languages() {
                                 option value=(code) selected[code == settings.widget.language] { (name) }
                             }
                         }
@@ -58,7 +58,14 @@ pub async fn view(req: &Request, env: &Env) -> Result<Markup, Failure> {
                     button #keep-editing type="button" { "Keep editing" }
                 }
             }
-            p #saved role="status" {}
+            p #saved role="status" tabindex="-1" {}
+            div.secret #new-secret hidden {
+                p { "Your new webhook signs each delivery with this secret (its sayso-signature header). Copy it now; “Show signing secret” under Webhook shows it again." }
+                div.secret-row {
+                    code {}
+                    button type="button" data-copy { "Copy secret" }
+                }
+            }
         }
     })
 }

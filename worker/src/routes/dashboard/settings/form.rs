@@ -2,24 +2,32 @@
 //! per group, each with an id other views link to (`?view=settings#webhook`).
 
 use maud::{html, Markup};
-use sayso_core::{Placement, Position, Scale, SiteView};
+use sayso_core::{i18n, Placement, Position, Scale, SiteView};
 
 use super::fields::{check, json, lines, number, secret, select, text};
 use crate::routes::dashboard::words;
 
-/// The bundled languages, as the widget's language setting offers them.
-pub const LANGUAGES: [(&str, &str); 10] = [
-    ("en", "English"),
-    ("de", "Deutsch"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("pt", "Português"),
-    ("it", "Italiano"),
-    ("nl", "Nederlands"),
-    ("ja", "日本語"),
-    ("zh", "中文"),
-    ("ar", "العربية"),
-];
+/// The bundled languages (core's list, so a new one shows here), each by its own name.
+pub fn bundled_languages() -> Vec<(&'static str, &'static str)> {
+    i18n::languages().map(|code| (code, own_name(code))).collect()
+}
+
+/// A bundled language's name in that language (its code for one not named here yet).
+fn own_name(code: &'static str) -> &'static str {
+    match code {
+        "en" => "English",
+        "de" => "Deutsch",
+        "fr" => "Français",
+        "es" => "Español",
+        "pt" => "Português",
+        "it" => "Italiano",
+        "nl" => "Nederlands",
+        "ja" => "日本語",
+        "zh" => "中文",
+        "ar" => "العربية",
+        other => other,
+    }
+}
 
 /// A setting's JSON name (serde's), for a select's values.
 fn wire<T: serde::Serialize>(value: &T) -> String {
@@ -58,6 +66,8 @@ fn question(view: &SiteView) -> Markup {
     let w = &view.widget;
     let scales: Vec<(&str, &str)> = Scale::ALL.iter().map(|s| (s.as_str(), words::title(*s))).collect();
     let accepted = |scale: Scale| view.scales.as_ref().is_some_and(|list| list.contains(&scale));
+    // The stored order: `settings.js` keeps it for the scales still ticked.
+    let stored = view.scales.iter().flatten().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
     let own = "Empty: each language's bundled text.";
     group(
         "question",
@@ -68,7 +78,7 @@ fn question(view: &SiteView) -> Markup {
             (text("widget.follow_up", "Follow-up after a neutral or happy rating", w.follow_up.as_deref().unwrap_or(""), own))
             (text("widget.follow_up_low", "Follow-up after an unhappy rating", w.follow_up_low.as_deref().unwrap_or(""), own))
             (text("widget.thank_you", "Thank-you message", w.thank_you.as_deref().unwrap_or(""), own))
-            fieldset.choices aria-describedby="h-scales e-scales" {
+            fieldset.choices aria-describedby="h-scales e-scales" data-stored-scales=(stored) {
                 legend { "Scales the site accepts" }
                 @for scale in Scale::ALL {
                     label.choice {
@@ -130,7 +140,7 @@ fn languages(view: &SiteView) -> Markup {
         "languages",
         "Languages",
         html! {
-            (select("widget.language", "The texts above are written in", &LANGUAGES, &view.widget.language, "Visitors in another bundled language get its texts instead."))
+            (select("widget.language", "The texts above are written in", &bundled_languages(), &view.widget.language, "Visitors in another bundled language get its texts instead."))
             (json("widget.strings", "Own wording per language (JSON)", &strings, true, r#"Like {"de": {"send": "Abschicken"}}; empty: none."#))
         },
     )
@@ -176,6 +186,14 @@ fn webhook(view: &SiteView) -> Markup {
             (text("webhook.url", "Webhook URL", hook.map_or("", |h| h.url.as_str()), "Receives a signed POST per matching submission; empty: none."))
             (check("webhook.comments", "For every submission with a comment", hook.is_none_or(|h| h.comments), ""))
             (json("webhook.at_or_below", "For ratings at or below", &threshold, false, r#"A rating (like 2), or per scale like {"stars": 2, "nps": 6}; empty: none."#))
+            div.field.secret #webhook-secret hidden[hook.is_none()] {
+                span.hint { "Each delivery carries a sayso-signature header: HMAC-SHA256 of its time and body with this secret." }
+                div.secret-row {
+                    button #show-secret type="button" { "Show signing secret" }
+                    code hidden {}
+                    button type="button" data-copy hidden { "Copy" }
+                }
+            }
         },
     )
 }
