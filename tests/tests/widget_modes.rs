@@ -373,12 +373,20 @@ fn a_bot_that_fills_the_honeypot_or_comments_at_once_leaves_no_comment() -> Resu
     let edge = Edge::shared()?;
     let site = unique_site("demo")?;
     let pages = ExampleSite::serve(0, &edge.url, &site)?;
-    // Default limits: a comment needs 1.5 s after its box appeared.
+    // A comment needs 6 s after its box appeared: time enough for the rating to reach the edge
+    // first on a loaded machine. (A comment refused as too fast takes its revision with it; sent
+    // before the rating arrived, it would take the rating too: the outbox keeps one entry an id.)
     let key = edge
-        .create_site_limited(&site, &[&pages.url], json!({ "scale": "stars" }), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?
+        .create_site_limited(
+            &site,
+            &[&pages.url],
+            json!({ "scale": "stars" }),
+            json!({ "visitor_per_minute": 0, "site_per_minute": 0, "min_comment_ms": 6000 }),
+        )?
         .owner_key;
     let browser = Browser::start()?;
     let s = Setup { edge, site, pages, key, browser };
+    let outbox = format!("return (JSON.parse(localStorage.getItem('sayso.outbox.{}') || '[]')).length", s.site);
     let comment_on = |value: u8, text: &str, wait: Duration, trap: bool| -> Result<()> {
         s.browser.goto(&format!("{}/scales/", s.pages.url))?;
         s.browser.click(&s.browser.wait_in_shadow("#stars", &format!("[data-value=\"{value}\"]"), UI)?)?;
@@ -386,14 +394,15 @@ fn a_bot_that_fills_the_honeypot_or_comments_at_once_leaves_no_comment() -> Resu
         if trap {
             s.in_shadow("#stars", "root.querySelector('#hp').value = 'http://cheap-pills.example'")?;
         }
+        wait_for("the rating to reach the edge", UI, || Ok((s.browser.execute(&outbox, vec![])?.as_u64() == Some(0)).then_some(())))?;
         std::thread::sleep(wait);
         s.browser.type_text(&comment, text)?;
         s.browser.click(&s.browser.wait_in_shadow("#stars", "[data-action=send]", UI)?)?;
         Ok(())
     };
     comment_on(1, "bot: too fast", Duration::ZERO, false)?;
-    comment_on(2, "bot: honeypot", Duration::from_secs(2), true)?;
-    comment_on(3, "a person who took their time", Duration::from_secs(2), false)?;
+    comment_on(2, "bot: honeypot", Duration::from_secs(7), true)?;
+    comment_on(3, "a person who took their time", Duration::from_secs(7), false)?;
     let summary = s.summary_when("three ratings and one comment", |v| v["total"] == 3 && v["comments"] == 1)?;
     std::thread::sleep(Duration::from_secs(2));
     let items = s.feedback()?;
