@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -25,6 +26,7 @@ pub const WIDGET_BUDGET_GZIP: usize = 14_900;
 /// that do not need it run (its build is mostly one crate and its LTO, on one core).
 pub fn run() -> Result<()> {
     let clippy_driver = tools::ensure_rust()?;
+    let seeding_built = AtomicBool::new(false);
     std::thread::scope(|s| {
         let host = s.spawn(|| -> Result<_> {
             let mut gates = gates()?;
@@ -48,18 +50,25 @@ pub fn run() -> Result<()> {
         let (tools, widget, worker) = wasm?;
         let (mut gates, (binaries, unbuilt)) = host?;
         let size_ok = size_report(&widget)?;
-        let seeding = s.spawn(move || worker::build_seeding(&tools));
-        let (late, early): (Vec<Binary>, Vec<Binary>) = binaries.into_iter().partition(needs_seeding);
-        let (mut passed, mut failed, mut times) = step(
-            &format!("running {} test binaries, {} at a time (wrangler dev + Chromium for the end-to-end ones)", early.len(), side_by_side()),
-            || run_side_by_side(early),
+        // The binaries that seed old data wait in the queue until the seeding Worker is built
+        // (ready, failed or not: a failed build fails them, and is reported below).
+        let seeding_built = &seeding_built;
+        let seeding = s.spawn(move || {
+            let built = worker::build_seeding(&tools);
+            seeding_built.store(true, Ordering::Release);
+            built
+        });
+        let late = binaries.iter().filter(|b| b.seeds).count();
+        let (passed, failed, times) = step(
+            &format!(
+                "running {} test binaries, {} at a time (wrangler dev + Chromium for the end-to-end ones; the {late} that seed old data once the seeding Worker is built)",
+                binaries.len(),
+                side_by_side()
+            ),
+            || run_side_by_side(binaries, seeding_built),
         )?;
         let seeding = seeding.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the seeding build panicked")))?;
         gates.push(lint_gate("the Worker's release builds (wasm32, with and without its bench feature)", [worker, seeding]));
-        let (p, f, t) =
-            step(&format!("running the {} test binaries that seed old data (the seeding Worker)", late.len()), || run_side_by_side(late))?;
-        (passed, failed) = (passed + p, failed + f);
-        times.extend(t);
         let _ = std::fs::write(times_file(), times.join("\n"));
         let checks = gates.iter().copied().chain([size_ok]);
         let failed = failed + unbuilt + checks.clone().filter(|ok| !ok).count();
@@ -73,8 +82,8 @@ pub fn run() -> Result<()> {
 }
 
 /// Whether a test binary runs the seeding Worker: its source names `paths::seeding_worker_entry`.
-fn needs_seeding(binary: &Binary) -> bool {
-    std::fs::read_to_string(paths::repo_root().join(&binary.name)).is_ok_and(|source| source.contains("seeding_worker_entry"))
+fn needs_seeding(name: &str) -> bool {
+    std::fs::read_to_string(paths::repo_root().join(name)).is_ok_and(|source| source.contains("seeding_worker_entry"))
 }
 
 /// A gate over what rustc and clippy said in the wasm release builds (see `worker::build`):
@@ -150,6 +159,8 @@ struct Binary {
     executable: PathBuf,
     dir: PathBuf,
     last_secs: f64,
+    /// It runs the seeding Worker (`needs_seeding`).
+    seeds: bool,
 }
 
 /// The last run's time of each test binary, by name: the slowest start first, so the last to
@@ -215,7 +226,8 @@ fn test_binaries(clippy_driver: &Path) -> Result<(Option<Vec<Binary>>, worker::L
         let name = source.strip_prefix(&root).unwrap_or(source).display().to_string();
         let last_secs = times.lines().find_map(|l| l.strip_suffix(&format!(" {name}"))?.parse().ok()).unwrap_or(f64::MAX);
         let dir = Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
-        binaries.push(Binary { name, executable: PathBuf::from(executable), dir, last_secs });
+        let seeds = needs_seeding(&name);
+        binaries.push(Binary { name, executable: PathBuf::from(executable), dir, last_secs, seeds });
     }
     Ok((Some(binaries), lints))
 }
@@ -229,17 +241,31 @@ const BINARY_LIMIT: Duration = Duration::from_secs(15 * 60);
 /// when each starts and prints its whole output when it ends (never interleaved), adding up its
 /// `test result:` lines. A binary that fails without a failed test (a crash, a hang) counts as one.
 /// Answers passed, failed, and each binary's time as a line of `times_file()`.
-fn run_side_by_side(mut binaries: Vec<Binary>) -> Result<(usize, usize, Vec<String>)> {
+fn run_side_by_side(mut binaries: Vec<Binary>, seeding_built: &AtomicBool) -> Result<(usize, usize, Vec<String>)> {
     let logs = paths::repo_root().join("target/xtask-test-logs");
     std::fs::create_dir_all(&logs)?;
     binaries.sort_by(|a, b| b.last_secs.total_cmp(&a.last_secs));
-    let queue = std::sync::Mutex::new(binaries.into_iter());
+    let queue = std::sync::Mutex::new(binaries);
+    // The slowest first that may start: one that seeds waits for the seeding Worker (the others
+    // go by it); with only those left, a free slot waits for the build.
+    let next = |queue: &std::sync::Mutex<Vec<Binary>>| loop {
+        let Ok(mut waiting) = queue.lock() else { return None };
+        if waiting.is_empty() {
+            return None;
+        }
+        let built = seeding_built.load(Ordering::Acquire);
+        if let Some(i) = waiting.iter().position(|b| built || !b.seeds) {
+            return Some(waiting.remove(i));
+        }
+        drop(waiting);
+        std::thread::sleep(Duration::from_millis(200));
+    };
     let (done, results) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         for _ in 0..side_by_side() {
-            let (queue, done, logs) = (&queue, done.clone(), &logs);
+            let (queue, done, logs, next) = (&queue, done.clone(), &logs, &next);
             s.spawn(move || loop {
-                let Some(binary) = queue.lock().ok().and_then(|mut q| q.next()) else { return };
+                let Some(binary) = next(queue) else { return };
                 say(&format!("── started {}", binary.name));
                 let log = logs.join(binary.name.replace('/', "_") + ".log");
                 let start = Instant::now();
