@@ -96,3 +96,33 @@ pub fn screenshots() -> PathBuf {
 pub fn screenshot(browser: &Browser, shot: &str) -> Result<()> {
     browser.screenshot(&screenshots().join(shot))
 }
+
+/// One rating as a visitor's page posts it, for a test to fill a site with.
+pub struct Rating<'a> {
+    /// Its id is submission `n`'s: `0190a6e2-7c1d-7abc-8def-{n:012x}`.
+    pub n: u64,
+    /// The scale's name.
+    pub scale: &'a str,
+    /// The value.
+    pub value: i64,
+    /// The page path.
+    pub page: &'a str,
+    /// A comment (a site's default limits refuse one sent right after the widget was shown).
+    pub comment: Option<&'a str>,
+}
+
+/// Posts `rating` to `site` from a page of `origin`, as the widget would; fails unless stored.
+pub fn rate(edge: &Edge, site: &str, origin: &str, rating: Rating) -> Result<()> {
+    let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{:012x}", rating.n), "site": site, "scale": rating.scale,
+        "value": rating.value, "page": rating.page, "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
+    if let Some(comment) = rating.comment {
+        body["comment"] = json!(comment);
+    }
+    let answer = crate::api::post(
+        &format!("{}/v1/sites/{site}/feedback", edge.url),
+        &[("content-type", "application/json"), ("origin", origin)],
+        body.to_string().as_bytes(),
+    )?;
+    ensure!(answer.status == 201, "{answer:?}");
+    Ok(())
+}

@@ -16,18 +16,7 @@ const HOSTILE: &str = "<img src=x onerror=alert(1)> \"quoted\" & 'single'";
 
 /// Posts one rating to `site` as a visitor's page would.
 fn rate(edge: &Edge, site: &str, n: usize, scale: &str, value: i64, page: &str, comment: Option<&str>) -> Result<()> {
-    let mut body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": site, "scale": scale, "value": value,
-        "page": page, "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
-    if let Some(c) = comment {
-        body["comment"] = json!(c);
-    }
-    let a = api::post(
-        &format!("{}/v1/sites/{site}/feedback", edge.url),
-        &[("content-type", "application/json"), ("origin", ORIGIN)],
-        body.to_string().as_bytes(),
-    )?;
-    ensure!(a.status == 201, "{a:?}");
-    Ok(())
+    owner_app::rate(edge, site, ORIGIN, owner_app::Rating { n: n as u64, scale, value, page, comment })
 }
 
 /// The API's summary of the last 30 days (the dashboard's default range), of one page if given.

@@ -24,18 +24,7 @@ fn id(n: u32) -> String {
 
 /// Posts rating `n` to `site` as a visitor's page would.
 fn rate(edge: &Edge, site: &str, n: u32, scale: &str, value: i64, page: &str, comment: Option<&str>) -> Result<()> {
-    let mut body = json!({ "id": id(n), "site": site, "scale": scale, "value": value, "page": page, "locale": "en",
-        "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
-    if let Some(c) = comment {
-        body["comment"] = json!(c);
-    }
-    let a = api::post(
-        &format!("{}/v1/sites/{site}/feedback", edge.url),
-        &[("content-type", "application/json"), ("origin", ORIGIN)],
-        body.to_string().as_bytes(),
-    )?;
-    ensure!(a.status == 201, "{a:?}");
-    Ok(())
+    owner_app::rate(edge, site, ORIGIN, owner_app::Rating { n: u64::from(n), scale, value, page, comment })
 }
 
 /// `method` on `/v1/sites/{site}{path}` with `key`, and a JSON body if given.

@@ -63,15 +63,12 @@ fn rate(edge: &Edge, site: &str, n: u32) -> Result<()> {
 /// Posts rating `n` (stars, 4) with `comment` (none: a site's default limits take a comment only
 /// a while after the widget was shown).
 fn rate_saying(edge: &Edge, site: &str, n: u32, comment: Option<&str>) -> Result<()> {
-    let body = json!({ "id": format!("0190a6e2-7c1d-7abc-8def-{n:012x}"), "site": site, "scale": "stars", "value": 4, "comment": comment,
-        "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0" });
-    let a = api::post(
-        &format!("{}/v1/sites/{site}/feedback", edge.url),
-        &[("content-type", "application/json"), ("origin", ORIGIN)],
-        body.to_string().as_bytes(),
-    )?;
-    ensure!(a.status == 201, "{a:?}");
-    Ok(())
+    sayso_tests::owner_app::rate(
+        edge,
+        site,
+        ORIGIN,
+        sayso_tests::owner_app::Rating { n: u64::from(n), scale: "stars", value: 4, page: "/docs", comment },
+    )
 }
 
 /// Creates `site` with `shards` shards through the admin API; its owner key.
