@@ -194,6 +194,7 @@ impl Breakdown {
             pages_cursor,
             best_page,
             worst_page,
+            channels: Vec::new(),
         }
     }
 }

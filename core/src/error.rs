@@ -101,6 +101,38 @@ pub enum ValidationError {
     /// A bulk change naming no submission or more than `TRIAGE_IDS_MAX`.
     #[error("ids must name 1 to 100 submissions")]
     TooManyIds,
+    /// An alert rule past one of `alerts`' limits, or one the site cannot run.
+    #[error("{field}: {reason}")]
+    InvalidAlerts {
+        /// Which setting (`alerts.score_drops`, `alerts.words`, `alerts`).
+        field: &'static str,
+        /// What is wrong and what is allowed.
+        reason: &'static str,
+    },
+    /// A reply or follow-up that is empty or longer than `reply::REPLY_MAX_CHARS`.
+    #[error("{field} must be 1 to 1000 characters")]
+    InvalidReply {
+        /// Which field (`text` of a reply, `comment` of a follow-up).
+        field: &'static str,
+    },
+    /// A reply check naming no receipt or more than `reply::RECEIPTS_MAX`.
+    #[error("receipts must name 1 to 20 submissions")]
+    TooManyReceipts,
+    /// A quote's display name longer than `quote::DISPLAY_NAME_MAX_CHARS`.
+    #[error("the display name must be at most 40 characters (or null to stay anonymous)")]
+    InvalidDisplayName,
+    /// A `?limit` outside 1 to `quote::TESTIMONIALS_MAX`.
+    #[error("limit must be a whole number from 1 to 50")]
+    InvalidLimit,
+    /// A rating link's campaign breaks `link::Campaign`'s rule.
+    #[error("a campaign must be 1 to 32 characters of a-z, 0-9, '-' and '_', and not \"web\"")]
+    InvalidCampaign,
+    /// A rating link's reference breaks `link::Reference`'s rule.
+    #[error("a reference must be 1 to 64 characters of A-Z, a-z, 0-9, '-', '_', '.', ':', '#' and '/'")]
+    InvalidReference,
+    /// A rating link's token is malformed, changed, or not signed by its site.
+    #[error("this rating link is not valid: it was changed, or it is not one this site made")]
+    InvalidLink,
 }
 
 impl ValidationError {
@@ -131,6 +163,14 @@ impl ValidationError {
             ValidationError::TooManyTags => "too_many_tags",
             ValidationError::InvalidTriage(_) => "invalid_triage",
             ValidationError::TooManyIds => "too_many_ids",
+            ValidationError::InvalidAlerts { .. } => "invalid_alerts",
+            ValidationError::InvalidReply { .. } => "invalid_reply",
+            ValidationError::TooManyReceipts => "too_many_receipts",
+            ValidationError::InvalidDisplayName => "invalid_display_name",
+            ValidationError::InvalidLimit => "invalid_limit",
+            ValidationError::InvalidCampaign => "invalid_campaign",
+            ValidationError::InvalidReference => "invalid_reference",
+            ValidationError::InvalidLink => "invalid_link",
         }
     }
 }
@@ -151,6 +191,7 @@ impl ValidationError {
             ValidationError::InsecureUrl(field) => Some((*field).to_owned()),
             ValidationError::InvalidRetention => Some("retention_days".to_owned()),
             ValidationError::ShardsChangePending => Some("shards".to_owned()),
+            ValidationError::InvalidAlerts { field, .. } => Some((*field).to_owned()),
             ValidationError::InvalidText { field } | ValidationError::InvalidWidgetSetting { field, .. } => Some(setting(field)),
             _ => None,
         }

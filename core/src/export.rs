@@ -15,7 +15,13 @@ pub enum ExportFormat {
 }
 
 /// The CSV header line, with its CRLF.
-pub const CSV_HEADER: &str = "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags\r\n";
+///
+/// Columns are only ever added at the end, so a spreadsheet or script that reads them by
+/// position keeps working: the reply's (`reply`, `reply_fixed` as `true`/`false`, empty without
+/// a reply, `reply_seen_at` in ms, empty until seen) and the visitor's `followup`, then the
+/// `channel` (`web` or a rating link's campaign).
+pub const CSV_HEADER: &str =
+    "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,reply,reply_fixed,reply_seen_at,followup,channel\r\n";
 
 /// One submission as a CSV line (CRLF-terminated).
 pub fn csv_line(item: &FeedbackItem) -> String {
@@ -43,8 +49,26 @@ pub fn csv_line(item: &FeedbackItem) -> String {
     out.push(',');
     // Tags are `a-z 0-9 - _` only (`triage::Tag`): joined by `;`, the cell needs no quotes.
     push_cell(&mut out, &item.tags.join(";"));
+    push_reply(&mut out, item.reply.as_ref());
+    out.push(',');
+    // `web` or a campaign (`link::Campaign`: a-z 0-9 - _): the cell needs no quotes.
+    push_cell(&mut out, &item.channel);
     out.push_str("\r\n");
     out
+}
+
+/// Appends the reply's four cells (each after a comma), empty without a reply.
+fn push_reply(out: &mut String, reply: Option<&crate::reply::ReplyView>) {
+    out.push(',');
+    push_cell(out, reply.map_or("", |r| r.text.as_str()));
+    out.push(',');
+    out.push_str(reply.map_or("", |r| if r.fixed { "true" } else { "false" }));
+    out.push(',');
+    if let Some(seen) = reply.and_then(|r| r.seen_at) {
+        crate::json::push_int(out, seen);
+    }
+    out.push(',');
+    push_cell(out, reply.and_then(|r| r.followup.as_deref()).unwrap_or(""));
 }
 
 /// Appends a text cell: a leading `= + - @`, tab or CR gets a `'` so spreadsheets show it as text
@@ -113,11 +137,29 @@ mod tests {
             rev: 1,
             status: crate::triage::Status::Resolved,
             tags: alloc::vec!["bug".into(), "pricing".into()],
+            reply: None,
+            quote: None,
+            quote_name: None,
+            channel: "web".into(),
         };
         assert_eq!(
             csv_line(&item),
-            "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1,resolved,bug;pricing\r\n"
+            "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1,resolved,bug;pricing,,,,,web\r\n"
         );
         assert_eq!(CSV_HEADER.split(',').count(), csv_line(&item).split(',').count() - 1);
+        assert!(CSV_HEADER.starts_with("id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,"), "old columns keep their places");
+        let replied = FeedbackItem {
+            comment: None,
+            reply: Some(crate::reply::ReplyView {
+                text: "=fixed, thanks".into(),
+                fixed: true,
+                at: 3,
+                seen_at: Some(4),
+                followup: Some("great\nthanks".into()),
+                followup_at: Some(5),
+            }),
+            ..item
+        };
+        assert!(csv_line(&replied).ends_with(",bug;pricing,\"'=fixed, thanks\",true,4,\"great\nthanks\",web\r\n"), "{}", csv_line(&replied));
     }
 }

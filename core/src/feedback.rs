@@ -36,6 +36,24 @@ pub struct FeedbackItem {
     /// The owner's tags, sorted (storage hands them over as one text: `triage::tags_from_list_or_text`).
     #[serde(default, deserialize_with = "crate::triage::tags_from_list_or_text")]
     pub tags: Vec<String>,
+    /// The owner's reply and the visitor's follow-up (`reply::ReplyView`), if the owner replied.
+    #[serde(default)]
+    pub reply: Option<crate::reply::ReplyView>,
+    /// The visitor's consent to be quoted and where the owner's review has it (`quote.rs`);
+    /// absent when the visitor gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<crate::quote::QuoteState>,
+    /// The display name the visitor chose for the quote, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_name: Option<String>,
+    /// Where it came from: `web` (the widget) or a rating link's campaign (`link.rs`).
+    #[serde(default = "web_channel")]
+    pub channel: String,
+}
+
+/// The channel of a submission stored before channels: the widget's.
+fn web_channel() -> String {
+    crate::link::WEB_CHANNEL.into()
 }
 
 /// A page of `GET …/feedback`, newest first.

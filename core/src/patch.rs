@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::WidgetConfig;
+use crate::quote::PublicPatch;
 use crate::scale::Scale;
 use crate::site::{origins, scales, shards, Limits, SiteView};
 use crate::turnstile::{TurnstileSettings, TurnstileView};
@@ -45,6 +46,12 @@ pub struct SitePatch {
     /// How many objects share the site's submissions (1 to `SHARDS_MAX`); in force a day later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shards: Option<u32>,
+    /// Public features (testimonials, badge): each field given changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<PublicPatch>,
+    /// The alert rules and the weekly digest (replaces them; `{}` turns every alert off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<crate::alerts::AlertRules>,
 }
 
 /// A field that was given, `null` included: `Some(None)` for `null`, `Some(Some(_))` for a
@@ -74,6 +81,10 @@ pub struct CheckedPatch {
     pub scales: Option<Option<Vec<Scale>>>,
     /// New shards (the site's object moves its shard map: `ShardMap::change`).
     pub shards: Option<u32>,
+    /// Changes of the public features.
+    pub public: Option<PublicPatch>,
+    /// New alert rules, checked (`AlertRules::validate`).
+    pub alerts: Option<crate::alerts::AlertRules>,
 }
 
 impl SitePatch {
@@ -94,6 +105,8 @@ impl SitePatch {
             turnstile: self.turnstile.as_ref().map(TurnstileSettings::validate).transpose()?,
             scales: self.scales.as_ref().map(|list| list.as_deref().map(scales).transpose()).transpose()?,
             shards: self.shards.map(shards).transpose()?,
+            public: self.public,
+            alerts: self.alerts.as_ref().map(crate::alerts::AlertRules::validate).transpose()?,
         })
     }
 }
@@ -127,6 +140,12 @@ impl CheckedPatch {
         if let Some(shards) = self.shards {
             view.shards = shards;
         }
+        if let Some(public) = self.public {
+            view.public = public.apply(view.public);
+        }
+        if let Some(alerts) = self.alerts {
+            view.alerts = alerts;
+        }
         if let Some(webhook) = self.webhook {
             // A signing secret comes with the first webhook and stays while one is set, so
             // receivers keep verifying when the owner only changes the URL or the filter.
@@ -157,6 +176,8 @@ mod tests {
             turnstile: None,
             scales: None,
             shards: 1,
+            public: crate::quote::PublicSettings::default(),
+            alerts: crate::alerts::AlertRules::default(),
         }
     }
 
@@ -195,6 +216,8 @@ mod tests {
             turnstile: Some(turnstile("ts-site")),
             scales: Some(Some(vec!["nps".into(), "stars".into()])),
             shards: Some(4),
+            public: Some(PublicPatch { testimonials: Some(true), badge: None }),
+            alerts: Some(crate::alerts::AlertRules { digest: true, ..crate::alerts::AlertRules::default() }),
         };
         let (mut changed, mut secret) = (view(), None);
         apply(patch, &mut changed, &mut secret, "signing");
@@ -209,6 +232,8 @@ mod tests {
             turnstile: Some(TurnstileView { site_key: "ts-site".into(), verify_url: TURNSTILE_VERIFY_URL.into() }),
             scales: Some(vec![Scale::Nps, Scale::Stars]),
             shards: 4,
+            public: crate::quote::PublicSettings { testimonials: true, badge: false },
+            alerts: crate::alerts::AlertRules { digest: true, ..crate::alerts::AlertRules::default() },
             ..view()
         };
         assert_eq!(changed, expected);

@@ -33,6 +33,10 @@ pub struct ResolvedWidget {
     /// The Turnstile site key, when comments need a Turnstile token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<String>,
+    /// Whether the site shows testimonials, so a happy visitor with a comment is asked once
+    /// whether the site may quote them (`quote::invites_quote`).
+    #[serde(default)]
+    pub quotes: bool,
 }
 
 impl WidgetConfig {
@@ -73,6 +77,7 @@ impl WidgetConfig {
             triggers: self.triggers.clone(),
             theme: self.theme.clone(),
             turnstile: None,
+            quotes: false,
         }
     }
 }

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ResolvedWidget, WidgetConfig};
+use crate::quote::PublicSettings;
 use crate::scale::Scale;
 use crate::shards::SHARDS_MAX;
 use crate::turnstile::TurnstileView;
@@ -193,6 +194,12 @@ pub struct SiteView {
     /// force a day later: `shards::SHARD_CHANGE_DELAY_MS`); a site from before shards has one.
     #[serde(default = "one_shard")]
     pub shards: u32,
+    /// Public features the owner opted into (testimonials, badge); all off by default.
+    #[serde(default)]
+    pub public: PublicSettings,
+    /// Alert rules and the weekly digest (`alerts.rs`), sent to the webhook; none by default.
+    #[serde(default)]
+    pub alerts: crate::alerts::AlertRules,
 }
 
 /// What a site stored before `scales` existed accepted: every scale.
@@ -276,6 +283,8 @@ mod tests {
             turnstile: None,
             scales: None,
             shards: 1,
+            public: PublicSettings::default(),
+            alerts: crate::alerts::AlertRules::default(),
         };
         assert_eq!(Scale::ALL.map(|s| view.accepts(s)), [false, false, true, false, false], "by default only the widget's scale");
         view.scales = Some(vec![Scale::Stars, Scale::Thumbs]);

@@ -2,41 +2,54 @@
 //! language has every string, so a widget never mixes languages.
 
 /// The number of strings per language.
-pub const COUNT: usize = 31;
+pub const COUNT: usize = 44;
 
 /// English.
 pub const EN: [&str; COUNT] = [
-    "Was this page helpful?",                                       // q_thumbs
-    "How would you rate this page?",                                // q_stars
-    "How does this page make you feel?",                            // q_emoji
-    "How likely are you to recommend us to a friend or colleague?", // q_nps
-    "How satisfied are you with this page?",                        // q_csat
-    "Anything you would like to add? (optional)",                   // follow_up
-    "What could we do better? (optional)",                          // follow_up_low
-    "Thank you for your feedback!",                                 // thank_you
-    "Send",                                                         // send
-    "No thanks",                                                    // skip
-    "Undo",                                                         // undo
-    "Your feedback was removed.",                                   // undone
-    "Close",                                                        // close
-    "Feedback",                                                     // tab
-    "Yes",                                                          // yes
-    "No",                                                           // no
-    "{n} of 5 stars",                                               // star
-    "{n} out of 10",                                                // nps_value
-    "Not likely",                                                   // nps_low
-    "Extremely likely",                                             // nps_high
-    "Terrible",                                                     // emoji_1
-    "Bad",                                                          // emoji_2
-    "Okay",                                                         // emoji_3
-    "Good",                                                         // emoji_4
-    "Great",                                                        // emoji_5
-    "Very unsatisfied",                                             // csat_1
-    "Unsatisfied",                                                  // csat_2
-    "Neutral",                                                      // csat_3
-    "Satisfied",                                                    // csat_4
-    "Very satisfied",                                               // csat_5
-    "Could not undo. Please try again.",                            // undo_failed
+    "Was this page helpful?",                                         // q_thumbs
+    "How would you rate this page?",                                  // q_stars
+    "How does this page make you feel?",                              // q_emoji
+    "How likely are you to recommend us to a friend or colleague?",   // q_nps
+    "How satisfied are you with this page?",                          // q_csat
+    "Anything you would like to add? (optional)",                     // follow_up
+    "What could we do better? (optional)",                            // follow_up_low
+    "Thank you for your feedback!",                                   // thank_you
+    "Send",                                                           // send
+    "No thanks",                                                      // skip
+    "Undo",                                                           // undo
+    "Your feedback was removed.",                                     // undone
+    "Close",                                                          // close
+    "Feedback",                                                       // tab
+    "Yes",                                                            // yes
+    "No",                                                             // no
+    "{n} of 5 stars",                                                 // star
+    "{n} out of 10",                                                  // nps_value
+    "Not likely",                                                     // nps_low
+    "Extremely likely",                                               // nps_high
+    "Terrible",                                                       // emoji_1
+    "Bad",                                                            // emoji_2
+    "Okay",                                                           // emoji_3
+    "Good",                                                           // emoji_4
+    "Great",                                                          // emoji_5
+    "Very unsatisfied",                                               // csat_1
+    "Unsatisfied",                                                    // csat_2
+    "Neutral",                                                        // csat_3
+    "Satisfied",                                                      // csat_4
+    "Very satisfied",                                                 // csat_5
+    "Could not undo. Please try again.",                              // undo_failed
+    "The site replied to your feedback",                              // reply_title
+    "Marked as fixed.",                                               // reply_fixed
+    "Answer",                                                         // answer
+    "Your answer",                                                    // answer_label
+    "Thank you, your answer was sent.",                               // answer_sent
+    "Dismiss",                                                        // dismiss
+    "May we quote your comment on this site?",                        // quote_ask
+    "Name to show (optional)",                                        // quote_name
+    "Yes, quote me",                                                  // quote_yes
+    "Thank you! Your comment may appear on this site once approved.", // quote_thanks
+    "Withdraw",                                                       // withdraw
+    "Withdrawn. We will not quote you.",                              // quote_withdrawn
+    "That did not work. Please try again.",                           // loop_failed
 ];
 
 /// German.
@@ -72,6 +85,19 @@ pub const DE: [&str; COUNT] = [
     "Zufrieden",
     "Sehr zufrieden",
     "Rückgängig machen nicht möglich. Bitte versuchen Sie es erneut.",
+    "Die Website hat auf Ihr Feedback geantwortet",
+    "Als behoben markiert.",
+    "Antworten",
+    "Ihre Antwort",
+    "Danke, Ihre Antwort wurde gesendet.",
+    "Ausblenden",
+    "Dürfen wir Ihren Kommentar auf dieser Website zitieren?",
+    "Angezeigter Name (optional)",
+    "Ja, gern zitieren",
+    "Danke! Ihr Kommentar kann nach Freigabe auf dieser Website erscheinen.",
+    "Zurückziehen",
+    "Zurückgezogen. Wir zitieren Sie nicht.",
+    "Das hat nicht geklappt. Bitte versuchen Sie es erneut.",
 ];
 
 /// French.
@@ -109,6 +135,19 @@ pub const FR: [&str; COUNT] = [
     "Satisfait",
     "Très satisfait",
     "Impossible d’annuler. Veuillez réessayer.",
+    "Le site a répondu à votre avis",
+    "Marqué comme résolu.",
+    "Répondre",
+    "Votre réponse",
+    "Merci, votre réponse a été envoyée.",
+    "Masquer",
+    "Pouvons-nous citer votre commentaire sur ce site\u{a0}?",
+    "Nom à afficher (facultatif)",
+    "Oui, citez-moi",
+    "Merci\u{a0}! Votre commentaire pourra paraître sur ce site une fois approuvé.",
+    "Retirer",
+    "Retiré. Nous ne vous citerons pas.",
+    "Cela n’a pas fonctionné. Veuillez réessayer.",
 ];
 
 /// Spanish.
@@ -144,6 +183,19 @@ pub const ES: [&str; COUNT] = [
     "Satisfecho",
     "Muy satisfecho",
     "No se pudo deshacer. Inténtelo de nuevo.",
+    "El sitio respondió a tu opinión",
+    "Marcado como resuelto.",
+    "Responder",
+    "Tu respuesta",
+    "Gracias, tu respuesta se ha enviado.",
+    "Descartar",
+    "¿Podemos citar tu comentario en este sitio?",
+    "Nombre que mostrar (opcional)",
+    "Sí, citadme",
+    "¡Gracias! Tu comentario podrá aparecer en este sitio una vez aprobado.",
+    "Retirar",
+    "Retirado. No te citaremos.",
+    "No ha funcionado. Inténtalo de nuevo.",
 ];
 
 /// Portuguese.
@@ -179,6 +231,19 @@ pub const PT: [&str; COUNT] = [
     "Satisfeito",
     "Muito satisfeito",
     "Não foi possível desfazer. Tente novamente.",
+    "O site respondeu ao seu feedback",
+    "Marcado como resolvido.",
+    "Responder",
+    "Sua resposta",
+    "Obrigado, sua resposta foi enviada.",
+    "Dispensar",
+    "Podemos citar seu comentário neste site?",
+    "Nome a exibir (opcional)",
+    "Sim, pode me citar",
+    "Obrigado! Seu comentário poderá aparecer neste site após aprovação.",
+    "Retirar",
+    "Retirado. Não vamos citar você.",
+    "Não funcionou. Tente novamente.",
 ];
 
 /// Italian.
@@ -214,6 +279,19 @@ pub const IT: [&str; COUNT] = [
     "Soddisfatto",
     "Molto soddisfatto",
     "Impossibile annullare. Riprovare.",
+    "Il sito ha risposto al tuo feedback",
+    "Segnato come risolto.",
+    "Rispondi",
+    "La tua risposta",
+    "Grazie, la tua risposta è stata inviata.",
+    "Ignora",
+    "Possiamo citare il tuo commento su questo sito?",
+    "Nome da mostrare (facoltativo)",
+    "Sì, citatemi",
+    "Grazie! Il tuo commento potrà apparire su questo sito dopo l’approvazione.",
+    "Ritira",
+    "Ritirato. Non ti citeremo.",
+    "Non ha funzionato. Riprova.",
 ];
 
 /// Dutch.
@@ -249,6 +327,19 @@ pub const NL: [&str; COUNT] = [
     "Tevreden",
     "Zeer tevreden",
     "Ongedaan maken is mislukt. Probeer het opnieuw.",
+    "De site heeft op je feedback gereageerd",
+    "Gemarkeerd als opgelost.",
+    "Antwoorden",
+    "Je antwoord",
+    "Bedankt, je antwoord is verzonden.",
+    "Verbergen",
+    "Mogen we je opmerking op deze site citeren?",
+    "Naam om te tonen (optioneel)",
+    "Ja, citeer mij",
+    "Bedankt! Je opmerking kan na goedkeuring op deze site verschijnen.",
+    "Intrekken",
+    "Ingetrokken. We citeren je niet.",
+    "Dat is niet gelukt. Probeer het opnieuw.",
 ];
 
 /// Japanese.
@@ -284,6 +375,19 @@ pub const JA: [&str; COUNT] = [
     "満足",
     "非常に満足",
     "元に戻せませんでした。もう一度お試しください。",
+    "サイトからフィードバックへの返信があります",
+    "解決済みになりました。",
+    "返信する",
+    "あなたの返信",
+    "ありがとうございます。返信を送信しました。",
+    "閉じる",
+    "このコメントをサイトで紹介してもよろしいですか？",
+    "表示名（任意）",
+    "はい、紹介してください",
+    "ありがとうございます！承認後、このサイトにコメントが掲載されることがあります。",
+    "取り消す",
+    "取り消しました。紹介はしません。",
+    "うまくいきませんでした。もう一度お試しください。",
 ];
 
 /// Simplified Chinese.
@@ -319,6 +423,19 @@ pub const ZH: [&str; COUNT] = [
     "满意",
     "非常满意",
     "无法撤销，请重试。",
+    "网站回复了您的反馈",
+    "已标记为已解决。",
+    "回复",
+    "您的回复",
+    "谢谢，您的回复已发送。",
+    "关闭提示",
+    "我们可以在本网站引用您的评论吗？",
+    "显示的名字（选填）",
+    "可以，引用我",
+    "谢谢！您的评论经审核后可能会出现在本网站上。",
+    "撤回",
+    "已撤回，我们不会引用您的评论。",
+    "操作未成功，请重试。",
 ];
 
 /// Modern Standard Arabic.
@@ -354,6 +471,19 @@ pub const AR: [&str; COUNT] = [
     "راضٍ",
     "راضٍ جدًا",
     "تعذّر التراجع. يُرجى المحاولة مرة أخرى.",
+    "ردّ الموقع على ملاحظاتك",
+    "تم وضع علامة «تم الإصلاح».",
+    "الرد",
+    "ردك",
+    "شكرًا، تم إرسال ردك.",
+    "إخفاء",
+    "هل يمكننا اقتباس تعليقك على هذا الموقع؟",
+    "الاسم المعروض (اختياري)",
+    "نعم، اقتبسوا تعليقي",
+    "شكرًا! قد يظهر تعليقك على هذا الموقع بعد الموافقة عليه.",
+    "سحب",
+    "تم السحب. لن نقتبس تعليقك.",
+    "لم ينجح ذلك. يُرجى المحاولة مرة أخرى.",
 ];
 
 /// Every bundled language with its strings; the first is the fallback.

@@ -51,6 +51,10 @@ pub struct Summary {
     pub best_page: Option<String>,
     /// The page that needs attention: the worst score on the main scale, by the same rule.
     pub worst_page: Option<String>,
+    /// The same ratings by channel: `web` (the widget) and each rating link's campaign
+    /// (`channel.rs`); filled by the Worker from its per-channel counts, empty with a page.
+    #[serde(default)]
+    pub channels: Vec<crate::channel::ChannelSummary>,
 }
 
 /// Which stretch of the ranked pages (most rated first, ties by path) a summary lists.

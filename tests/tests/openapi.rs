@@ -74,9 +74,13 @@ impl Contract {
         ensure!(operation.is_object(), "{method} {template} is not documented");
         let documented = &operation["responses"][answer.status.to_string()];
         ensure!(documented.is_object(), "{method} {template} answered {} which is not documented: {}", answer.status, answer.body);
-        if let Some((media, content)) = documented["content"].as_object().and_then(|c| c.iter().next()) {
+        if let Some(contents) = documented["content"].as_object().filter(|c| !c.is_empty()) {
+            // A response may be documented in several media types (the rating link's page, or its
+            // JSON with `Accept: application/json`): the answer's must be one of them.
             let actual = answer.header("content-type").unwrap_or_default();
-            ensure!(actual.starts_with(media.as_str()), "{method} {template}: content-type {actual} is not {media}");
+            let found = contents.iter().find(|(media, _)| actual.starts_with(media.as_str()));
+            let media: Vec<&String> = contents.keys().collect();
+            let Some((media, content)) = found else { bail!("{method} {template}: content-type {actual} is not one of {media:?}") };
             if media == "application/json" {
                 conforms(&answer.json(), &content["schema"], &self.doc, &format!("{method} {template} {}", answer.status))?;
             }
@@ -188,6 +192,13 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("GET", "/v1/sites/{site}/webhook-deliveries", &api::get(&format!("{site}/webhook-deliveries"), &[])?)?;
     c.check("POST", "/v1/sites/{site}/webhook-test", &api::post(&format!("{site}/webhook-test"), &[("authorization", &owner)], b"")?)?;
     c.check("POST", "/v1/sites/{site}/webhook-test", &api::post(&format!("{site}/webhook-test"), &[], b"")?)?;
+    // Alerts (issue 17): the test button's alert and digest, a bad body, a wrong type, no key.
+    let json_owner = [("authorization", owner.as_str()), ("content-type", "application/json")];
+    for body in [r#"{"kind":"alert"}"#, r#"{"kind":"digest"}"#, r#"{"kind":"sms"}"#] {
+        c.check("POST", "/v1/sites/{site}/alert-test", &api::post(&format!("{site}/alert-test"), &json_owner, body.as_bytes())?)?;
+    }
+    c.check("POST", "/v1/sites/{site}/alert-test", &api::post(&format!("{site}/alert-test"), &[("authorization", &owner)], b"kind=alert")?)?;
+    c.check("POST", "/v1/sites/{site}/alert-test", &api::post(&format!("{site}/alert-test"), &[], b"")?)?;
 
     // Triage (issue 16): one submission, and the bulk form, each answer checked.
     let triage = |key: &str, method: &str, path: &str, body: Value| {
@@ -207,6 +218,136 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("POST", "/v1/sites/{site}/feedback/triage", &triage(&owner, "POST", "triage", json!({ "ids": [], "status": "seen" }))?)?;
     c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?status=seen&tag=bug"), &[("authorization", &owner)])?)?;
     c.check("GET", "/v1/sites/{site}/export.csv", &api::get(&format!("{site}/export.csv?tag=Nope"), &[("authorization", &owner)])?)?;
+
+    // Quotes, testimonials and the badge (issue 17): off until the owner opts in.
+    c.check("GET", "/v1/sites/{site}/testimonials", &api::get(&format!("{site}/testimonials"), &[])?)?;
+    c.check("GET", "/v1/sites/{site}/badge.svg", &api::get(&format!("{site}/badge.svg"), &[])?)?;
+    c.check("PATCH", "/v1/sites/{site}", &patch(&owner, json!({ "public": { "testimonials": true, "badge": true } }))?)?;
+    let quote_key = "q".repeat(32);
+    let quoted = |id: &str, value: i64| {
+        json!({ "id": id, "site": "demo", "scale": "stars", "value": value, "comment": "Lovely docs", "page": "/docs", "locale": "en",
+        "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": 0, "key": quote_key, "dwell_ms": 5000 })
+        .to_string()
+    };
+    let (q5, q3) = ("0190a6e2-7c1d-7abc-8def-0000000000d5", "0190a6e2-7c1d-7abc-8def-0000000000d3");
+    for (id, value) in [(q5, 5), (q3, 3)] {
+        let stored = post(&quoted(id, value), "application/json", ORIGIN)?;
+        ensure!(stored.status == 201, "{stored:?}");
+        c.check("POST", "/v1/sites/{site}/feedback", &stored)?;
+    }
+    let receipt = format!("Receipt {quote_key}");
+    let quote = |method: &str, id: &str, auth: &str, body: Option<Value>| {
+        let mut headers = vec![("authorization", auth), ("origin", ORIGIN)];
+        if body.is_some() {
+            headers.push(json_type);
+        }
+        api::request(method, &format!("{site}/feedback/{id}/quote"), &headers, body.map(|b| b.to_string()).as_deref().map(str::as_bytes))
+    };
+    c.check(
+        "PUT",
+        "/v1/sites/{site}/feedback/{id}/quote",
+        &quote("PUT", q5, "Receipt wrong-key-wrong-key-wrong-key-00", Some(json!({ "name": "Ana" })))?,
+    )?;
+    c.check("PUT", "/v1/sites/{site}/feedback/{id}/quote", &quote("PUT", q3, &receipt, Some(json!({ "name": "Ana" })))?)?;
+    c.check("PUT", "/v1/sites/{site}/feedback/{id}/quote", &quote("PUT", q5, &receipt, Some(json!({ "name": "A".repeat(41) })))?)?;
+    let consented = quote("PUT", q5, &receipt, Some(json!({ "name": "Ana" })))?;
+    ensure!(consented.status == 200 && consented.json()["quote"] == "pending", "{consented:?}");
+    c.check("PUT", "/v1/sites/{site}/feedback/{id}/quote", &consented)?;
+    c.check("PATCH", "/v1/sites/{site}/feedback/{id}/quote", &quote("PATCH", q5, "Bearer x", Some(json!({ "approved": true })))?)?;
+    c.check("PATCH", "/v1/sites/{site}/feedback/{id}/quote", &quote("PATCH", q3, &owner, Some(json!({ "approved": true })))?)?;
+    c.check("PATCH", "/v1/sites/{site}/feedback/{id}/quote", &quote("PATCH", q5, &owner, Some(json!({ "approve": true })))?)?;
+    c.check("PATCH", "/v1/sites/{site}/feedback/{id}/quote", &quote("PATCH", q5, &owner, Some(json!({ "approved": true })))?)?;
+    c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?quote=approved"), &[("authorization", &owner)])?)?;
+    let wall = api::get(&format!("{site}/testimonials?limit=5"), &[])?;
+    ensure!(wall.json()["testimonials"][0]["name"] == "Ana", "{wall:?}");
+    c.check("GET", "/v1/sites/{site}/testimonials", &wall)?;
+    c.check("GET", "/v1/sites/{site}/testimonials", &api::get(&format!("{site}/testimonials?limit=51"), &[])?)?;
+    c.check("GET", "/v1/sites/{site}/badge.svg", &api::get(&format!("{site}/badge.svg"), &[])?)?;
+    let quote_preflight = |origin: Option<&str>| {
+        let mut headers = vec![("access-control-request-method", "PUT"), ("access-control-request-headers", "authorization, content-type")];
+        headers.extend(origin.map(|o| ("origin", o)));
+        api::request("OPTIONS", &format!("{site}/feedback/{q5}/quote"), &headers, None)
+    };
+    c.check("OPTIONS", "/v1/sites/{site}/feedback/{id}/quote", &quote_preflight(Some(ORIGIN))?)?;
+    c.check("OPTIONS", "/v1/sites/{site}/feedback/{id}/quote", &quote_preflight(None)?)?;
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}/quote", &quote("DELETE", q5, "Receipt nope", None)?)?;
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}/quote", &quote("DELETE", q5, &receipt, None)?)?;
+
+    // Replies (issue 17): the owner's, a visitor's check by receipt, its one follow-up.
+    let reply_key = "r".repeat(32);
+    let r1 = "0190a6e2-7c1d-7abc-8def-0000000000e1";
+    let replied = json!({ "id": r1, "site": "demo", "scale": "stars", "value": 2, "comment": "Search is broken", "page": "/docs",
+        "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": 0, "key": reply_key, "dwell_ms": 9000 })
+    .to_string();
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&replied, "application/json", ORIGIN)?)?;
+    let reply = |method: &str, id: &str, auth: &str, body: Option<Value>| {
+        let mut headers = vec![("authorization", auth)];
+        if body.is_some() {
+            headers.push(json_type);
+        }
+        api::request(method, &format!("{site}/feedback/{id}/reply"), &headers, body.map(|b| b.to_string()).as_deref().map(str::as_bytes))
+    };
+    let sent = reply("PUT", r1, &owner, Some(json!({ "text": "Fixed in 2.1, thanks!", "fixed": true })))?;
+    ensure!(sent.status == 200 && sent.json()["fixed"] == true && sent.json()["seen_at"].is_null(), "{sent:?}");
+    c.check("PUT", "/v1/sites/{site}/feedback/{id}/reply", &sent)?;
+    c.check("PUT", "/v1/sites/{site}/feedback/{id}/reply", &reply("PUT", r1, "Bearer x", Some(json!({ "text": "hi" })))?)?;
+    c.check("PUT", "/v1/sites/{site}/feedback/{id}/reply", &reply("PUT", r1, &owner, Some(json!({ "text": " " })))?)?;
+    c.check(
+        "PUT",
+        "/v1/sites/{site}/feedback/{id}/reply",
+        &reply("PUT", "0190a6e2-7c1d-7abc-8def-0000000000ff", &owner, Some(json!({ "text": "hi" })))?,
+    )?;
+    let check = |receipts: Value| {
+        let body = json!({ "receipts": receipts }).to_string();
+        api::post(&format!("{site}/replies"), &[("content-type", "text/plain"), ("origin", ORIGIN)], body.as_bytes())
+    };
+    let found = check(json!([{ "id": r1, "key": reply_key }, { "id": c1, "key": reply_key }]))?;
+    ensure!(found.json()["replies"].as_array().map(Vec::len) == Some(1), "{found:?}");
+    c.check("POST", "/v1/sites/{site}/replies", &found)?;
+    c.check("POST", "/v1/sites/{site}/replies", &check(json!(vec![json!({ "id": r1, "key": reply_key }); 21]))?)?;
+    let listed = api::get(&format!("{site}/feedback?reply=sent"), &[("authorization", &owner)])?;
+    ensure!(listed.json()["items"][0]["reply"]["seen_at"].is_i64(), "{listed:?}");
+    c.check("GET", "/v1/sites/{site}/feedback", &listed)?;
+    let preflight_of = |path: &str, headers: &'static str| {
+        api::request(
+            "OPTIONS",
+            &format!("{site}/{path}"),
+            &[("origin", ORIGIN), ("access-control-request-method", "POST"), ("access-control-request-headers", headers)],
+            None,
+        )
+    };
+    c.check("OPTIONS", "/v1/sites/{site}/replies", &preflight_of("replies", "content-type")?)?;
+    c.check("OPTIONS", "/v1/sites/{site}/feedback/{id}/followup", &preflight_of(&format!("feedback/{r1}/followup"), "authorization, content-type")?)?;
+    let followup = |auth: &str| {
+        let body = json!({ "comment": "Works now, thank you" }).to_string();
+        api::post(&format!("{site}/feedback/{r1}/followup"), &[("authorization", auth), json_type, ("origin", ORIGIN)], body.as_bytes())
+    };
+    c.check("POST", "/v1/sites/{site}/feedback/{id}/followup", &followup(&format!("Receipt {}", "w".repeat(32)))?)?;
+    c.check("POST", "/v1/sites/{site}/feedback/{id}/followup", &followup(&format!("Receipt {reply_key}"))?)?;
+    c.check("POST", "/v1/sites/{site}/feedback/{id}/followup", &followup(&format!("Receipt {reply_key}"))?)?;
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}/reply", &reply("DELETE", r1, "Bearer x", None)?)?;
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}/reply", &reply("DELETE", r1, &owner, None)?)?;
+    c.check("DELETE", "/v1/sites/{site}/feedback/{id}/reply", &reply("DELETE", r1, &owner, None)?)?;
+
+    // Rating links (issue 17): made by the owner, clicked and commented on without script.
+    let make = |auth: &str, body: Value| api::post(&format!("{site}/links"), &[("authorization", auth), json_type], body.to_string().as_bytes());
+    let made = make(&owner, json!({ "campaign": "support-email", "scale": "stars", "reference": "T-1" }))?;
+    ensure!(made.status == 201 && made.json()["links"].as_array().map(Vec::len) == Some(5), "{made:?}");
+    c.check("POST", "/v1/sites/{site}/links", &made)?;
+    c.check("POST", "/v1/sites/{site}/links", &make(&owner, json!({ "campaign": "web", "scale": "stars" }))?)?;
+    c.check("POST", "/v1/sites/{site}/links", &make("Bearer x", json!({ "campaign": "mail", "scale": "stars" }))?)?;
+    let link = format!("{e}/r/{}", made.json()["token"].as_str().context("token")?);
+    let clicked = api::get(&format!("{link}?v=4"), &[("accept", "application/json")])?;
+    ensure!(clicked.status == 201 && clicked.json()["channel"] == "support-email", "{clicked:?}");
+    c.check("GET", "/r/{token}", &clicked)?;
+    c.check("GET", "/r/{token}", &api::get(&format!("{link}?v=4"), &[])?)?;
+    c.check("GET", "/r/{token}", &api::get(&format!("{link}?v=6"), &[])?)?;
+    let forged = format!("{e}/r/x{}?v=4", &link[link.len() - 20..]);
+    c.check("GET", "/r/{token}", &api::get(&forged, &[])?)?;
+    c.check("GET", "/r/{token}", &api::get(&forged, &[("accept", "application/json")])?)?;
+    let form = |ctype: &str, body: &str| api::post(&link, &[("content-type", ctype)], body.as_bytes());
+    c.check("POST", "/r/{token}", &form("application/x-www-form-urlencoded", "v=4&comment=Quick+answer")?)?;
+    c.check("POST", "/r/{token}", &form("text/plain", "v=4")?)?;
 
     let one = format!("{site}/feedback/0190a6e2-7c1d-7abc-8def-0000000000c1");
     let undo_preflight = |origin: &str| {

@@ -119,7 +119,9 @@ fn exports_hold_every_submission_and_neutralize_formulas() -> Result<()> {
     ensure!(csv.header("content-disposition").is_some_and(|d| d.contains(&format!("sayso-{}.csv", o.site))), "{:?}", csv.headers);
     let records = csv.body.split("\r\n").filter(|l| !l.is_empty()).count();
     println!("CSV: {} bytes, {records} CRLF-separated records (1 header + {n})", csv.body.len());
-    ensure!(csv.body.starts_with("id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags\r\n"));
+    ensure!(csv.body.starts_with(
+        "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,reply,reply_fixed,reply_seen_at,followup,channel\r\n"
+    ));
     ensure!(records == n as usize + 1, "{records}");
     ensure!(csv.body.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "formula neutralized and quoted");
     ensure!(csv.body.contains("\"line one\nline \"\"two\"\", with a comma\""), "RFC 4180 quoting");

@@ -45,7 +45,7 @@ fn undocumented_routes_are_head_twins_the_dashboard_or_bench_only() {
             !r.documented
                 && r.method != "HEAD"
                 && !r.path.starts_with("/dashboard")
-                && !matches!(r.handler, Handler::BenchSeed | Handler::BenchMeter | Handler::BenchRewind)
+                && !matches!(r.handler, Handler::BenchSeed | Handler::BenchMeter | Handler::BenchRewind | Handler::BenchAlerts)
         })
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
@@ -73,6 +73,7 @@ fn the_allow_header_of_every_known_path_is_the_one_the_api_has_always_sent() {
         ("/v1/sites", "GET, POST"),
         ("/v1/sites/demo", "GET, PATCH, DELETE"),
         ("/v1/sites/demo/webhook-test", "POST"),
+        ("/v1/sites/demo/alert-test", "POST"),
         ("/v1/sites/demo/keys", "POST"),
         ("/v1/sites/demo/webhook-deliveries", "GET"),
         ("/dashboard", "GET"),
@@ -88,6 +89,21 @@ fn the_allow_header_of_every_known_path_is_the_one_the_api_has_always_sent() {
     for (path, allow) in cases {
         assert_eq!(find(&[ROUTES], "PUT", path), Lookup::MethodNotAllowed(allow.to_owned()), "PUT {path}");
     }
+    // Quotes (issue 17): a path with PUT, probed with POST.
+    for (path, allow) in [
+        ("/v1/sites/demo/testimonials", "GET"),
+        ("/v1/sites/demo/badge.svg", "GET"),
+        ("/v1/sites/demo/feedback/x/quote", "PUT, PATCH, DELETE, OPTIONS"),
+    ] {
+        assert_eq!(find(&[ROUTES], "POST", path), Lookup::MethodNotAllowed(allow.to_owned()), "POST {path}");
+    }
+    // Replies (issue 17): the owner's PUT and DELETE, the visitor's POSTs with their preflights.
+    assert_eq!(find(&[ROUTES], "POST", "/v1/sites/demo/feedback/x/reply"), Lookup::MethodNotAllowed("PUT, DELETE".to_owned()));
+    for path in ["/v1/sites/demo/replies", "/v1/sites/demo/feedback/x/followup"] {
+        assert_eq!(find(&[ROUTES], "GET", path), Lookup::MethodNotAllowed("POST, OPTIONS".to_owned()), "GET {path}");
+    }
+    assert_eq!(find(&[ROUTES], "PUT", "/v1/sites/demo/feedback/abc/reply"), Lookup::Route(Handler::PutReply, vec!["demo", "abc"]));
+    assert_eq!(find(&[ROUTES], "POST", "/v1/sites/demo/replies"), Lookup::Route(Handler::CheckReplies, vec!["demo"]));
     assert_eq!(find(&[ROUTES], "GET", "/nowhere"), Lookup::NotFound);
     // The bench route is routed in bench builds only and never changes a 404 into a 405.
     assert_eq!(find(&[ROUTES], "POST", "/v1/sites/demo/bench-seed"), Lookup::NotFound);

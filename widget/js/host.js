@@ -5,19 +5,22 @@
 // sends and keeps nothing), timers, the popover's triggers, focus and the radio group's arrow
 // keys, each widget's life (listeners and timers go when its element is removed); it draws with dom.js
 // and turnstile.js, and gives the outbox (outbox.js) the browser's storage, network and clock.
+// What only some visitors need (a reply to their feedback, the quote question) is later.js,
+// fetched when needed (`more`): this file keeps the receipts it needs and decides when to fetch it.
 // wasm-bindgen bundles it into the glue (esbuild minifies it). A DOM call here costs a few bytes;
 // the same call through web-sys cost glue on both sides, and a Rust closure per listener, timer
 // and promise. Every name and number shared with Rust or the loader is `BOUNDARY.<name>`: Rust's
 // (src/boundary.rs), written in by `cargo xtask build`.
 import * as rust from "../../../sayso_widget.js";
 import { clean, el, sheet } from "./dom.js";
+import { due, keep, load, store } from "./kept.js";
 import { outbox } from "./outbox.js";
 import { turnstile } from "./turnstile.js";
 import { outcome, view } from "./view.js";
 
 /// The widgets on the page, by number: element, edge, site, `life` (an AbortController: every
 /// listener and timer of the widget goes when it is aborted), config, the element's own
-/// question, outbox, `act`.
+/// question, outbox, `act`, and `v`, what view.js fills (later.js's notices go beside it).
 const widgets = [];
 
 /// The loader's entry point: starts the widget in `host` (a <sayso-feedback>) for `site` (the
@@ -43,10 +46,11 @@ export function start(n, locale, css) {
   const w = widgets[n], { host, edge, site } = w, kept = "sayso.config." + site;
   const root = (w.root = host.shadowRoot || host.attachShadow({ mode: "open" }));
   root.adoptedStyleSheets = [sheet(css)];
-  // A live region that announces the outcome, and the box every render fills.
+  // A live region that announces the outcome, and the box (`display: contents` inside it, what
+  // every render fills: later.js's notices go beside it, so no render takes them away).
   root.replaceChildren();
   el(root, "div", { class: "sr", "aria-live": "polite" });
-  el(root, "div", { id: BOUNDARY.BOX });
+  w.v = el(el(root, "div", { id: BOUNDARY.BOX }), "div", { class: "v" });
   // A preview (`preview` holds the config as JSON: the dashboard's) sends and keeps nothing: its
   // outbox takes each submission and drops it. Only on the edge's own pages (the dashboard), so a
   // snippet copied with `preview` on a site's page still sends its visitors' feedback. Otherwise
@@ -89,6 +93,9 @@ function create(n, w, locale, config) {
   Object.assign(w, { config, triggers, generation: 0, question: host.getAttribute("question") });
   const mode = rust.create(n, site, locale, location.pathname, host.hasAttribute("auto") && sampled(site, triggers.sample_percent ?? BOUNDARY.SAMPLE_PERCENT));
   if (!mode) return; // off
+  // This browser wrote to the site before, and has not asked for replies in a day: later.js asks.
+  // (A preview keeps no receipt: its outbox stores nothing.)
+  if (due(site)) more(w);
   // The stylesheet's hook.
   host.setAttribute("data-mode", BOUNDARY.MODES[mode]);
   // One entry point for every event (see `act` in src/lib.rs).
@@ -164,17 +171,6 @@ function after(w, ms, fn) {
 
 const text = (root, id) => root.getElementById(id)?.value || "";
 
-const load = (key) => {
-  try {
-    return localStorage.getItem(key);
-  } catch {}
-};
-const store = (key, value) => {
-  try {
-    value == null ? localStorage.removeItem(key) : localStorage.setItem(key, value);
-  } catch {}
-};
-
 /// Whether this visitor is in the sample: a number 0–99 drawn once and kept, so a visitor is in
 /// or out on every page and every visit.
 function sampled(site, percent) {
@@ -186,7 +182,12 @@ function sampled(site, percent) {
 }
 
 /// "Don't ask again" until a time kept in hours since 1970.
-const snoozed = (site) => load("sayso.snooze." + site) * 3.6e6 > Date.now();
+const snoozed = (site) => load(BOUNDARY.SNOOZE_KEY + site) * 3.6e6 > Date.now();
+
+/// later.js (content-hashed, cached like the glue), fetched the first time a widget needs it:
+/// `later(w)` asks the edge for replies; `later(w, id, key, body)` looks at the submission just
+/// stored, whose receipt is `key`. Named relative to the glue (both are under /v1/widget/).
+const more = (...args) => import("./__LATER__").then((m) => m.later(...args));
 
 // ---- What Rust calls (the imports in src/lib.rs); `n` is the widget's number ----
 
@@ -207,7 +208,7 @@ export const fill = (bytes) => crypto.getRandomValues(bytes);
 /// view asks for it.
 export function draw(n, ...shown) {
   const w = widgets[n], root = w.root, typed = text(root, BOUNDARY.COMMENT);
-  view(w, root.getElementById(BOUNDARY.BOX), ...shown);
+  view(w, w.v, ...shown);
   const area = root.getElementById(BOUNDARY.COMMENT), challenge = root.getElementById(BOUNDARY.TURNSTILE);
   if (area) area.value = typed;
   if (challenge) turnstile(w, challenge);
@@ -229,7 +230,8 @@ export function emit(n, name, json) {
   widgets[n].host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
 }
 
-export const post = (n, id, body) => widgets[n].outbox.send(id, body);
+/// Queues a submission; the outbox remembers the widget that sent last (for the quote question).
+export const post = (n, id, body) => ((widgets[n].outbox.w = widgets[n]).outbox.send(id, body));
 
 export const take = (n, id, generation) => widgets[n].outbox.undo(id, (done) => widgets[n].act(done ? BOUNDARY.UNDONE : BOUNDARY.KEPT, generation));
 
@@ -237,7 +239,7 @@ export const later = (n, ms, generation) => after(widgets[n], ms, () => widgets[
 
 export function snooze(n) {
   const w = widgets[n], days = w.triggers.snooze_days ?? BOUNDARY.SNOOZE_DAYS;
-  if (days) store("sayso.snooze." + w.site, ((Date.now() / 3.6e6) | 0) + days * 24);
+  if (days) store(BOUNDARY.SNOOZE_KEY + w.site, ((Date.now() / 3.6e6) | 0) + days * 24);
 }
 
 // ---- The radio group ----
@@ -261,6 +263,10 @@ const outboxes = {};
 
 /// One site's outbox (outbox.js), one per page, shared by every widget of the site: it lives as
 /// long as the page, and so do its listeners. What an earlier page left waiting goes out now.
+/// Each submission stored keeps its receipt (kept.js); on a site that shows testimonials, later.js
+/// looks at it too (a top rating with a comment brings the quote question, in the widget that sent it).
+/// (Keeping it here, not in later.js, costs the main bundle ~40 B gzipped, but a rater fetches no
+/// later.js on a site without testimonials: widget_loop.rs holds that.)
 function outboxFor(edge, site) {
   const url = `${edge}/v1/sites/${site}/feedback`, key = "sayso.outbox." + site;
   if (outboxes[url]) return outboxes[url];
@@ -273,6 +279,7 @@ function outboxFor(edge, site) {
     store: (value) => store(key, value),
     later: setTimeout,
     now: Date.now,
+    kept: (id, receipt, body) => (keep(site, id, receipt), box.w?.config.quotes && more(box.w, id, receipt, body)),
   }));
   addEventListener("online", box.flush);
   addEventListener("pagehide", box.beacon);

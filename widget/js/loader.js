@@ -6,28 +6,26 @@
 // The tag is a parameter so the minified loader writes it once.
 ((doc, script, win, tag = "sayso-feedback") => {
   if (!script || customElements.get(tag)) return;
-  if (typeof WebAssembly != "object") {
-    console.warn("sayso: this browser cannot run WebAssembly, so the feedback widget is off.");
-    return;
-  }
+  if (!win.WebAssembly) return console.warn("sayso: no WebAssembly here, so no feedback widget.");
   const edge = new URL(script.src).origin;
   const site = script.dataset.site || "";
+  const files = edge + "/v1/widget/";
   let widget;
   // The glue and the wasm download in parallel; the wasm compiles while it streams in.
   const load = () =>
-    (widget ||= Promise.all([import(edge + "/v1/widget/__GLUE__"), fetch(edge + "/v1/widget/__WASM__").then((r) => WebAssembly.compileStreaming(r))]).then(
+    (widget ||= Promise.all([import(files + "__GLUE__"), fetch(files + "__WASM__").then((r) => WebAssembly.compileStreaming(r))]).then(
       ([m, module]) => (m.init(module), m)
     ));
   // Idle, but within 2 s even on a busy page (setTimeout reads the object as 0 ms).
   const idle = (fn) => (win.requestIdleCallback || setTimeout)(fn, { timeout: 2000 });
+  // <sayso-wall site="…">: the site's approved quotes. wall.js (fetched only where one is placed)
+  // registers the element itself, for every wall placed then or later; the loader only looks for
+  // one when the page is ready and, in a single-page app, after each navigation (once idle).
+  const walls = () => doc.querySelector("sayso-wall") && import(files + "__WALL__").then((m) => m.wall(edge, site));
   // Single-page apps: history navigation becomes one event the widgets follow.
   for (const name of ["pushState", "replaceState"]) {
     const original = history[name];
-    history[name] = function () {
-      const result = original.apply(this, arguments);
-      win.dispatchEvent(new Event(BOUNDARY.NAVIGATE_EVENT));
-      return result;
-    };
+    history[name] = (...args) => ((args = original.apply(history, args)), win.dispatchEvent(new Event(BOUNDARY.NAVIGATE_EVENT)), idle(walls), args);
   }
   customElements.define(
     tag,
@@ -42,7 +40,7 @@
             .then((m) => (this.r = m.mount(this, edge, site)))
             .catch((e) => console.warn("sayso: the feedback widget could not load:", e));
         });
-        if (this.hasAttribute("floating") || this.hasAttribute("auto") || !win.IntersectionObserver) return idle(start);
+        if (this.matches("[floating],[auto]") || !win.IntersectionObserver) return idle(start);
         const seen = new IntersectionObserver((entries) => {
           if (entries.some((e) => e.isIntersecting)) seen.disconnect(), start();
         }, { rootMargin: "200px" });
@@ -65,9 +63,10 @@
   // site's config says); pages may place their own elements instead.
   // A loader without `data-site` (the dashboard's, for its preview) places none.
   const place = () => {
+    walls();
     if (site && !doc.querySelector(tag)) {
       const el = doc.createElement(tag);
-      el.setAttribute("auto", "");
+      el.toggleAttribute("auto");
       doc.body.append(el);
     }
   };

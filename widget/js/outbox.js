@@ -50,9 +50,10 @@ const DROPPED = "sayso: the edge never took this feedback; dropped it";
 /// One site's outbox at `url` (the site's feedback endpoint), in its world: `fetch` (the
 /// network, for POST and DELETE), `beacon(body)` (for a page going away), `online()` (false:
 /// the browser knows it is offline), `load()` and `store(text or null)` (the queue's storage,
-/// which the site's tabs share), `later(fn, ms)` and `now()` (the clock). Answers `send`,
-/// `undo`, `flush` and `beacon`.
-export function outbox({ url, fetch, beacon, online, load, store, later, now }) {
+/// which the site's tabs share), `later(fn, ms)` and `now()` (the clock), and `kept(id, receipt,
+/// body)`, told of each body stored with the receipt it brought. Answers `send`, `undo`, `flush`
+/// and `beacon`.
+export function outbox({ url, fetch, beacon, online, load, store, later, now, kept }) {
   // Used when storage is unavailable (blocked, private mode, full).
   let memory = [], retrying, failures = 0, warned;
   // Receipts of what this page stored (for undo); ids in flight; ids handed to `beacon` (the
@@ -104,7 +105,7 @@ export function outbox({ url, fetch, beacon, online, load, store, later, now }) 
       failures = 0;
       save(without(id, body));
       const receipt = await response.json().then((b) => b?.receipt, () => {});
-      if (typeof receipt == "string") receipts[id] = receipt;
+      if (typeof receipt == "string") kept(id, (receipts[id] = receipt), body);
     } else if (/^4(?!08|25|29)/.test(status)) {
       // The response body names the reason.
       console.warn("sayso: the edge refused this feedback, HTTP", status);

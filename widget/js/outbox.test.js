@@ -20,6 +20,21 @@ test("a submission is stored before it is sent, and leaves the queue once the ed
   assert.equal(w.requests.length, 0);
 });
 
+test("each body stored tells its receipt, once per answer; a refused or failed one tells nothing", async () => {
+  const w = world();
+  w.outbox.send("a", body("a", 0));
+  w.outbox.send("b", body("b"));
+  await w.answer(201, { receipt: "r-a" });
+  assert.deepEqual(w.kept, [["a", "r-a", body("a", 0)]], "the receipt and the very body stored");
+  w.outbox.send("a", body("a", 1));
+  await w.answer(0, { body: body("b") });
+  await w.answer(422, { body: body("a", 1) });
+  assert.equal(w.kept.length, 1, "neither a network error nor a refusal keeps anything");
+  await w.tick();
+  await w.answer(200, { receipt: "r-b", body: body("b") });
+  assert.deepEqual(w.kept[1], ["b", "r-b", body("b")], "a retry that is stored tells it");
+});
+
 test("duplicates: a newer revision replaces the queued one, and one sent while the older is in flight still goes out", async () => {
   const w = world();
   w.outbox.send("a", body("a", 0));

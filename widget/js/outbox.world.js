@@ -22,9 +22,10 @@ export const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 /// A world for one outbox: `stored` is localStorage's value (null: absent), `blocked` makes
 /// storage unavailable, `requests` are the fetches still waiting for `answer`, `timers` the
-/// pending `later` calls, `time` the clock (ms) and `offline` what the browser knows.
+/// pending `later` calls, `time` the clock (ms), `offline` what the browser knows and `kept` the
+/// `[id, receipt, body]` the outbox told of.
 export function world() {
-  const w = { stored: null, blocked: false, requests: [], timers: [], beacons: [], warnings, time: 1.7e12, offline: false };
+  const w = { stored: null, blocked: false, requests: [], timers: [], beacons: [], warnings, time: 1.7e12, offline: false, kept: [] };
   w.outbox = outbox({
     url: URL,
     fetch: (url, init) => new Promise((resolve, reject) => w.requests.push({ url, init, resolve, reject })),
@@ -35,6 +36,7 @@ export function world() {
     load: () => (w.blocked ? undefined : w.stored),
     store: (value) => w.blocked || (w.stored = value),
     later: (fn, ms) => w.timers.push({ fn, ms }),
+    kept: (id, receipt, sent) => w.kept.push([id, receipt, sent]),
   });
   /// The queue as stored: each entry's id and body (`w.entries()`: whole entries).
   w.entries = () => (w.stored == null ? [] : JSON.parse(w.stored));

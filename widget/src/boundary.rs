@@ -166,6 +166,27 @@ pub mod element {
     pub const NAVIGATE: &str = "sayso:navigate";
 }
 
+/// What the host and `js/later.js` keep in the visitor's localStorage (never a cookie), each
+/// key followed by the site id.
+pub mod kept {
+    /// The receipts of this browser's recent submissions, a line each (`js/kept.js`): only
+    /// they can ask the edge for a reply.
+    pub const MINE: &str = "sayso.mine.";
+    /// When to ask the edge for replies next (ms), set by `js/later.js` after each check.
+    pub const ASKED: &str = "sayso.asked.";
+    /// "Don't ask again" until then (hours since 1970).
+    pub const SNOOZE: &str = "sayso.snooze.";
+    /// How often the host has `js/later.js` ask the edge for replies, at most (ms): a day.
+    pub const ASK_EVERY_MS: u32 = 86_400_000;
+    /// How many receipts are kept: the most one check may send (`sayso_core::reply::RECEIPTS_MAX`).
+    pub const MINE_MAX: usize = sayso_core::reply::RECEIPTS_MAX;
+    /// The most the kept text may hold: `MINE_MAX` lines of the widget's own (a 36-character id,
+    /// a 32-digit key, a 13-digit time, two commas and a line break).
+    pub const MINE_CHARS: usize = MINE_MAX * 84;
+    /// How long a receipt is kept (days): long enough for an owner's late reply, no longer.
+    pub const KEEP_DAYS: u32 = 90;
+}
+
 /// One value for the JS.
 #[allow(dead_code, reason = "the widget uses the constants; xtask, which includes this file, this table")]
 pub enum Js {
@@ -175,6 +196,9 @@ pub enum Js {
     Texts(&'static [&'static str]),
     /// A whole number.
     Number(u32),
+    /// The values of each scale that invite the quote question (`sayso_core::quote::invites_quote`),
+    /// as `{"stars": [5], "nps": [9, 10], …}`: xtask asks core when it builds the JS.
+    QuoteValues,
 }
 
 /// Every value the JS names as `BOUNDARY.<name>`, for `cargo xtask build`.
@@ -232,6 +256,16 @@ pub fn js() -> impl Iterator<Item = (&'static str, Js)> {
         ("SNOOZE_DAYS", Number(defaults.snooze_days.into())),
         ("RADIUS_MAX", Number(sayso_core::RADIUS_MAX.into())),
         ("DELAY_MAX", Number(sayso_core::DELAY_SECONDS_MAX)),
+        ("MINE", Text(kept::MINE)),
+        ("ASKED", Text(kept::ASKED)),
+        ("SNOOZE_KEY", Text(kept::SNOOZE)),
+        ("ASK_EVERY_MS", Number(kept::ASK_EVERY_MS)),
+        ("MINE_MAX", Number(kept::MINE_MAX as u32)),
+        ("MINE_CHARS", Number(kept::MINE_CHARS as u32)),
+        ("REPLY_MAX", Number(sayso_core::reply::REPLY_MAX_CHARS as u32)),
+        ("NAME_MAX", Number(sayso_core::quote::DISPLAY_NAME_MAX_CHARS as u32)),
+        ("KEEP_DAYS", Number(kept::KEEP_DAYS)),
+        ("QUOTE_VALUES", Js::QuoteValues),
     ]
     .into_iter()
 }

@@ -115,7 +115,7 @@ function rangePlace() {
 // The app's other views (`?view=…`), each rendered by the Worker at `/dashboard/view/{name}`
 // and wired by its own script (`{name}.js`, registered in `window.saysoViews`). Every other
 // parameter of the address is the view's own (its filters), passed through as it is.
-const VIEWS = ["inbox", "settings", "operations", "sites"];
+const VIEWS = ["inbox", "links", "settings", "operations", "sites"];
 function currentView() {
   const view = new URLSearchParams(location.search).get("view");
   return VIEWS.includes(view) ? view : null;

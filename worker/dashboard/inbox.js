@@ -242,9 +242,99 @@
       }
     });
   }
+  // Quotes (issue 17): each row's Approve / Reject, in their own block below.
+  window.saysoInboxQuotes(main, app, say, alarm, refusal);
+  // Replies (issue 17): each row's reply form, in its own block at the end.
+  window.saysoInboxReplies(main, app, say, alarm, refusal);
   // A click or Tab into a row makes it the keyboard's row.
   view.addEventListener("focusin", (e) => {
     const row = e.target.closest?.(".inbox-rows > .row");
     if (row && row.tabIndex !== 0) for (const r of rows()) r.tabIndex = r === row ? 0 : -1;
   });
+};
+
+// Quotes (issue 17): a consented quote's Approve / Reject (PATCH …/feedback/{id}/quote), the
+// row's state updated in place from the answer (textContent only) and said in the live region;
+// a refusal (the visitor withdrew meanwhile: quote_not_consented) shown in the row.
+window.saysoInboxQuotes = (main, app, say, alarm, refusal) => {
+  for (const button of main.querySelectorAll(".inbox-rows .quote-decide")) {
+    button.addEventListener("click", async () => {
+      const row = button.closest(".row");
+      const approved = button.dataset.approved === "true";
+      const r = await app.api(`/feedback/${row.dataset.id}/quote`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ approved }),
+      });
+      if (r.status === 401) return;
+      if (!r.ok) return alarm("Not changed: " + (await refusal(r)), row);
+      const { quote } = await r.json();
+      const block = row.querySelector(".quote");
+      block.dataset.quote = quote;
+      block.querySelector(".quote-state").textContent = "Quote " + quote;
+      say(approved ? "Quote approved: it shows on the site's testimonials." : "Quote rejected.");
+    });
+  }
+};
+
+// Replies (issue 17): a row's reply form sends PUT …/feedback/{id}/reply; the answer (the reply
+// as stored) replaces what the row shows of it, built with createElement and textContent only;
+// the live region says it was sent, a refusal is shown in the row. The visitor's browser reads
+// the reply on its next visit; the row says "Not seen yet" until then.
+window.saysoInboxReplies = (main, app, say, alarm, refusal) => {
+  const el = (tag, className, text) => Object.assign(document.createElement(tag), className ? { className } : {}, text ? { textContent: text } : {});
+  const when = (ms) => {
+    const t = document.createElement("time");
+    const d = new Date(Number(ms));
+    t.dateTime = d.toISOString();
+    t.textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    return t;
+  };
+  // What a row shows of `reply` (the same shape inbox_replies.rs renders).
+  function shown(reply) {
+    const sent = el("p", "reply-sent");
+    sent.append(el("strong", "", "Your reply"), reply.fixed ? " (marked fixed)" : "", ": ", el("span", "reply-text", reply.text));
+    const seen = el("p", "reply-seen");
+    if (reply.seen_at) seen.append("Seen by the visitor ", when(reply.seen_at));
+    else seen.textContent = "Not seen yet";
+    const parts = [sent, seen];
+    if (reply.followup) {
+      const block = el("div", "reply-followup");
+      const head = el("p");
+      head.append(el("strong", "", "The visitor answered"), ...(reply.followup_at ? [" ", when(reply.followup_at)] : []), ":");
+      block.append(head, el("p", "reply-followup-text", reply.followup));
+      parts.push(block);
+    }
+    return parts;
+  }
+  for (const form of main.querySelectorAll(".inbox-rows .reply-form")) {
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const row = form.closest(".row");
+      const box = form.closest(".reply");
+      const text = form.elements.text.value.trim();
+      if (!text) return alarm("Write the reply first.", row);
+      const send = form.querySelector("button[type=submit]");
+      send.disabled = true;
+      try {
+        const r = await app.api(`/feedback/${row.dataset.id}/reply`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ text, fixed: form.elements.fixed.checked }),
+        });
+        if (r.status === 401) return;
+        if (!r.ok) return alarm("Reply not sent: " + (await refusal(r)), row);
+        const reply = await r.json();
+        box.querySelector(".reply-shown").replaceChildren(...shown(reply));
+        box.dataset.reply = reply.followup ? "followup" : reply.seen_at ? "seen" : "unseen";
+        const compose = box.querySelector(".reply-compose");
+        compose.querySelector("summary").textContent = "Edit the reply";
+        compose.open = false;
+        compose.querySelector("summary").focus();
+        say("Reply sent. The visitor sees it on their next visit to the site.");
+      } finally {
+        send.disabled = false;
+      }
+    });
+  }
 };

@@ -311,4 +311,20 @@
     $("#webhook-secret").hidden = !answer?.webhook_secret;
     saved.focus();
   });
+
+  // ---- Alerts: a test alert or digest, sent to the saved webhook now ----
+  for (const button of main.querySelectorAll("[data-alert-test]")) {
+    button.addEventListener("click", async () => {
+      const state = $("#alert-test-state");
+      const kind = button.dataset.alertTest;
+      state.textContent = "Sending…";
+      const body = JSON.stringify({ kind });
+      const r = await app.api("/alert-test", { method: "POST", headers: { "content-type": "application/json" }, body }).catch(() => null);
+      const answer = r && (await r.json().catch(() => null));
+      state.textContent =
+        r && r.ok
+          ? `Queued ${answer.event}: the delivery log under Operations shows when it arrives.`
+          : answer?.error?.message || "The edge could not be reached.";
+    });
+  }
 };

@@ -98,6 +98,28 @@ pub enum Failure {
     /// The widget assets were not built into this Worker.
     #[error("the widget is not built into this Worker: run `cargo xtask build`")]
     WidgetMissing,
+    /// The owner asked to remove a reply that the submission does not have.
+    #[error("this feedback has no reply")]
+    ReplyNotFound,
+    /// A visitor's follow-up to a submission the owner has not replied to.
+    #[error("there is no reply to answer yet")]
+    NoReply,
+    /// A visitor's second follow-up: a reply is answered once.
+    #[error("this reply was already answered (a reply takes one follow-up)")]
+    FollowupExists,
+    /// A quote consent the site does not ask for: testimonials off, no comment, or a rating
+    /// below the top of its scale (`quote::invites_quote`).
+    #[error("this feedback cannot be quoted: the site asks only for top ratings with a comment, when it shows testimonials")]
+    QuoteNotInvited,
+    /// An owner's decision on a submission whose visitor gave no consent (or withdrew it).
+    #[error("the visitor has not agreed to be quoted (or withdrew)")]
+    QuoteNotConsented,
+    /// The site does not publish testimonials.
+    #[error("this site does not publish testimonials (its owner can turn them on: public.testimonials)")]
+    TestimonialsOff,
+    /// The site does not publish a badge.
+    #[error("this site does not publish a badge (its owner can turn it on: public.badge)")]
+    BadgeOff,
     /// Our fault; the detail goes to the log, never to the client.
     #[error("internal error")]
     Internal(String),
@@ -140,6 +162,13 @@ impl Failure {
             Failure::WebhookNotSet => (409, "webhook_not_set"),
             Failure::SiteBeingErased => (409, "site_being_erased"),
             Failure::WidgetMissing => (503, "widget_missing"),
+            Failure::ReplyNotFound => (404, "reply_not_found"),
+            Failure::NoReply => (409, "no_reply"),
+            Failure::FollowupExists => (409, "followup_exists"),
+            Failure::QuoteNotInvited => (409, "quote_not_invited"),
+            Failure::QuoteNotConsented => (409, "quote_not_consented"),
+            Failure::TestimonialsOff => (404, "testimonials_off"),
+            Failure::BadgeOff => (404, "badge_off"),
             Failure::Internal(_) => (500, "internal"),
         };
         (status, code, self.to_string())

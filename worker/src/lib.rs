@@ -54,6 +54,7 @@ async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) ->
         Handler::RotateKey => routes::sites::rotate_key(&req, env, segment(0)?).await,
         Handler::EraseSite => routes::erase::delete(&req, env, segment(0)?).await,
         Handler::WebhookTest => routes::sites::webhook_test(&req, env, segment(0)?).await,
+        Handler::AlertTest => routes::alerts::test(req, env, segment(0)?).await,
         Handler::Config => routes::config::get(&req, env, segment(0)?).await,
         Handler::Submit => routes::submit::post(req, env, segment(0)?).await,
         Handler::SubmitPreflight => routes::submit::preflight(&req, env, segment(0)?).await,
@@ -63,15 +64,32 @@ async fn answer(handler: Handler, captured: &[&str], req: Request, env: &Env) ->
         Handler::DeletePreflight => routes::feedback::preflight(&req, env, segment(0)?).await,
         Handler::Triage => routes::triage::patch(req, env, segment(0)?, segment(1)?).await,
         Handler::BulkTriage => routes::triage::bulk(req, env, segment(0)?).await,
+        Handler::PutReply => routes::replies::put(req, env, segment(0)?, segment(1)?).await,
+        Handler::DeleteReply => routes::replies::delete(&req, env, segment(0)?, segment(1)?).await,
+        Handler::CheckReplies => routes::replies::check(req, env, segment(0)?).await,
+        Handler::CheckRepliesPreflight => routes::replies::check_preflight(&req, env, segment(0)?).await,
+        Handler::Followup => routes::replies::followup(req, env, segment(0)?, segment(1)?).await,
+        Handler::FollowupPreflight => routes::replies::followup_preflight(&req, env, segment(0)?).await,
         Handler::ExportCsv => routes::export::get(&req, env, segment(0)?, sayso_core::export::ExportFormat::Csv).await,
         Handler::ExportNdjson => routes::export::get(&req, env, segment(0)?, sayso_core::export::ExportFormat::Ndjson).await,
+        Handler::QuoteConsent => routes::quotes::consent(req, env, segment(0)?, segment(1)?).await,
+        Handler::QuoteWithdraw => routes::quotes::withdraw(req, env, segment(0)?, segment(1)?).await,
+        Handler::QuoteDecide => routes::quotes::decide(req, env, segment(0)?, segment(1)?).await,
+        Handler::QuotePreflight => routes::quotes::preflight(&req, env, segment(0)?).await,
+        Handler::Testimonials => routes::testimonials::get(&req, env, segment(0)?).await,
+        Handler::Badge => routes::badge::get(&req, env, segment(0)?).await,
+        Handler::MakeLink => routes::links::post(req, env, segment(0)?).await,
+        Handler::RateLink => routes::rate_page::get(&req, env, segment(0)?).await,
+        Handler::RateLinkForm => routes::rate_page::post(req, env, segment(0)?).await,
         #[cfg(feature = "bench")]
         Handler::BenchSeed => routes::sites::bench_seed(req, env, segment(0)?).await,
         #[cfg(feature = "bench")]
         Handler::BenchMeter => routes::sites::bench_meter(&req, env, segment(0)?).await,
         #[cfg(feature = "bench")]
         Handler::BenchRewind => routes::sites::bench_rewind(req, env, segment(0)?).await,
+        #[cfg(feature = "bench")]
+        Handler::BenchAlerts => routes::alerts::bench(&req, env, segment(0)?).await,
         #[cfg(not(feature = "bench"))]
-        Handler::BenchSeed | Handler::BenchMeter | Handler::BenchRewind => Err(Failure::NotFound),
+        Handler::BenchSeed | Handler::BenchMeter | Handler::BenchRewind | Handler::BenchAlerts => Err(Failure::NotFound),
     }
 }

@@ -190,6 +190,9 @@ fn weight(widget: &WidgetFiles, out: &mut String) -> Result<()> {
         br += b;
     }
     writeln!(out, "| **widget total** (budget {WIDGET_BUDGET_GZIP} B gzip) | {raw} | **{gz}** | {br} |")?;
+    for (name, bytes) in &widget.chunks {
+        writeln!(out, "| `{name}` (on demand, not in the total) | {} | {} | {} |", bytes.len(), build::gzip_len(bytes)?, brotli_len(bytes)?)?;
+    }
     let worker = std::fs::read(paths::repo_root().join("worker/build/index_bg.wasm")).context("worker/build/index_bg.wasm")?;
     writeln!(out, "| Worker wasm (edge only, not sent to visitors) | {} | {} | {} |", worker.len(), build::gzip_len(&worker)?, brotli_len(&worker)?)?;
     Ok(())

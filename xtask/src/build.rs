@@ -64,9 +64,18 @@ fn widget_rustflags(nightly: &toolchain::Nightly) -> Result<String> {
 
 /// The widget's shipped files.
 pub struct WidgetFiles {
-    /// (name, bytes) of the loader, the glue and the wasm, in that order.
+    /// (name, bytes) of the loader, the glue and the wasm, in that order: what every visitor
+    /// loads, and what the budget counts.
     pub files: Vec<(String, Vec<u8>)>,
+    /// (name, bytes) of the chunks fetched on demand (`CHUNKS`), content-hashed like the glue.
+    pub chunks: Vec<(String, Vec<u8>)>,
 }
+
+/// What only some visitors need, each bundled on its own from `widget/js/<name>.js` (with what it
+/// imports) into `<name>-<hash>.js`; the loader and the host name it as `__<NAME>__` (`__LATER__`),
+/// which the build replaces with that name: `later` (a reply to the visitor's feedback, the quote
+/// question; host.js imports it) and `wall` (`<sayso-wall>`, the testimonials; the loader does).
+pub const CHUNKS: [&str; 2] = ["later", "wall"];
 
 /// Builds the widget and then the Worker.
 pub fn all(tools: &Tools) -> Result<WidgetFiles> {
@@ -121,6 +130,9 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     .concat();
     for module in &modules {
         stamp_input.extend(std::fs::read(module)?);
+    }
+    for chunk in CHUNKS {
+        stamp_input.extend(std::fs::read(chunk_source(&root, chunk))?);
     }
     let stamp = sha256_hex(&stamp_input);
     let dist = root.join("widget/dist");
@@ -198,6 +210,20 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
             std::fs::copy(module, snippet_js.join(name))?;
         }
     }
+    // The chunks first (minified, with what they import; they name no chunk themselves), so
+    // that the glue and the loader can name them by their hash.
+    let mut chunks = Vec::new();
+    for chunk in CHUNKS {
+        let bytes = esbuild(tools, &chunk_source(&root, chunk), true, &defines)?;
+        anyhow::ensure!(!chunk_named(&bytes), "widget/js/{chunk}.js names a chunk (`__NAME__`): chunks are named by the host and the loader only");
+        chunks.push((format!("{chunk}-{}.js", &sha256_hex(&bytes)[..12]), bytes));
+    }
+    for module in &modules {
+        if let Some(name) = module.file_name() {
+            let copy = snippet_js.join(name);
+            std::fs::write(&copy, with_chunk_names(&std::fs::read_to_string(&copy)?, &chunks))?;
+        }
+    }
     let host = host.strip_prefix(&work)?.to_string_lossy().replace('\\', "/");
     // For reading the built JS: what each `BOUNDARY.<name>` became.
     std::fs::write(work.join("defines.txt"), defines.join("\n"))?;
@@ -211,18 +237,22 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
             INIT[0], INIT[1]
         ),
     )?;
-    let glue = esbuild(tools, &entry, true, &defines)?;
+    // The host imports a chunk by its name relative to the glue (both are under /v1/widget/): a
+    // file for the browser to fetch, not one to bundle.
+    let external: Vec<String> = CHUNKS.iter().map(|chunk| format!("--external:./{chunk}-*")).collect();
+    let glue = esbuild(tools, &entry, true, &[defines.clone(), external].concat())?;
     let named = std::fs::read(&named)?;
     let wasm = weight::without_names(&named)?;
     let glue_name = format!("sayso-{}.js", &sha256_hex(&glue)[..12]);
     let wasm_name = format!("sayso-{}.wasm", &sha256_hex(&wasm)[..12]);
     let loader_filled = work.join("embed.js");
-    std::fs::write(&loader_filled, loader_source.replace("__GLUE__", &glue_name).replace("__WASM__", &wasm_name))?;
+    std::fs::write(&loader_filled, with_chunk_names(&loader_source.replace("__GLUE__", &glue_name).replace("__WASM__", &wasm_name), &chunks))?;
     let loader = esbuild(tools, &loader_filled, false, &defines)?;
+    anyhow::ensure!(!chunk_named(&glue) && !chunk_named(&loader), "the glue or the loader names a chunk that `CHUNKS` lacks");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist)?;
     let files = vec![("embed.js".to_owned(), loader), (glue_name, glue), (wasm_name, wasm)];
-    for (name, bytes) in &files {
+    for (name, bytes) in files.iter().chain(&chunks) {
         std::fs::write(dist.join(name), bytes)?;
     }
     // The weight report: what each part of the glue weighs alone, beside the wasm's parts.
@@ -237,16 +267,41 @@ pub fn widget(tools: &Tools) -> Result<WidgetFiles> {
     }
     parts.push(("the glue, bundled (shipped)".to_owned(), files[1].1.clone()));
     std::fs::create_dir_all(paths::artifacts())?;
-    std::fs::write(paths::artifacts().join("widget-weight.txt"), weight::report(&files, &named, &parts)?)?;
+    let mut report = weight::report(&files, &named, &parts)?;
+    report += &format!("\n{:<44} {:>9} {:>9}\n", "on demand (fetched when needed; not in the budget)", "raw B", "gzip B");
+    for (name, bytes) in &chunks {
+        report += &format!("{name:<44} {:>9} {:>9}\n", bytes.len(), gzip_len(bytes)?);
+    }
+    std::fs::write(paths::artifacts().join("widget-weight.txt"), report)?;
     std::fs::write(&stamp_file, stamp)?;
-    Ok(WidgetFiles { files })
+    Ok(WidgetFiles { files, chunks })
+}
+
+/// A chunk's source: `widget/js/<name>.js`.
+fn chunk_source(root: &Path, chunk: &str) -> PathBuf {
+    root.join("widget/js").join(format!("{chunk}.js"))
+}
+
+/// `text` with each chunk's `__NAME__` replaced by its file name.
+fn with_chunk_names(text: &str, chunks: &[(String, Vec<u8>)]) -> String {
+    CHUNKS.iter().zip(chunks).fold(text.to_owned(), |text, (chunk, (name, _))| text.replace(&format!("__{}__", chunk.to_uppercase()), name))
+}
+
+/// Whether built JS still names a chunk by its placeholder.
+fn chunk_named(bytes: &[u8]) -> bool {
+    CHUNKS.iter().any(|chunk| {
+        let placeholder = format!("__{}__", chunk.to_uppercase());
+        bytes.windows(placeholder.len()).any(|w| w == placeholder.as_bytes())
+    })
 }
 
 fn read_dist(dist: &Path) -> Result<WidgetFiles> {
-    let mut files = Vec::new();
+    let (mut files, mut chunks) = (Vec::new(), Vec::new());
     for entry in std::fs::read_dir(dist)? {
         let entry = entry?;
-        files.push((entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path())?));
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let chunk = CHUNKS.iter().any(|chunk| name.starts_with(&format!("{chunk}-")));
+        if chunk { &mut chunks } else { &mut files }.push((name, std::fs::read(entry.path())?));
     }
     // Loader first, then glue, then wasm: the order the browser loads them.
     files.sort_by_key(|(name, _)| match name.as_str() {
@@ -254,8 +309,9 @@ fn read_dist(dist: &Path) -> Result<WidgetFiles> {
         n if n.ends_with(".js") => 1,
         _ => 2,
     });
-    anyhow::ensure!(files.len() == 3, "widget/dist should hold 3 files");
-    Ok(WidgetFiles { files })
+    chunks.sort();
+    anyhow::ensure!(files.len() == 3 && chunks.len() == CHUNKS.len(), "widget/dist should hold 3 files and {} chunks", CHUNKS.len());
+    Ok(WidgetFiles { files, chunks })
 }
 
 /// Applies wasm-opt's import/export renaming to wasm-bindgen's glue: imports are the keys of
@@ -390,13 +446,15 @@ fn esbuild(tools: &Tools, file: &Path, bundle: bool, defines: &[String]) -> Resu
     Ok(output.stdout)
 }
 
-/// The JS modules bundled into the glue: every `widget/js/*.js` but the loader and the tests.
+/// The JS modules bundled into the glue: every `widget/js/*.js` but the loader, the chunks
+/// (`CHUNKS`) and the tests.
 fn host_modules(root: &Path) -> Result<Vec<PathBuf>> {
     let mut modules: Vec<PathBuf> = std::fs::read_dir(root.join("widget/js"))?
         .filter_map(|entry| Some(entry.ok()?.path()))
         .filter(|path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.ends_with(".js") && name != "loader.js" && !name.ends_with(".test.js")
+            let chunk = CHUNKS.iter().any(|chunk| name == format!("{chunk}.js"));
+            name.ends_with(".js") && name != "loader.js" && !chunk && !name.ends_with(".test.js")
         })
         .collect();
     modules.sort();
@@ -428,10 +486,19 @@ fn boundary_defines() -> Result<Vec<String>> {
                 Js::Text(text) => serde_json::to_string(text)?,
                 Js::Texts(texts) => serde_json::to_string(texts)?,
                 Js::Number(number) => number.to_string(),
+                Js::QuoteValues => serde_json::to_string(&quote_values())?,
             };
             Ok(format!("--define:BOUNDARY.{name}={value}"))
         })
         .collect()
+}
+
+/// Each scale's values that invite the quote question, by core's rule (`later.js` reads them, so
+/// the rule is written once).
+fn quote_values() -> std::collections::BTreeMap<&'static str, Vec<u8>> {
+    use sayso_core::{quote::invites_quote, Rating, Scale};
+    let invites = |scale: Scale| scale.values().filter(|v| Rating::new(scale, i64::from(*v)).is_ok_and(invites_quote)).collect();
+    Scale::ALL.into_iter().map(|scale| (scale.as_str(), invites(scale))).collect()
 }
 
 /// Gzipped size at the best level, as a CDN would serve it.

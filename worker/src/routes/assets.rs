@@ -1,5 +1,6 @@
 //! `GET /v1/embed.js` and `GET /v1/widget/{file}`: the loader and the content-hashed glue and
-//! wasm it imports, built into the Worker by `build.rs`.
+//! wasm it imports, and the chunks fetched on demand (`later-<hash>.js`, `wall-<hash>.js`: xtask's
+//! `build::CHUNKS`), built into the Worker by `build.rs`.
 
 use worker::Response;
 

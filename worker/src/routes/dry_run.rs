@@ -62,6 +62,7 @@ pub async fn answer(url: &Url, client: &SiteClient, key: &Credential, change: Se
     let after = &tried.after;
     let mut widget = after.widget.resolve(&lang);
     widget.turnstile = after.turnstile.as_ref().map(|t| t.site_key.clone());
+    widget.quotes = after.public.testimonials;
     let config = SiteConfig { site: after.site.clone(), widget };
     let json = |view: &SiteView| serde_json::to_value(view).map_err(|e| Failure::Internal(format!("settings as JSON: {e}")));
     let mut changes = changes(&json(&tried.before)?, &json(after)?);

@@ -2,17 +2,25 @@
 //! the typed `site::client`, and returns `Result<Response, Failure>` (`http::finish` turns
 //! failures into JSON errors). Which route answers what is `table.rs`, the one route table.
 
+pub mod alerts;
 pub mod assets;
+pub mod badge;
 pub mod config;
 pub mod dashboard;
 pub mod dry_run;
 pub mod erase;
 pub mod export;
 pub mod feedback;
+pub mod links;
+pub mod quotes;
+pub mod rate_page;
+mod rate_view;
+pub mod replies;
 pub mod sites;
 pub mod submit;
 pub mod summary;
 pub mod table;
+pub mod testimonials;
 pub mod triage;
 
 use sayso_core::SiteId;

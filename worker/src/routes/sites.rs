@@ -89,9 +89,13 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, Failure> {
             turnstile: None,
             scales: settings.scales,
             shards: settings.shards,
+            public: sayso_core::quote::PublicSettings::default(),
+            alerts: sayso_core::alerts::AlertRules::default(),
         },
         owner_key_sha256: http::sha256_hex(owner_key.as_bytes()),
         turnstile_secret: None,
+        // Rating links' key (`site/links.rs`), made with the site.
+        link_secret: Some(http::random_token(32)?),
         shard: 0,
         // No id was routed yet: the site's shards are in force at once.
         shard_map: ShardMap::new(settings.shards),

@@ -42,7 +42,7 @@ async fn submit(req: &mut Request, env: &Env, site: &str, origin: &Origin) -> Re
 /// The visitor's address goes to the object only to be hashed with today's salt for the rate
 /// limit; it is never stored or logged. The user agent plays no part (a client changes it at
 /// will). `Sec-GPC`/`DNT` travel so the site can honour them.
-fn visitor(req: &Request) -> Result<Visitor, Failure> {
+pub fn visitor(req: &Request) -> Result<Visitor, Failure> {
     let headers = req.headers();
     let said = |name: &str| -> Result<bool, Failure> { Ok(headers.get(name)?.is_some_and(|v| v.trim() == "1")) };
     Ok(Visitor { address: headers.get("cf-connecting-ip")?.unwrap_or_default(), opted_out: said("sec-gpc")? || said("dnt")? })

@@ -38,6 +38,8 @@ pub enum Handler {
     EraseSite,
     /// `routes::sites::webhook_test`.
     WebhookTest,
+    /// `routes::alerts::test`.
+    AlertTest,
     /// `routes::config::get`.
     Config,
     /// `routes::submit::post`.
@@ -56,10 +58,40 @@ pub enum Handler {
     Triage,
     /// `routes::triage::bulk`.
     BulkTriage,
+    /// `routes::replies::put`.
+    PutReply,
+    /// `routes::replies::delete`.
+    DeleteReply,
+    /// `routes::replies::check`.
+    CheckReplies,
+    /// `routes::replies::check_preflight`.
+    CheckRepliesPreflight,
+    /// `routes::replies::followup`.
+    Followup,
+    /// `routes::replies::followup_preflight`.
+    FollowupPreflight,
     /// `routes::export::get` as CSV.
     ExportCsv,
     /// `routes::export::get` as NDJSON.
     ExportNdjson,
+    /// `routes::quotes::consent`.
+    QuoteConsent,
+    /// `routes::quotes::withdraw`.
+    QuoteWithdraw,
+    /// `routes::quotes::decide`.
+    QuoteDecide,
+    /// `routes::quotes::preflight`.
+    QuotePreflight,
+    /// `routes::testimonials::get`.
+    Testimonials,
+    /// `routes::badge::get`.
+    Badge,
+    /// `routes::links::post`: a new rating link.
+    MakeLink,
+    /// `routes::rate_page::get`: a rating link clicked.
+    RateLink,
+    /// `routes::rate_page::post`: a rating link's comment form.
+    RateLinkForm,
     /// `routes::sites::bench_seed` (bench builds only).
     #[allow(dead_code)] // constructed only by `BENCH_ROUTES`, which only bench builds route
     BenchSeed,
@@ -69,6 +101,9 @@ pub enum Handler {
     /// `routes::sites::bench_rewind` (bench builds only).
     #[allow(dead_code)] // constructed only by `BENCH_ROUTES`, which only bench builds route
     BenchRewind,
+    /// `routes::alerts::bench` (bench builds only).
+    #[allow(dead_code)] // constructed only by `BENCH_ROUTES`, which only bench builds route
+    BenchAlerts,
 }
 
 /// One operation: a method on a path pattern (`{name}` matches any one segment).
@@ -114,6 +149,7 @@ pub const ROUTES: &[Route] = &[
     api("POST", "/v1/sites/{site}/keys", Handler::RotateKey),
     api("DELETE", "/v1/sites/{site}", Handler::EraseSite),
     api("POST", "/v1/sites/{site}/webhook-test", Handler::WebhookTest),
+    api("POST", "/v1/sites/{site}/alert-test", Handler::AlertTest),
     api("GET", "/v1/sites/{site}/config", Handler::Config),
     unlisted("HEAD", "/v1/sites/{site}/config", Handler::Config),
     api("POST", "/v1/sites/{site}/feedback", Handler::Submit),
@@ -124,8 +160,23 @@ pub const ROUTES: &[Route] = &[
     api("OPTIONS", "/v1/sites/{site}/feedback/{id}", Handler::DeletePreflight),
     api("PATCH", "/v1/sites/{site}/feedback/{id}", Handler::Triage),
     api("POST", "/v1/sites/{site}/feedback/triage", Handler::BulkTriage),
+    api("PUT", "/v1/sites/{site}/feedback/{id}/reply", Handler::PutReply),
+    api("DELETE", "/v1/sites/{site}/feedback/{id}/reply", Handler::DeleteReply),
+    api("POST", "/v1/sites/{site}/replies", Handler::CheckReplies),
+    api("OPTIONS", "/v1/sites/{site}/replies", Handler::CheckRepliesPreflight),
+    api("POST", "/v1/sites/{site}/feedback/{id}/followup", Handler::Followup),
+    api("OPTIONS", "/v1/sites/{site}/feedback/{id}/followup", Handler::FollowupPreflight),
     api("GET", "/v1/sites/{site}/export.csv", Handler::ExportCsv),
     api("GET", "/v1/sites/{site}/export.ndjson", Handler::ExportNdjson),
+    api("POST", "/v1/sites/{site}/links", Handler::MakeLink),
+    api("GET", "/r/{token}", Handler::RateLink),
+    api("POST", "/r/{token}", Handler::RateLinkForm),
+    api("PUT", "/v1/sites/{site}/feedback/{id}/quote", Handler::QuoteConsent),
+    api("DELETE", "/v1/sites/{site}/feedback/{id}/quote", Handler::QuoteWithdraw),
+    api("PATCH", "/v1/sites/{site}/feedback/{id}/quote", Handler::QuoteDecide),
+    api("OPTIONS", "/v1/sites/{site}/feedback/{id}/quote", Handler::QuotePreflight),
+    api("GET", "/v1/sites/{site}/testimonials", Handler::Testimonials),
+    api("GET", "/v1/sites/{site}/badge.svg", Handler::Badge),
 ];
 
 /// The routes of bench builds only (`--features bench`; never deployed, never documented).
@@ -135,10 +186,11 @@ pub const BENCH_ROUTES: &[Route] = &[
     unlisted("POST", "/v1/sites/{site}/bench-seed", Handler::BenchSeed),
     unlisted("GET", "/v1/sites/{site}/bench-meter", Handler::BenchMeter),
     unlisted("POST", "/v1/sites/{site}/bench-rewind", Handler::BenchRewind),
+    unlisted("POST", "/v1/sites/{site}/bench-alerts", Handler::BenchAlerts),
 ];
 
 /// The order methods are listed in an `Allow` header.
-const METHOD_ORDER: [&str; 6] = ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"];
+const METHOD_ORDER: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /// How a request path splits into segments (leading slashes dropped).
 pub fn segments(path: &str) -> Vec<&str> {

@@ -67,6 +67,8 @@ impl SiteObject {
             worker::console_error!("retention: {failure}");
         });
         let tombstone_due = self.forget_expired_tombstones(now).map_err(|failure| worker::console_error!("tombstones: {failure}"));
+        // Before the deliveries, so an alert or digest it queues goes out in this run.
+        let alerts_due = self.run_alerts(&record, now);
         let deliveries_failed = match self.deliver_webhooks(&record, now).await {
             Ok(()) => false,
             Err(failure) => {
@@ -80,7 +82,10 @@ impl SiteObject {
         let webhook_due = self.next_due().map_err(|failure| worker::console_error!("webhook queue: {failure}"));
         // The clock moved while the deliveries were posting: delays count from now.
         let now = worker::Date::now().as_millis() as i64;
-        if let Some(delay) = next_alarm(Work { webhook_due, deliveries_failed, retention, tombstone_due, push_pending }, now) {
+        let alerts = alerts_due.map(|at| (at - now).max(1));
+        if let Some(delay) =
+            next_alarm(Work { webhook_due, deliveries_failed, retention, tombstone_due, push_pending }, now).into_iter().chain(alerts).min()
+        {
             // Set whatever is armed: only this run knows the work left. If this fails, the
             // error goes back to the runtime, which retries the whole alarm.
             self.alarms.set_alarm(delay).await?;

@@ -2,18 +2,25 @@
 //! naming its answer (`Ask::Answer`). A call travels as JSON in one internal request; the answer
 //! comes back as `Result<Answer, Failure>`, so a refusal crosses as the `Failure` itself.
 
-use sayso_core::{export::ExportFormat, FeedbackPage, OwnerKey, ShardMap, SiteConfig, SiteView, Submission, SubmitOutcome, Summary};
+use sayso_core::{export::ExportFormat, FeedbackPage, OwnerKey, SiteConfig, SiteView, Submission, SubmitOutcome, Summary};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub use super::answers::{Fanned, Routed};
 pub use super::change::SettingsChange;
 use super::counts::ShardCounts;
+pub use super::digest::AlertTest;
+#[cfg(feature = "bench")]
+pub use super::digest::JudgeAlerts;
 pub use super::dry_run::Tried;
+pub use super::links::{MakeLink, RateByLink, ReadChannels};
 #[cfg(feature = "bench")]
 pub use super::meter::{Meter, Metered};
 use super::query::{FeedbackQuery, ListCursor, SummaryQuery};
+pub use super::quotes::{Public, QuoteChange, ReadPublic};
 #[cfg(feature = "bench")]
 pub use super::recent::Rewind;
+pub use super::replies::{CheckReplies, DeleteReply, Followup, PutReply};
 #[cfg(feature = "bench")]
 pub use super::seed::{Seed, Seeded};
 use super::settings::SiteRecord;
@@ -221,32 +228,6 @@ pub struct ReadCounts {
     pub query: SummaryQuery,
 }
 
-/// A read of shard 0: the whole answer for a site of one shard, else shard 0's part of it and
-/// how many shards the Worker asks for theirs (`ShardMap::span`). A site of one shard pays no
-/// extra call for shards.
-#[derive(Serialize, Deserialize)]
-pub enum Fanned<T, P> {
-    /// The site has one shard: the answer.
-    Whole(T),
-    /// The site has `shards` shards: this one's part.
-    Part {
-        /// Shards `0..shards` hold the site's submissions.
-        shards: u32,
-        /// This shard's part of the answer.
-        part: P,
-    },
-}
-
-/// Where a call about one submission was answered: here, or (its shard map says) on another
-/// shard, with the map to route it by.
-#[derive(Serialize, Deserialize)]
-pub enum Routed<T> {
-    /// This shard holds the submission; its answer.
-    Here(T),
-    /// Another shard holds it: this shard's map (the one shard 0 pushed last).
-    Elsewhere(ShardMap),
-}
-
 macro_rules! calls {
     ($($(#[$attr:meta])* $call:ident -> $answer:ty;)*) => {
         /// Every call the object answers; its dispatch is one `match` on this.
@@ -291,6 +272,18 @@ calls! {
     EraseShard -> ();
     WebhookTest -> TestEvent;
     Glance -> Fanned<Summary, ShardCounts>;
+    AlertTest -> TestEvent;
+    #[cfg(feature = "bench")]
+    JudgeAlerts -> ();
+    PutReply -> Routed<sayso_core::reply::ReplyView>;
+    DeleteReply -> Routed<()>;
+    CheckReplies -> Routed<Vec<sayso_core::reply::VisitorReply>>;
+    Followup -> Routed<sayso_core::reply::ReplyView>;
+    QuoteChange -> Routed<Option<sayso_core::quote::QuoteState>>;
+    ReadPublic -> Public;
+    MakeLink -> super::links::MadeLink;
+    RateByLink -> Routed<super::links::LinkRated>;
+    ReadChannels -> Fanned<super::channels::ChannelCounts, super::channels::ChannelCounts>;
     #[cfg(feature = "bench")]
     Seed -> Seeded;
     #[cfg(feature = "bench")]

@@ -51,6 +51,12 @@ pub struct SettingsChange {
     /// New shards (absent in calls from before shards: kept).
     #[serde(default = "keep")]
     pub shards: Change<u32>,
+    /// New alert rules (absent in calls from before alerts: kept).
+    #[serde(default = "keep")]
+    pub alerts: Change<sayso_core::alerts::AlertRules>,
+    /// Public features' changes (absent in calls from before them: kept).
+    #[serde(default = "keep")]
+    pub public: Change<sayso_core::quote::PublicPatch>,
 }
 
 fn keep<T>() -> Change<T> {
@@ -69,6 +75,8 @@ impl From<CheckedPatch> for SettingsChange {
             turnstile: patch.turnstile.into(),
             scales: patch.scales.into(),
             shards: patch.shards.into(),
+            alerts: patch.alerts.into(),
+            public: patch.public.into(),
         }
     }
 }
@@ -89,6 +97,8 @@ impl TryFrom<SettingsChange> for CheckedPatch {
             turnstile: change.turnstile.into_option(),
             scales: change.scales.into_option(),
             shards: change.shards.into_option(),
+            alerts: change.alerts.into_option(),
+            public: change.public.into_option(),
         })
     }
 }

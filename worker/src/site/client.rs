@@ -91,7 +91,7 @@ impl SiteClient {
     /// A call about one submission, on the shard the map gives it: the cached map's (one
     /// shard's if none), and once more by the map a shard answers if that one says
     /// `Elsewhere` (it refuses before writing anything, so a stale map never counts twice).
-    async fn routed<A: Ask<Answer = Routed<T>>, T>(&self, id: &sayso_core::SubmissionId, call: impl Fn() -> A) -> Result<T, Failure> {
+    pub(super) async fn routed<A: Ask<Answer = Routed<T>>, T>(&self, id: &sayso_core::SubmissionId, call: impl Fn() -> A) -> Result<T, Failure> {
         let mut map = merge::cached_map(&self.site);
         // Whether `map` is one a shard answered in this call (else the isolate's cache).
         let mut answered = false;
@@ -173,6 +173,15 @@ impl SiteClient {
     /// The owner's numbers; a sharded site's merged from every shard's counts (one call each,
     /// at most `SHARDS_MAX`).
     pub async fn summary(&self, key: &Credential, query: SummaryQuery) -> Result<Summary, Failure> {
+        // The channels' counts are asked for at once, beside the summary's (`channels.rs`).
+        let (summary, channels) = futures_util::future::join(self.counted_summary(key, query.clone()), self.channels(key, &query)).await;
+        let mut summary = summary?;
+        summary.channels = channels?;
+        Ok(summary)
+    }
+
+    /// The summary's counts, without its channels.
+    async fn counted_summary(&self, key: &Credential, query: SummaryQuery) -> Result<Summary, Failure> {
         let (shards, first) = match self.ask(call::ReadSummary { key: key.clone(), query: query.clone() }).await? {
             Fanned::Whole(summary) => return Ok(summary),
             Fanned::Part { shards, part } => (shards, part),

@@ -13,22 +13,32 @@ mod schema;
 
 mod abuse;
 mod alarm;
+mod alerts;
+mod alerts_client;
+mod answers;
 pub mod call;
 mod change;
+mod channels;
 mod client;
 mod counts;
+mod digest;
 mod dry_run;
 mod erase;
 mod export;
 mod glance;
+mod links;
 mod merge;
 mod merged_export;
 mod meter;
 mod ops_client;
 pub mod query;
+mod quote_client;
+mod quotes;
 mod reads;
 mod recent;
 pub mod refusal;
+mod replies;
+mod replies_client;
 mod retention;
 mod rollups;
 mod search;
@@ -51,9 +61,12 @@ use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 pub use call::{Credential, SettingsChange, Visitor};
 pub use client::{client, ExportCall, SiteClient};
+pub use digest::TestKind;
+pub use links::{LinkRated, MakeLink, RateByLink};
 pub use merge::forget_map;
 pub use merged_export::MergedExport;
 pub use query::{FeedbackQuery, SummaryQuery};
+pub use quotes::QuoteAct;
 pub use settings::{new_owner_key, SiteRecord};
 pub use webhooks::Attempt;
 
@@ -157,6 +170,18 @@ impl SiteObject {
             Call::EraseShard(c) => reply::<call::EraseShard>(self.erase_shard(c).await),
             Call::WebhookTest(c) => reply::<call::WebhookTest>(self.queue_test_event(c).await),
             Call::Glance(c) => reply::<call::Glance>(self.glance(c)),
+            Call::AlertTest(c) => reply::<call::AlertTest>(self.queue_alert_test(c).await),
+            #[cfg(feature = "bench")]
+            Call::JudgeAlerts(c) => reply::<call::JudgeAlerts>(self.judge_alerts_now(c).await),
+            Call::PutReply(c) => reply::<call::PutReply>(self.put_reply(c)),
+            Call::DeleteReply(c) => reply::<call::DeleteReply>(self.delete_reply(c)),
+            Call::CheckReplies(c) => reply::<call::CheckReplies>(self.check_replies(c)),
+            Call::Followup(c) => reply::<call::Followup>(self.followup(c)),
+            Call::QuoteChange(c) => reply::<call::QuoteChange>(self.change_quote(c)),
+            Call::ReadPublic(c) => reply::<call::ReadPublic>(self.read_public(c)),
+            Call::MakeLink(c) => reply::<call::MakeLink>(self.make_link(c).await),
+            Call::RateByLink(c) => reply::<call::RateByLink>(self.rate_by_link(c).await),
+            Call::ReadChannels(c) => reply::<call::ReadChannels>(self.read_channels(c)),
             #[cfg(feature = "bench")]
             Call::Seed(c) => reply::<call::Seed>(self.seed(c)),
             #[cfg(feature = "bench")]

@@ -87,6 +87,12 @@ pub struct FeedbackQuery {
     /// One scale.
     #[serde(default)]
     pub scale: Option<Scale>,
+    /// Replied to, replied and not yet seen, or answered by the visitor (`replies.rs`).
+    #[serde(default)]
+    pub reply: Option<sayso_core::reply::ReplyFilter>,
+    /// Only quotes in this review state (`quote=pending`: awaiting the owner's approval).
+    #[serde(default)]
+    pub quote: Option<sayso_core::quote::QuoteState>,
 }
 
 impl Default for FeedbackQuery {
@@ -105,6 +111,8 @@ impl Default for FeedbackQuery {
             from: None,
             to: None,
             scale: None,
+            reply: None,
+            quote: None,
         }
     }
 }
@@ -151,9 +159,16 @@ impl FeedbackQuery {
                 "from" => query.from = sayso_core::parse_day(&day(&value)?),
                 "to" => query.to = sayso_core::parse_day(&day(&value)?),
                 "scale" => query.scale = Some(Scale::parse(&value).ok_or_else(|| bad("scale must be thumbs, stars, emoji, nps or csat"))?),
+                "reply" => {
+                    query.reply = Some(sayso_core::reply::ReplyFilter::parse(&value).ok_or_else(|| bad("reply must be sent, unseen or followup"))?)
+                }
+                "quote" => {
+                    query.quote =
+                        Some(sayso_core::quote::QuoteState::parse(&value).ok_or_else(|| bad("quote must be pending, approved or rejected"))?)
+                }
                 _ => {
                     return Err(bad(&format!(
-                        "unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q, status, tag, from, to, scale"
+                        "unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q, status, tag, from, to, scale, reply, quote"
                     )))
                 }
             }

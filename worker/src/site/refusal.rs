@@ -31,6 +31,8 @@ enum Rule {
     InvalidTag,
     TooManyTags,
     TooManyIds,
+    InvalidLink,
+    AlertsNeedOneShard,
 }
 
 /// Writes the mirror of `rule`. The settings rules that name a field (`InvalidText`,
@@ -59,6 +61,24 @@ pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result
         ValidationError::InvalidTag => Rule::InvalidTag,
         ValidationError::TooManyTags => Rule::TooManyTags,
         ValidationError::TooManyIds => Rule::TooManyIds,
+        ValidationError::InvalidLink => Rule::InvalidLink,
+        // The one alerts rule the object judges (`alerts::fit_shards`); the rest are the route's.
+        ValidationError::InvalidAlerts { field: "alerts", .. } => Rule::AlertsNeedOneShard,
+        other @ ValidationError::InvalidAlerts { .. } => {
+            return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
+        }
+        // A link's campaign and reference are checked at the route (`routes/links.rs`).
+        other @ (ValidationError::InvalidCampaign | ValidationError::InvalidReference) => {
+            return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
+        }
+        // Quotes' rules are checked at the route (`routes/quotes.rs`).
+        other @ (ValidationError::InvalidDisplayName | ValidationError::InvalidLimit) => {
+            return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
+        }
+        // Replies' rules are checked at the route too (`routes/replies.rs`).
+        other @ (ValidationError::InvalidReply { .. } | ValidationError::TooManyReceipts) => {
+            return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
+        }
         other @ (ValidationError::InvalidText { .. } | ValidationError::InvalidWidgetSetting { .. } | ValidationError::InvalidTriage(_)) => {
             return Err(ser::Error::custom(format!("{other} is checked at the route and cannot cross from the object")));
         }
@@ -91,5 +111,7 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Validat
         Rule::InvalidTag => ValidationError::InvalidTag,
         Rule::TooManyTags => ValidationError::TooManyTags,
         Rule::TooManyIds => ValidationError::TooManyIds,
+        Rule::InvalidLink => ValidationError::InvalidLink,
+        Rule::AlertsNeedOneShard => sayso_core::alerts::NEED_ONE_SHARD,
     })
 }

@@ -77,7 +77,7 @@ CREATE TABLE IF NOT EXISTS webhook_log (
 
 /// Columns added after their table was first made, as (table, column, the `ALTER TABLE` that
 /// adds it); each runs once, on sites from before it.
-const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 9] = [
     ("submission", "revisions", "ALTER TABLE submission ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1"),
     ("webhook_outbox", "submission", "ALTER TABLE webhook_outbox ADD COLUMN submission TEXT"),
     // Rows from before authorship have none: nobody but the owner can change them.
@@ -86,6 +86,13 @@ const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
     ("submission", "sent_page", "ALTER TABLE submission ADD COLUMN sent_page TEXT"),
     // The owner's triage (`triage.rs`): every submission from before it is `new`.
     ("submission", "status", "ALTER TABLE submission ADD COLUMN status TEXT NOT NULL DEFAULT 'new'"),
+    // A visitor's consent to be quoted (`quotes.rs`): NULL none, else pending, approved, rejected.
+    ("submission", "quote", "ALTER TABLE submission ADD COLUMN quote TEXT"),
+    ("submission", "quote_name", "ALTER TABLE submission ADD COLUMN quote_name TEXT"),
+    // When consent was given or the owner decided (ms): the wall's order.
+    ("submission", "quote_at", "ALTER TABLE submission ADD COLUMN quote_at INTEGER"),
+    // Where a submission came from (`channels.rs`): `web` (the widget) or a rating link's campaign.
+    ("submission", "channel", "ALTER TABLE submission ADD COLUMN channel TEXT NOT NULL DEFAULT 'web'"),
 ];
 /// Whether table `?1` has column `?2` (as an `Exists`).
 const HAS_COLUMN: &str = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2) AS present";
@@ -283,6 +290,9 @@ impl SiteObject {
             self.ensure_rollups()?;
             self.ensure_search()?;
             self.ensure_triage()?;
+            self.ensure_replies()?;
+            self.ensure_quotes()?;
+            self.ensure_channels()?;
             self.schema_ready.set(true);
         }
         Ok(())

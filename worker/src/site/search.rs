@@ -4,7 +4,8 @@
 //! transaction.
 //!
 //! Which index answers: the text search's (`comment_text`) when `q` has 3 characters or more;
-//! else the tag's (`submission_tag_newest`, `triage.rs`) when a tag is asked for; else SQLite
+//! else the tag's (`submission_tag_newest`, `triage.rs`) when a tag is asked for; else the
+//! replies' (`reply_newest` and its partial twins, `replies.rs`) when a reply filter is; else SQLite
 //! picks among the page's (`submission_page`, by the page sent), the status and scale's
 //! (`submission_status_scale`, when both are asked), the status's (`submission_status`), the
 //! scale's (`submission_scale`) and `submission_newest`, each of which walks its rows newest
@@ -54,7 +55,7 @@ const INDEXED_CHARS: usize = 3;
 /// counted under `OTHER_PAGE`. Its tags come as one comma-separated text, sorted, read on
 /// `submission_tag`'s key (a tag holds no comma: `sayso_core::Tag`).
 pub(super) const ITEM: &str = "s.id, s.scale, s.value, s.comment, coalesce(s.sent_page, s.page) AS page, s.locale, s.client_ts, s.received_at,
-    s.updated_at, s.rev, s.status, (SELECT group_concat(tag, ',') FROM (SELECT own.tag FROM submission_tag AS own WHERE own.id = s.id ORDER BY own.tag)) AS tags";
+    s.updated_at, s.rev, s.status, s.quote, s.quote_name, s.channel, (SELECT group_concat(tag, ',') FROM (SELECT own.tag FROM submission_tag AS own WHERE own.id = s.id ORDER BY own.tag)) AS tags";
 
 /// One list statement being put together: its conditions and their values, numbered in order.
 struct Statement {
@@ -116,7 +117,13 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
     let searched = query.q.as_deref().filter(|q| q.chars().count() >= INDEXED_CHARS && query.until.is_none());
     // A tag (without a search) walks the tag's own index: the rows it names, newest first.
     let tagged = query.tag.as_ref().filter(|_| searched.is_none());
-    let k = if tagged.is_some() { "g" } else { "s" };
+    // A reply filter (without a search or a tag) walks the replies' own index (`replies.rs`).
+    let replied = query.reply.filter(|_| searched.is_none() && tagged.is_none());
+    let k = match (tagged, replied) {
+        (Some(_), _) => "g",
+        (None, Some(_)) => "r",
+        (None, None) => "s",
+    };
     // A search walks the index in the order comments were stored (rowid), not by time: its
     // pages end at a place in that order (`Stored`), so ties in time never skip or repeat one.
     match (&query.cursor, searched) {
@@ -140,11 +147,19 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
         (Some(tag), None) => s.when("EXISTS (SELECT 1 FROM submission_tag AS g WHERE g.id = s.id AND g.tag = ?)", vec![tag.as_str().into()]),
         (None, _) => {}
     }
+    if let Some(filter) = query.reply {
+        s.holds(&super::replies::condition(filter, replied.is_some()));
+    }
     if let Some(status) = query.status {
         s.when("s.status = ?", vec![status.as_str().into()]);
     }
     if let Some(scale) = query.scale {
         s.when("s.scale = ?", vec![scale.as_str().into()]);
+    }
+    // A literal (core's name, not the request's), so SQLite can walk the partial
+    // `submission_quote_pending` for the inbox's "quotes awaiting approval" (`quotes.rs`).
+    if let Some(quote) = query.quote {
+        s.holds(&format!("s.quote = '{}'", quote.as_str()));
     }
     if let Some(min) = query.min {
         s.when("s.value >= ?", vec![min.into()]);
@@ -177,6 +192,7 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
     let (from, order) = match (searched, tagged) {
         (Some(_), _) => ("comment_text AS t JOIN submission AS s ON s.rowid = t.rowid", "t.rowid DESC"),
         (None, Some(_)) => ("submission_tag AS g JOIN submission AS s ON s.id = g.id", "g.received_at DESC, g.id DESC"),
+        (None, None) if replied.is_some() => ("reply AS r JOIN submission AS s ON s.id = r.id", "r.received_at DESC, r.id DESC"),
         (None, None) => ("submission AS s", "s.received_at DESC, s.id DESC"),
     };
     let filter = if s.conditions.is_empty() { String::new() } else { format!(" WHERE {}", s.conditions.join(" AND ")) };
@@ -184,10 +200,12 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
     let statement = format!("SELECT {ITEM} FROM {from}{filter} ORDER BY {order} LIMIT ?{}", s.values.len());
     let mut items: Vec<FeedbackItem> = sql.exec(&statement, s.values)?.to_array()?;
     let limit = query.limit as usize;
-    if items.len() <= limit {
+    let more = items.len() > limit;
+    items.truncate(limit);
+    super::replies::attach(sql, &mut items)?;
+    if !more {
         return Ok(Listed { items, next: None });
     }
-    items.truncate(limit);
     let next = match (items.last(), searched) {
         (Some(last), Some(_)) => rowid_of(sql, &last.id)?.map(ListCursor::Stored),
         (Some(last), None) => Some(ListCursor::At(last.received_at, last.id.clone())),

@@ -39,6 +39,11 @@ pub struct SiteRecord {
     /// and nothing is pushed to the shards.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub erasing: bool,
+    /// The key rating links are signed with (`links.rs`; never shown to anyone), made with the
+    /// site or, for a site from before links, with its first link. Pushed to every shard with
+    /// the record, so the shard a link's id routes to checks it alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_secret: Option<String>,
 }
 
 /// A change as the object judges it, on `record`: core's `apply`, then the shard map's move a
@@ -48,6 +53,7 @@ pub(super) fn apply_change(record: &mut SiteRecord, patch: CheckedPatch, secret:
     let SiteRecord { settings, turnstile_secret, shard_map, .. } = record;
     patch.apply(settings, turnstile_secret, secret);
     shard_map.change(settings.shards, now)?;
+    super::alerts::fit_shards(settings, shard_map)?;
     Ok(())
 }
 
@@ -156,6 +162,7 @@ impl SiteObject {
         let record = self.record()?;
         let mut widget = record.settings.widget.resolve(&call.lang);
         widget.turnstile = record.settings.turnstile.map(|t| t.site_key);
+        widget.quotes = record.settings.public.testimonials;
         Ok(SiteConfig { site: record.settings.site, widget })
     }
 
@@ -183,8 +190,8 @@ impl SiteObject {
             self.store(&record)?;
             Ok(record)
         })?;
-        if record.settings.retention_days.is_some() {
-            // Enforce the new period now, then daily.
+        if record.settings.retention_days.is_some() || record.settings.alerts.needs_alarm() {
+            // Enforce the new period now, then daily; judge the alerts now, then hourly.
             self.alarms.set_alarm(1).await?;
         }
         // Answered once every shard judges submissions by the new settings, or once the alarm

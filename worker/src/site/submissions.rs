@@ -86,7 +86,8 @@ impl SiteObject {
             // outbox's retries cannot lock a visitor out). A refusal rolls the write back too.
             let remember = if stored && !prepaid { self.spend_tokens(&record, &call.visitor, now)? } else { None };
             let queued = stored && self.enqueue_webhook(&record, &submission, received_at, now)?;
-            Ok((status, queued, remember))
+            let alerted = stored && self.queue_words_alert(&record, &submission, now)?;
+            Ok((status, queued || alerted, remember))
         })?;
         self.remember_all(remember);
         if queued {
@@ -103,7 +104,7 @@ impl SiteObject {
     /// site's only for what the visitor's admitted, so one client never spends the site's
     /// budget. Inside a transaction (a refusal rolls both back); the opted-out visitor's bucket
     /// comes back, to be remembered once that commits.
-    fn spend_tokens(&self, record: &SiteRecord, visitor: &call::Visitor, now: i64) -> Result<Option<Remember>, Failure> {
+    pub(super) fn spend_tokens(&self, record: &SiteRecord, visitor: &call::Visitor, now: i64) -> Result<Option<Remember>, Failure> {
         let limits = record.settings.limits;
         let site_share = limits.site_per_minute.div_ceil(record.shard_map.shards_at(now));
         if limits.visitor_per_minute == 0 {
@@ -143,7 +144,7 @@ impl SiteObject {
 
     /// Stores a submission by id and moves the counts: the heart of exactly-once.
     /// Answers what happened and when the submission first arrived.
-    fn upsert(&self, new: &Submission, now: i64) -> Result<(SubmitStatus, i64), Failure> {
+    pub(super) fn upsert(&self, new: &Submission, now: i64) -> Result<(SubmitStatus, i64), Failure> {
         let presented = new.key.as_ref();
         let Some(row) = self.stored(new.id.as_str())? else {
             // Deletes are final: a late copy (a beacon, another tab, a retry) never comes back.

@@ -127,7 +127,9 @@ impl SiteObject {
             }
             let statement =
                 format!("SELECT {ITEM} FROM submission AS s WHERE s.id IN ({}) ORDER BY s.received_at DESC, s.id DESC", numbered(ids.len()));
-            Ok(Routed::Here(self.sql.exec(&statement, bound)?.to_array()?))
+            let mut items: Vec<FeedbackItem> = self.sql.exec(&statement, bound)?.to_array()?;
+            super::replies::attach(&self.sql, &mut items)?;
+            Ok(Routed::Here(items))
         });
         match changed {
             Err(Failure::Internal(rolled_back)) if call.trial && rolled_back == TRIAL => Ok(Routed::Here(Vec::new())),

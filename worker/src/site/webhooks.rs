@@ -151,6 +151,13 @@ impl SiteObject {
             rev: s.rev,
             status,
             tags,
+            // A reply comes later, from the owner: an event is about what the visitor sent.
+            reply: None,
+            // Read back: a rating link's submission gets its channel in the same transaction.
+            channel: self.channel_of(s.id.as_str())?,
+            // Consent to be quoted comes after the submission too.
+            quote: None,
+            quote_name: None,
         };
         // Slack and compatible chat tools show `text`, and read markup in it: every piece from a
         // visitor (and the site name) is escaped there; the other fields keep the raw text.

@@ -9,7 +9,7 @@ use sayso_core::{Scale, Status};
 use crate::http::Failure;
 
 /// The filters' names, as the API and the address spell them.
-const NAMES: [&str; 10] = ["q", "page", "status", "tag", "scale", "min", "max", "has_comment", "from", "to"];
+const NAMES: [&str; 12] = ["q", "page", "status", "tag", "scale", "min", "max", "has_comment", "from", "to", "quote", "reply"];
 
 /// The address's filters, as typed (empty ones dropped), and its cursor.
 pub struct Filters {
@@ -109,6 +109,20 @@ impl Filters {
                         option value="" selected[choice("has_comment", "")] { "With or without" }
                         option value="true" selected[choice("has_comment", "true")] { "With a comment" }
                         option value="false" selected[choice("has_comment", "false")] { "Without" }
+                    }
+                }
+                label { "Quotes "
+                    select name="quote" {
+                        option value="" selected[choice("quote", "")] { "Any" }
+                        option value="pending" selected[choice("quote", "pending")] { "Awaiting approval" }
+                        option value="approved" selected[choice("quote", "approved")] { "Approved" }
+                        option value="rejected" selected[choice("quote", "rejected")] { "Rejected" }
+                    }
+                }
+                label { "Replies "
+                    select name="reply" {
+                        option value="" selected[choice("reply", "")] { "Any" }
+                        @for (value, name) in super::inbox_replies::filter_choices() { option value=(value) selected[choice("reply", value)] { (name) } }
                     }
                 }
                 label { "From " input type="date" name="from" value=(self.get("from")); }

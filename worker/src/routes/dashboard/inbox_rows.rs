@@ -31,13 +31,19 @@ fn row(item: &FeedbackItem, first: bool) -> Markup {
             div.row-body {
                 p.row-head {
                     strong.value { (value) } " "
-                    span.meta { (item.scale) " · " span.row-page { (item.page) } " · " time data-ms=(item.received_at) {} }
+                    span.meta {
+                        (item.scale) " · " span.row-page { (item.page) } " · " time data-ms=(item.received_at) {}
+                        // A rating link's campaign (the widget's `web` goes unsaid).
+                        @if item.channel != sayso_core::WEB_CHANNEL { " · via " span.row-channel { (item.channel) } }
+                    }
                     " " span.status-badge data-status=(item.status.as_str()) { (item.status.as_str()) }
                 }
                 @match &item.comment {
                     Some(comment) => p.text { (comment) },
                     None => p.no-comment { "No comment" },
                 }
+                (quote(item, &about))
+                (super::inbox_replies::block(item, &about))
                 div.triage {
                     label { "Status "
                         select.row-status aria-label=(format!("Status of {about}")) {
@@ -55,6 +61,26 @@ fn row(item: &FeedbackItem, first: bool) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The visitor's consent to be quoted, where the owner's review has it, and the owner's two
+/// answers (`inbox.js`'s quote block sends them: `PATCH …/feedback/{id}/quote`). Nothing
+/// without consent. The display name is the visitor's text: escaped like every other.
+fn quote(item: &FeedbackItem, about: &str) -> Markup {
+    let Some(state) = item.quote else { return html! {} };
+    html! {
+        div.quote data-quote=(state.as_str()) {
+            span.quote-state { "Quote " (state.as_str()) }
+            @match &item.quote_name {
+                Some(name) => { " · as " span.quote-name { (name) } }
+                None => { " · anonymous" }
+            }
+            " "
+            button.quote-decide type="button" data-approved="true" aria-label=(format!("Approve quote: {about}")) { "Approve quote" }
+            " "
+            button.quote-decide type="button" data-approved="false" aria-label=(format!("Reject quote: {about}")) { "Reject quote" }
         }
     }
 }

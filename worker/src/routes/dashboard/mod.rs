@@ -12,7 +12,9 @@ mod charts;
 mod comments;
 mod inbox;
 mod inbox_filters;
+mod inbox_replies;
 mod inbox_rows;
+mod links;
 mod operations;
 mod place;
 mod rank;
@@ -43,6 +45,8 @@ const FILES: &[(&str, &str)] = &[
     ("operations.css", include_str!("../../../dashboard/operations.css")),
     ("sites.js", include_str!("../../../dashboard/sites.js")),
     ("sites.css", include_str!("../../../dashboard/sites.css")),
+    ("links.js", include_str!("../../../dashboard/links.js")),
+    ("links.css", include_str!("../../../dashboard/links.css")),
 ];
 
 /// The dashboard's own policy: its files only, no inline code, never framed. WebAssembly may
@@ -109,6 +113,7 @@ pub async fn part(req: &Request, env: &Env, name: &str) -> Result<Response, Fail
         "settings" => settings::view(req, env).await?,
         "operations" => operations::view(req, env).await?,
         "sites" => sites::view(req, env).await?,
+        "links" => links::view(req, env).await?,
         _ => return Err(Failure::NotFound),
     };
     fragment(html)

@@ -5,6 +5,7 @@
 use maud::{html, Markup};
 use worker::{Env, Request};
 
+mod alerts;
 mod fields;
 mod form;
 

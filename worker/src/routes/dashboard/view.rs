@@ -64,6 +64,10 @@ pub fn render(reads: &Reads) -> Markup {
             @if place.page.is_none() {
                 (rank::pages(current, main, place))
             }
+            // Only once a rating link has ratings in the range: a site of the widget alone has one channel.
+            @if current.channels.iter().any(|c| c.channel != sayso_core::WEB_CHANNEL) {
+                (super::links::channels_card(&current.channels))
+            }
         }
         (comments::latest(reads.comments, place))
         @if place.page.is_none() {

@@ -55,6 +55,8 @@ pub fn groups(view: &SiteView) -> Markup {
         (protection(view))
         (data(view))
         (webhook(view))
+        (super::alerts::fieldset(view))
+        (public(view))
     }
 }
 
@@ -194,6 +196,21 @@ fn webhook(view: &SiteView) -> Markup {
                     button type="button" data-copy hidden { "Copy" }
                 }
             }
+        },
+    )
+}
+
+/// What the site publishes (issue 17): testimonials and the score badge, each off until ticked.
+fn public(view: &SiteView) -> Markup {
+    let p = &view.public;
+    let site = &view.site;
+    group(
+        "public",
+        "Testimonials & badge",
+        html! {
+            (check("public.testimonials", "Publish approved quotes (and ask happy visitors with a comment whether they may be quoted)", p.testimonials,
+                &format!("Approve each quote in the inbox; show them with <sayso-wall site=\"{site}\"></sayso-wall>.")))
+            (check("public.badge", "Publish a score badge", p.badge, &format!("An image for a README or a footer: /v1/sites/{site}/badge.svg")))
         },
     )
 }
