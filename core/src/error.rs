@@ -54,8 +54,8 @@ pub enum ValidationError {
     /// An allowed origin is not `http(s)://host[:port]`.
     #[error("{0:?} is not an origin: use scheme://host[:port] such as https://example.com")]
     InvalidOrigin(String),
-    /// A webhook URL is not an http(s) URL, or its filter fires on nothing.
-    #[error("the webhook needs an http(s) URL of at most 2048 characters, and comments: true or at_or_below: a rating")]
+    /// A webhook URL is not an http(s) URL, or a bare-number threshold is out of 0 to 10.
+    #[error("the webhook needs an http(s) URL of at most 2048 characters, and at_or_below 0 to 10 or a rating per scale")]
     InvalidWebhook,
     /// A webhook or Turnstile verify URL is plain http to a host other than this machine.
     #[error("{0} must be an https URL (plain http only to 127.0.0.1, localhost or [::1], for development)")]

@@ -10,6 +10,8 @@ use crate::secure_url::is_secure_url;
 use crate::validate::ValidationError;
 
 /// Where a site's webhook posts, and for what: every comment, and/or ratings at or below a value.
+/// With neither it receives only the site's events (alerts, the digest, tests: `alerts.rs`), so
+/// an owner who wants to be told, not to read every rating, needs no per-submission filter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSettings {
@@ -56,14 +58,6 @@ impl Threshold {
         self.on(rating.scale()).is_some_and(|max| i64::from(rating.value()) <= max)
     }
 
-    /// Whether any rating at all can fire (an empty object cannot).
-    fn can_fire(&self) -> bool {
-        match self {
-            Threshold::Every(_) => true,
-            Threshold::PerScale(per_scale) => !per_scale.is_empty(),
-        }
-    }
-
     /// Checks each value against its range: 0 to 10 for a bare number, the scale's own per scale.
     fn validate(&self) -> Result<(), ValidationError> {
         match self {
@@ -75,12 +69,12 @@ impl Threshold {
 }
 
 impl WebhookSettings {
-    /// Checks the URL, the threshold's ranges, and that the filter can fire.
+    /// Checks the URL and the threshold's ranges.
     pub fn validate(&self) -> Result<WebhookSettings, ValidationError> {
         let url_ok = (self.url.starts_with("https://") || self.url.starts_with("http://"))
             && self.url.len() <= 2048
             && !self.url.chars().any(|c| c.is_whitespace() || c.is_control());
-        if !url_ok || (!self.comments && !self.at_or_below.as_ref().is_some_and(Threshold::can_fire)) {
+        if !url_ok {
             return Err(ValidationError::InvalidWebhook);
         }
         if let Some(threshold) = &self.at_or_below {
@@ -178,7 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn values_outside_their_range_and_empty_filters_are_refused() {
+    fn values_outside_their_range_are_refused_and_no_filter_means_events_only() {
         let check = |json: &str| parse(json).expect(json).validate().map(|_| ()).map_err(|e| e.code());
         let url = r#""url": "https://hooks.example.com/x""#;
         assert_eq!(check(&alloc::format!(r#"{{{url}, "at_or_below": {{"stars": 2, "nps": 6}}}}"#)), Ok(()));
@@ -187,9 +181,11 @@ mod tests {
         assert_eq!(check(&alloc::format!(r#"{{{url}, "at_or_below": {{"nps": 11}}}}"#)), Err("rating_out_of_range"));
         assert_eq!(check(&alloc::format!(r#"{{{url}, "at_or_below": 11}}"#)), Err("invalid_webhook"));
         assert_eq!(check(&alloc::format!(r#"{{{url}, "at_or_below": -1}}"#)), Err("invalid_webhook"));
-        assert_eq!(check(&alloc::format!(r#"{{{url}, "at_or_below": {{}}}}"#)), Err("invalid_webhook"), "an empty object is no filter");
+        assert_eq!(check(&alloc::format!(r#"{{{url}, "at_or_below": {{}}}}"#)), Ok(()), "an empty object is no filter: events only");
         assert_eq!(check(&alloc::format!(r#"{{{url}, "comments": true, "at_or_below": {{}}}}"#)), Ok(()));
-        assert_eq!(check(&alloc::format!(r#"{{{url}}}"#)), Err("invalid_webhook"));
+        assert_eq!(check(&alloc::format!(r#"{{{url}}}"#)), Ok(()), "no filter: the site's events only");
+        let events_only = parse(&alloc::format!(r#"{{{url}}}"#)).expect("a webhook").validate().expect("valid");
+        assert!(Scale::ALL.iter().all(|&s| s.values().all(|v| !events_only.fires_for(rating(s, v), true))), "it fires for no submission");
     }
 
     fn any_scale() -> impl Strategy<Value = Scale> {
@@ -214,7 +210,8 @@ mod tests {
             let per_scale: BTreeMap<Scale, i64> =
                 entries.into_iter().map(|(s, v)| (s, i64::from(v.clamp(s.lowest(), s.highest())))).collect();
             let hook = ratings_only(Threshold::PerScale(per_scale.clone()));
-            prop_assert_eq!(hook.validate().is_ok(), !per_scale.is_empty());
+            // Every valid map is a setting, the empty one too: it fires for no submission (events only).
+            prop_assert!(hook.validate().is_ok());
             if let Ok(r) = Rating::new(scale, i64::from(value)) {
                 let expected = per_scale.get(&scale).is_some_and(|&max| i64::from(value) <= max);
                 prop_assert_eq!(hook.fires_for(r, false), expected);
