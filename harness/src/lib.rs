@@ -125,6 +125,42 @@ pub fn receiver(status: u16, body: &'static str) -> Result<(String, Received)> {
     Ok((url, seen))
 }
 
+/// What a `signed_receiver` was sent: each POST's `sayso-signature` header and body, in order.
+pub type Signed = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A webhook receiver answering 200 to every POST, keeping its signature header and its body;
+/// returns its URL (`…/hook`).
+pub fn signed_receiver() -> Result<(String, Signed)> {
+    use std::io::{BufRead, Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
+    let seen = Signed::default();
+    let record = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = std::io::BufReader::new(stream);
+            let (mut signature, mut length, mut line) = (String::new(), 0usize, String::new());
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("sayso-signature:") {
+                    signature = v.trim().to_owned();
+                }
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            if let Ok(mut s) = record.lock() {
+                s.push((signature, String::from_utf8_lossy(&body).into_owned()));
+            }
+            let _ = write!(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    Ok((url, seen))
+}
+
 /// Reads one HTTP/1.1 request's headers and body from `reader` (for the tests' local receivers:
 /// webhooks, Turnstile's siteverify); returns the body, empty if it could not be read.
 pub fn read_request_body(reader: &mut impl std::io::BufRead) -> Vec<u8> {

@@ -5,9 +5,6 @@
 //! Seeded days come from the seeding Worker (`bench` feature); its `bench-alerts` route runs the
 //! alarm's hourly check at once.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
@@ -21,38 +18,9 @@ use serde_json::{json, Value};
 const ORIGIN: &str = "https://docs.example.com";
 
 /// What a receiver saw: the signature header and the body of each POST.
-type Seen = Arc<Mutex<Vec<(String, String)>>>;
+type Seen = sayso_tests::Signed;
 
-/// A webhook receiver answering 200 to every POST, keeping its signature and body.
-fn receiver() -> Result<(String, Seen)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr()?.port());
-    let seen: Seen = Arc::default();
-    let record = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let (mut signature, mut length, mut line) = (String::new(), 0usize, String::new());
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("sayso-signature:") {
-                    signature = v.trim().to_owned();
-                }
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                line.clear();
-            }
-            let mut body = vec![0u8; length];
-            let _ = reader.read_exact(&mut body);
-            if let Ok(mut s) = record.lock() {
-                s.push((signature, String::from_utf8_lossy(&body).into_owned()));
-            }
-            let _ = write!(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-        }
-    });
-    Ok((url, seen))
-}
+use sayso_tests::signed_receiver as receiver;
 
 /// The alert and digest events a receiver was sent, each checked against `secret`'s signature.
 /// (Feedback events are left out: seeding queues one per seeded comment on a site with a webhook.)
