@@ -55,3 +55,15 @@ pub fn get(url: &str, headers: &[(&str, &str)]) -> Result<Answer> {
 pub fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Answer> {
     request("POST", url, headers, Some(body))
 }
+
+/// `method` on `url` from a page of `origin`, with `auth` (a whole `Authorization` value, or
+/// none) and a JSON body if given.
+pub fn json_call(method: &str, url: &str, origin: &str, auth: Option<&str>, body: Option<Value>) -> Result<Answer> {
+    let mut headers = vec![("origin", origin)];
+    headers.extend(auth.map(|a| ("authorization", a)));
+    if body.is_some() {
+        headers.push(("content-type", "application/json"));
+    }
+    let body = body.map(|b| b.to_string());
+    request(method, url, &headers, body.as_deref().map(str::as_bytes))
+}

@@ -50,13 +50,7 @@ fn post(edge: &Edge, site: &str, origin: &str, n: u32, rev: u32, (scale, value):
 
 /// `method` on submission `n`'s quote of `site`, from `origin`, with `auth` and a JSON body.
 fn quote(edge: &Edge, method: &str, site: &str, id: &str, auth: Option<&str>, body: Option<Value>) -> Result<Answer> {
-    let mut headers = vec![("origin", ORIGIN)];
-    headers.extend(auth.map(|a| ("authorization", a)));
-    if body.is_some() {
-        headers.push(("content-type", "application/json"));
-    }
-    let body = body.map(|b| b.to_string());
-    api::request(method, &format!("{}/v1/sites/{site}/feedback/{id}/quote", edge.url), &headers, body.as_deref().map(str::as_bytes))
+    api::json_call(method, &format!("{}/v1/sites/{site}/feedback/{id}/quote", edge.url), ORIGIN, auth, body)
 }
 
 /// The visitor's consent to quote `n`, with their own receipt.

@@ -45,13 +45,7 @@ fn submit(edge: &Edge, site: &str, n: u32, comment: &str) -> Result<()> {
 /// `method` on `/v1/sites/{site}{path}` with `auth` (a whole `Authorization` value, or none)
 /// and a JSON body if given.
 fn call(edge: &Edge, method: &str, site: &str, path: &str, auth: Option<&str>, body: Option<Value>) -> Result<Answer> {
-    let mut headers = vec![("origin", ORIGIN)];
-    headers.extend(auth.map(|a| ("authorization", a)));
-    if body.is_some() {
-        headers.push(("content-type", "application/json"));
-    }
-    let body = body.map(|b| b.to_string());
-    api::request(method, &format!("{}/v1/sites/{site}{path}", edge.url), &headers, body.as_deref().map(str::as_bytes))
+    api::json_call(method, &format!("{}/v1/sites/{site}{path}", edge.url), ORIGIN, auth, body)
 }
 
 /// The owner's reply to submission `n`.
