@@ -133,6 +133,12 @@ pub enum ValidationError {
     /// A rating link's token is malformed, changed, or not signed by its site.
     #[error("this rating link is not valid: it was changed, or it is not one this site made")]
     InvalidLink,
+    /// An attribute (named by its key) that breaks `attributes`' rules, or a key given twice.
+    #[error("attribute {0:?}: a key is 1 to 24 characters of a-z, 0-9 and '_' (a letter first), given once; a value 1 to 40 characters of A-Z, a-z, 0-9, '.', '_', '-', ':', '/' and '+', with no run of 6 digits or of 12 hexadecimal characters (attributes describe segments such as plan=pro, never a person)")]
+    InvalidAttribute(String),
+    /// More than `attributes::ATTRIBUTES_MAX` attributes.
+    #[error("a submission carries at most 5 attributes")]
+    TooManyAttributes,
 }
 
 impl ValidationError {
@@ -171,6 +177,8 @@ impl ValidationError {
             ValidationError::InvalidCampaign => "invalid_campaign",
             ValidationError::InvalidReference => "invalid_reference",
             ValidationError::InvalidLink => "invalid_link",
+            ValidationError::InvalidAttribute(_) => "invalid_attribute",
+            ValidationError::TooManyAttributes => "too_many_attributes",
         }
     }
 }
@@ -191,6 +199,8 @@ impl ValidationError {
             ValidationError::InsecureUrl(field) => Some((*field).to_owned()),
             ValidationError::InvalidRetention => Some("retention_days".to_owned()),
             ValidationError::ShardsChangePending => Some("shards".to_owned()),
+            ValidationError::InvalidAttribute(key) => Some(alloc::format!("attributes.{key}")),
+            ValidationError::TooManyAttributes => Some("attributes".to_owned()),
             ValidationError::InvalidAlerts { field, .. } => Some((*field).to_owned()),
             ValidationError::InvalidText { field } | ValidationError::InvalidWidgetSetting { field, .. } => Some(setting(field)),
             _ => None,

@@ -11,6 +11,7 @@ extern crate alloc;
 pub mod aggregate;
 pub mod alarm;
 pub mod alerts;
+pub mod attributes;
 pub mod authorship;
 pub mod badge;
 pub mod bucket;
@@ -53,6 +54,7 @@ pub mod webhook;
 pub mod wire;
 
 pub use aggregate::{Aggregate, Breakdown, Tally};
+pub use attributes::{Attributes, ATTRIBUTES_MAX};
 pub use authorship::{may_change, same_sender, Author, AuthorKey};
 pub use bucket::{TokenBucket, Wait, REFILL_MS};
 pub use channel::ChannelSummary;

@@ -33,6 +33,8 @@ enum Rule {
     TooManyIds,
     InvalidLink,
     AlertsNeedOneShard,
+    InvalidAttribute(String),
+    TooManyAttributes,
 }
 
 /// Writes the mirror of `rule`. The settings rules that name a field (`InvalidText`,
@@ -62,6 +64,8 @@ pub fn serialize<S: Serializer>(rule: &ValidationError, serializer: S) -> Result
         ValidationError::TooManyTags => Rule::TooManyTags,
         ValidationError::TooManyIds => Rule::TooManyIds,
         ValidationError::InvalidLink => Rule::InvalidLink,
+        ValidationError::InvalidAttribute(key) => Rule::InvalidAttribute(key),
+        ValidationError::TooManyAttributes => Rule::TooManyAttributes,
         // The one alerts rule the object judges (`alerts::fit_shards`); the rest are the route's.
         ValidationError::InvalidAlerts { field: "alerts", .. } => Rule::AlertsNeedOneShard,
         other @ ValidationError::InvalidAlerts { .. } => {
@@ -113,5 +117,7 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Validat
         Rule::TooManyIds => ValidationError::TooManyIds,
         Rule::InvalidLink => ValidationError::InvalidLink,
         Rule::AlertsNeedOneShard => sayso_core::alerts::NEED_ONE_SHARD,
+        Rule::InvalidAttribute(key) => ValidationError::InvalidAttribute(key),
+        Rule::TooManyAttributes => ValidationError::TooManyAttributes,
     })
 }
