@@ -154,6 +154,9 @@ mod tests {
         let six = ["a", "b", "c", "d", "e", "f"].map(|k| (k, "x"));
         assert_eq!(Attributes::parse(six), Err(ValidationError::TooManyAttributes));
         assert_eq!(Attributes::parse(six.into_iter().take(5)).map(|a| a.iter().count()), Ok(5));
+        let message = ValidationError::InvalidAttribute("email".into()).to_string();
+        assert!(message.contains("1 to 24 characters") && message.contains("no run of 6 digits or of 12 hexadecimal"), "{message}");
+        assert_eq!(ValidationError::TooManyAttributes.to_string(), "a submission carries at most 5 attributes");
     }
 
     #[test]

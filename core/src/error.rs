@@ -7,6 +7,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::attributes::{ATTRIBUTES_MAX, DIGITS_RUN_MAX, HEX_RUN_MAX, KEY_MAX_CHARS, VALUE_MAX_CHARS};
 use crate::comment::COMMENT_MAX_CHARS;
 use crate::page::PAGE_MAX_CHARS;
 use crate::revision::REV_MAX;
@@ -134,10 +135,14 @@ pub enum ValidationError {
     #[error("this rating link is not valid: it was changed, or it is not one this site made")]
     InvalidLink,
     /// An attribute (named by its key) that breaks `attributes`' rules, or a key given twice.
-    #[error("attribute {0:?}: a key is 1 to 24 characters of a-z, 0-9 and '_' (a letter first), given once; a value 1 to 40 characters of A-Z, a-z, 0-9, '.', '_', '-', ':', '/' and '+', with no run of 6 digits or of 12 hexadecimal characters (attributes describe segments such as plan=pro, never a person)")]
+    #[error(
+        "attribute {0:?}: a key is 1 to {KEY_MAX_CHARS} characters of a-z, 0-9 and '_' (a letter first), given once; a value 1 to {VALUE_MAX_CHARS} characters of A-Z, a-z, 0-9, '.', '_', '-', ':', '/' and '+', with no run of {digits} digits or of {hex} hexadecimal characters (attributes describe segments such as plan=pro, never a person)",
+        digits = DIGITS_RUN_MAX + 1,
+        hex = HEX_RUN_MAX + 1
+    )]
     InvalidAttribute(String),
     /// More than `attributes::ATTRIBUTES_MAX` attributes.
-    #[error("a submission carries at most 5 attributes")]
+    #[error("a submission carries at most {ATTRIBUTES_MAX} attributes")]
     TooManyAttributes,
 }
 
