@@ -195,6 +195,8 @@ impl Breakdown {
             best_page,
             worst_page,
             channels: Vec::new(),
+            breakdown: None,
+            attribute_keys: Vec::new(),
         }
     }
 }

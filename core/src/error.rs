@@ -7,7 +7,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::attributes::{ATTRIBUTES_MAX, DIGITS_RUN_MAX, HEX_RUN_MAX, KEY_MAX_CHARS, VALUE_MAX_CHARS};
+use crate::attributes::{ATTRIBUTES_MAX, DIGITS_MAX, DIGITS_RUN_MAX, HEX_RUN_MAX, KEY_MAX_CHARS, VALUE_MAX_CHARS};
 use crate::comment::COMMENT_MAX_CHARS;
 use crate::page::PAGE_MAX_CHARS;
 use crate::revision::REV_MAX;
@@ -136,7 +136,7 @@ pub enum ValidationError {
     InvalidLink,
     /// An attribute (named by its key) that breaks `attributes`' rules, or a key given twice.
     #[error(
-        "attribute {0:?}: a key is 1 to {KEY_MAX_CHARS} characters of a-z, 0-9 and '_' (a letter first), given once; a value 1 to {VALUE_MAX_CHARS} characters of A-Z, a-z, 0-9, '.', '_', '-', ':', '/' and '+', with no run of {digits} digits or of {hex} hexadecimal characters (attributes describe segments such as plan=pro, never a person)",
+        "attribute {0:?}: a key is 1 to {KEY_MAX_CHARS} characters of a-z, 0-9 and '_' (a letter first), given once; a value 1 to {VALUE_MAX_CHARS} characters of A-Z, a-z, 0-9, '.', '_', '-', ':', '/' and '+', with no run of {digits} digits or of {hex} hexadecimal characters and at most {DIGITS_MAX} digits; no key such as email, phone, name or user (attributes describe segments such as plan=pro, never a person)",
         digits = DIGITS_RUN_MAX + 1,
         hex = HEX_RUN_MAX + 1
     )]

@@ -19,9 +19,10 @@ pub enum ExportFormat {
 /// Columns are only ever added at the end, so a spreadsheet or script that reads them by
 /// position keeps working: the reply's (`reply`, `reply_fixed` as `true`/`false`, empty without
 /// a reply, `reply_seen_at` in ms, empty until seen) and the visitor's `followup`, then the
-/// `channel` (`web` or a rating link's campaign).
+/// `channel` (`web` or a rating link's campaign), then the `attributes` as the element writes
+/// them (`plan=pro app=2.3`).
 pub const CSV_HEADER: &str =
-    "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,reply,reply_fixed,reply_seen_at,followup,channel\r\n";
+    "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,reply,reply_fixed,reply_seen_at,followup,channel,attributes\r\n";
 
 /// One submission as a CSV line (CRLF-terminated).
 pub fn csv_line(item: &FeedbackItem) -> String {
@@ -53,6 +54,10 @@ pub fn csv_line(item: &FeedbackItem) -> String {
     out.push(',');
     // `web` or a campaign (`link::Campaign`: a-z 0-9 - _): the cell needs no quotes.
     push_cell(&mut out, &item.channel);
+    out.push(',');
+    // `key=value` pairs: a key starts with a letter, so the cell is never a formula.
+    let pairs: alloc::vec::Vec<String> = item.attributes.iter().map(|(k, v)| alloc::format!("{k}={v}")).collect();
+    push_cell(&mut out, &pairs.join(" "));
     out.push_str("\r\n");
     out
 }
@@ -141,10 +146,11 @@ mod tests {
             quote: None,
             quote_name: None,
             channel: "web".into(),
+            attributes: alloc::vec![("plan".into(), "pro".into()), ("app".into(), "2.3".into())],
         };
         assert_eq!(
             csv_line(&item),
-            "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1,resolved,bug;pricing,,,,,web\r\n"
+            "0190a6e2-7c1d-7abc-8def-0123456789ab,2,stars,4,\"'=cmd|' /C calc'!A0, \"\"ok\"\"\",/docs,en,1,1,resolved,bug;pricing,,,,,web,plan=pro app=2.3\r\n"
         );
         assert_eq!(CSV_HEADER.split(',').count(), csv_line(&item).split(',').count() - 1);
         assert!(CSV_HEADER.starts_with("id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,"), "old columns keep their places");
@@ -160,6 +166,10 @@ mod tests {
             }),
             ..item
         };
-        assert!(csv_line(&replied).ends_with(",bug;pricing,\"'=fixed, thanks\",true,4,\"great\nthanks\",web\r\n"), "{}", csv_line(&replied));
+        assert!(
+            csv_line(&replied).ends_with(",bug;pricing,\"'=fixed, thanks\",true,4,\"great\nthanks\",web,plan=pro app=2.3\r\n"),
+            "{}",
+            csv_line(&replied)
+        );
     }
 }

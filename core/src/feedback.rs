@@ -49,6 +49,14 @@ pub struct FeedbackItem {
     /// Where it came from: `web` (the widget) or a rating link's campaign (`link.rs`).
     #[serde(default = "web_channel")]
     pub channel: String,
+    /// The page's attributes (`attributes.rs`), as an object; absent when it sent none.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::attributes::serialize_pairs",
+        deserialize_with = "crate::attributes::object_or_list"
+    )]
+    pub attributes: Vec<(String, String)>,
 }
 
 /// The channel of a submission stored before channels: the widget's.

@@ -8,8 +8,8 @@ use alloc::string::String;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attributes::{Attributes, AttributesWire};
 use crate::authorship::AuthorKey;
-use crate::json::{push_int, push_json_str};
 use crate::revision::rev_in_bounds;
 use crate::scale::{Rating, Scale};
 use crate::site::Limits;
@@ -56,6 +56,11 @@ pub struct SubmissionWire {
     /// A Cloudflare Turnstile token, for sites that require one with comments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<String>,
+    /// What the page said of its visitor's segment (`attributes`' rules): a JSON object of at
+    /// most `ATTRIBUTES_MAX` texts, e.g. `{"plan":"pro"}`.
+    /// Or the element's text, `"plan=pro app=2.3"`, whose pairs that break a rule are left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<AttributesWire>,
 }
 
 /// A checked submission.
@@ -92,6 +97,8 @@ pub struct Submission {
     pub dwell_ms: Option<u32>,
     /// A Turnstile token, if the widget got one.
     pub turnstile: Option<String>,
+    /// The page's attributes (none: empty).
+    pub attributes: Attributes,
 }
 
 impl SubmissionWire {
@@ -126,96 +133,12 @@ impl SubmissionWire {
             trap: self.trap.clone().filter(|t| !t.is_empty()),
             dwell_ms: self.dwell_ms,
             turnstile: self.turnstile.clone().filter(|t| !t.is_empty() && t.len() <= 4096),
+            attributes: self.attributes.as_ref().map(AttributesWire::check).transpose()?.unwrap_or_default(),
         })
     }
 }
 
-impl SubmissionWire {
-    /// The same JSON as `serde_json::to_string(self)`, written by hand so the widget ships no
-    /// JSON library (tested equal to serde's output).
-    pub fn to_json(&self) -> String {
-        let texts = [&self.id, &self.site, &self.scale].map(String::as_str);
-        let rest = [&self.page, &self.locale, &self.widget_version].map(String::as_str);
-        write_json(
-            texts,
-            self.value,
-            self.comment.as_deref(),
-            rest,
-            (self.client_ts, self.rev, self.key.as_deref()),
-            (self.trap.as_deref(), self.dwell_ms, self.turnstile.as_deref()),
-        )
-    }
-}
-
-/// The one JSON writer behind `SubmissionWire::to_json` and `Submission::to_json`.
-fn write_json(
-    id_site_scale: [&str; 3],
-    value: i64,
-    comment: Option<&str>,
-    page_locale_version: [&str; 3],
-    (client_ts, rev, key): (i64, u32, Option<&str>),
-    spam: (Option<&str>, Option<u32>, Option<&str>),
-) -> String {
-    let [id, site, scale] = id_site_scale;
-    let [page, locale, widget_version] = page_locale_version;
-    let mut out = String::with_capacity(256);
-    out.push_str("{\"id\":");
-    push_json_str(&mut out, id);
-    out.push_str(",\"site\":");
-    push_json_str(&mut out, site);
-    out.push_str(",\"scale\":");
-    push_json_str(&mut out, scale);
-    out.push_str(",\"value\":");
-    push_int(&mut out, value);
-    if let Some(comment) = comment {
-        out.push_str(",\"comment\":");
-        push_json_str(&mut out, comment);
-    }
-    out.push_str(",\"page\":");
-    push_json_str(&mut out, page);
-    out.push_str(",\"locale\":");
-    push_json_str(&mut out, locale);
-    out.push_str(",\"client_ts\":");
-    push_int(&mut out, client_ts);
-    out.push_str(",\"widget_version\":");
-    push_json_str(&mut out, widget_version);
-    out.push_str(",\"rev\":");
-    push_int(&mut out, i64::from(rev));
-    if let Some(key) = key {
-        out.push_str(",\"key\":");
-        push_json_str(&mut out, key);
-    }
-    if let Some(trap) = spam.0 {
-        out.push_str(",\"trap\":");
-        push_json_str(&mut out, trap);
-    }
-    if let Some(dwell) = spam.1 {
-        out.push_str(",\"dwell_ms\":");
-        push_int(&mut out, i64::from(dwell));
-    }
-    if let Some(token) = spam.2 {
-        out.push_str(",\"turnstile\":");
-        push_json_str(&mut out, token);
-    }
-    out.push('}');
-    out
-}
-
 impl Submission {
-    /// `to_wire().to_json()` without building the wire form first.
-    pub fn to_json(&self) -> String {
-        let texts = [self.id.as_str(), self.site.as_str(), self.rating.scale().as_str()];
-        let rest = [self.page.as_str(), self.locale.as_str(), self.widget_version.as_str()];
-        write_json(
-            texts,
-            i64::from(self.rating.value()),
-            self.comment.as_ref().map(Comment::as_str),
-            rest,
-            (self.client_ts, self.rev, self.key.as_ref().map(AuthorKey::as_str)),
-            (self.trap.as_deref(), self.dwell_ms, self.turnstile.as_deref()),
-        )
-    }
-
     /// Whether a bot filled the honeypot.
     pub fn is_trapped(&self) -> bool {
         self.trap.is_some()
@@ -247,6 +170,7 @@ impl Submission {
             trap: self.trap.clone(),
             dwell_ms: self.dwell_ms,
             turnstile: self.turnstile.clone(),
+            attributes: Some(self.attributes.pairs()).filter(|p| !p.is_empty()).map(AttributesWire::Object),
         }
     }
 }
@@ -285,6 +209,7 @@ mod tests {
             trap: None,
             dwell_ms: Some(4200),
             turnstile: None,
+            attributes: Some(AttributesWire::Object(vec![("plan".into(), "pro".into()), ("app".into(), "2.3".into())])),
         }
     }
 
@@ -326,7 +251,42 @@ mod tests {
         w.key = None;
         assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
         w.comment = None;
+        w.attributes = Some(AttributesWire::Object(vec![("k\"".into(), "\\v".into())]));
         assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
+        w.attributes = Some(AttributesWire::Element("plan=pro \"x\"".into()));
+        assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
+        w.attributes = None;
+        assert_eq!(w.to_json(), serde_json::to_string(&w).expect("serializes"));
+    }
+
+    #[test]
+    fn attributes_travel_as_an_object_and_follow_their_rules() {
+        let json = wire().to_json();
+        assert!(json.contains(r#","attributes":{"plan":"pro","app":"2.3"}}"#), "{json}");
+        let submission = wire().validate().expect("valid");
+        assert_eq!(submission.attributes.iter().collect::<Vec<_>>(), [("plan", "pro"), ("app", "2.3")]);
+        let refused = |attributes: &str| {
+            let json = json.replace(r#"{"plan":"pro","app":"2.3"}"#, attributes);
+            serde_json::from_str::<SubmissionWire>(&json).map_err(|e| e.to_string()).and_then(|w| w.validate().map_err(|e| e.code().into()))
+        };
+        assert_eq!(refused(r#"{"email":"ann@example.com"}"#).map(|_| ()), Err("invalid_attribute".into()));
+        assert_eq!(
+            refused(r#"{"plan":"pro","plan":"free"}"#).map(|_| ()),
+            Err("invalid_attribute".into()),
+            "a repeated key is refused, not overwritten"
+        );
+        assert_eq!(refused(r#"{"a":"1","b":"1","c":"1","d":"1","e":"1","f":"1"}"#).map(|_| ()), Err("too_many_attributes".into()));
+        assert!(refused(r#"["plan=pro"]"#).is_err_and(|e| e.contains("an object of attributes")), "{:?}", refused(r#"["plan=pro"]"#));
+        assert!(refused(r#"{"plan":2}"#).is_err());
+        let element = refused(r#""plan=pro  user=ann@example.com app=2.3 app=2.4""#).expect("the element's text: bad pairs left out");
+        assert_eq!(element.attributes.iter().collect::<Vec<_>>(), [("plan", "pro"), ("app", "2.3")]);
+        let sent = SubmissionWire { attributes: None, ..wire() }.validate().expect("valid").to_json_with("plan=pro app=2.3");
+        let wired =
+            SubmissionWire { attributes: Some(AttributesWire::Element("plan=pro app=2.3".into())), comment: Some("Great docs".into()), ..wire() };
+        assert_eq!(serde_json::to_string(&wired).expect("serializes"), sent, "the widget's JSON is the wire's with the element's text");
+        assert_eq!(submission.to_json_with("ignored=yes"), submission.to_json(), "its own attributes come first");
+        assert_eq!(refused("null").map(|s| s.attributes.is_empty()), Ok(true));
+        assert_eq!(refused("{}").map(|s| s.to_wire().attributes), Ok(None), "no attributes: none on the wire");
     }
 
     #[test]

@@ -55,6 +55,12 @@ pub struct Summary {
     /// (`channel.rs`); filled by the Worker from its per-channel counts, empty with a page.
     #[serde(default)]
     pub channels: Vec<crate::channel::ChannelSummary>,
+    /// The same ratings by the values of the attribute asked for (`by`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<crate::channel::AttributeBreakdown>,
+    /// The attribute keys the site's submissions carry (sorted, at most 20), to choose `by` from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attribute_keys: Vec<String>,
 }
 
 /// Which stretch of the ranked pages (most rated first, ties by path) a summary lists.

@@ -3,7 +3,7 @@
 //! rules). `cargo xtask fuzz` runs it with `SAYSO_FUZZ_CASES` (default there: 100,000 each).
 
 use proptest::prelude::*;
-use sayso_core::{NewSite, SitePatch, Submission, SubmissionId, SubmissionWire};
+use sayso_core::{AttributesWire, NewSite, SitePatch, Submission, SubmissionId, SubmissionWire};
 
 fn cases() -> u32 {
     std::env::var("SAYSO_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
@@ -27,7 +27,7 @@ proptest! {
 
     #[test]
     fn json_shaped_input_never_panics_and_every_refusal_has_a_code(
-        fields in prop::collection::vec(("id|site|scale|value|comment|page|locale|client_ts|widget_version|rev|x", any_json()), 0..12),
+        fields in prop::collection::vec(("id|site|scale|value|comment|page|locale|client_ts|widget_version|rev|attributes|x", any_json()), 0..12),
     ) {
         let object: serde_json::Map<String, serde_json::Value> = fields.into_iter().collect();
         let text = serde_json::Value::Object(object).to_string();
@@ -44,8 +44,12 @@ proptest! {
         value in any::<i64>(), comment in proptest::option::of(".{0,2100}"), page in "/?.{0,600}",
         locale in "[a-zA-Z-]{0,40}|.{0,5}", client_ts in any::<i64>(), widget_version in ".{0,40}", rev in any::<u32>(),
         trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()), key in proptest::option::of("[A-Za-z0-9_-]{30,130}|.{0,40}"),
+        attributes in proptest::option::of(prop_oneof![
+            prop::collection::vec(("[a-z_]{0,6}|.{0,30}", "[A-Za-z0-9.:/+_-]{0,45}|.{0,10}"), 0..7).prop_map(AttributesWire::Object),
+            "([a-z]{1,4}=[a-z0-9@]{0,8} ?){0,8}|.{0,40}".prop_map(AttributesWire::Element),
+        ]),
     ) {
-        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev, key, trap, dwell_ms, turnstile: None };
+        let wire = SubmissionWire { id, site, scale, value, comment, page, locale, client_ts, widget_version, rev, key, trap, dwell_ms, turnstile: None, attributes };
         prop_assert_eq!(wire.to_json(), serde_json::to_string(&wire).expect("serializes"));
         if let Ok(submission) = wire.validate() {
             let json = serde_json::to_vec(&submission.to_wire()).expect("a valid submission serializes");
@@ -62,10 +66,12 @@ proptest! {
         client_ts in 1..4_102_444_800_000i64, widget_version in "[0-9a-z.+-]{1,32}", rev in 0..=sayso_core::REV_MAX,
         trap in proptest::option::of(".{0,20}"), dwell_ms in proptest::option::of(any::<u32>()), turnstile in proptest::option::of(".{0,40}"),
         key in proptest::option::of(any::<[u8; 16]>()),
+        attributes in prop::collection::btree_map("[a-z][a-z0-9_]{0,23}", "[A-Za-z.:/+_-]{1,40}", 0..=5),
     ) {
         let id = SubmissionId::v7(unix_ms, random).as_str().to_owned();
         let key = key.map(|random| sayso_core::AuthorKey::from_random(random).as_str().to_owned());
-        let wire = SubmissionWire { id, site, scale: scale.into(), value, comment, page, locale, client_ts, widget_version, rev, key, trap, dwell_ms, turnstile };
+        let attributes = Some(attributes.into_iter().collect()).filter(|a: &Vec<_>| !a.is_empty()).map(AttributesWire::Object);
+        let wire = SubmissionWire { id, site, scale: scale.into(), value, comment, page, locale, client_ts, widget_version, rev, key, trap, dwell_ms, turnstile, attributes };
         let submission = wire.validate().expect("the strategy makes valid submissions");
         let json = serde_json::to_string(&submission).expect("serializes");
         prop_assert_eq!(&json, &submission.to_json());

@@ -38,14 +38,16 @@ export function mount(host, edge, site) {
     );
 }
 
-/// Attaches the shadow root with the widget's stylesheet, a live region that announces the
-/// thank-you and the box every render fills; then fetches the site's config and creates the
-/// widget. The widget has no strings of its own: offline, it starts with the last config this
-/// browser kept for the site (the outbox keeps the rating), and without one it stays away.
-export function start(n, locale, css) {
+/// Attaches the shadow root with the widget's stylesheet (src/widget.css, written in by
+/// `cargo xtask build`: in the glue it shares its words with view.js and compresses better than
+/// in the wasm), a live region that announces the thank-you and the box every render fills; then
+/// fetches the site's config and creates the widget. The widget has no strings of its own:
+/// offline, it starts with the last config this browser kept for the site (the outbox keeps the
+/// rating), and without one it stays away.
+export function start(n, locale) {
   const w = widgets[n], { host, edge, site } = w, kept = "sayso.config." + site;
   const root = (w.root = host.shadowRoot || host.attachShadow({ mode: "open" }));
-  root.adoptedStyleSheets = [sheet(css)];
+  root.adoptedStyleSheets = [sheet(BOUNDARY.CSS)];
   // A live region that announces the outcome, and the box (`display: contents` inside it, what
   // every render fills: later.js's notices go beside it, so no render takes them away).
   root.replaceChildren();
@@ -191,9 +193,11 @@ const more = (...args) => import("./__LATER__").then((m) => m.later(...args));
 
 // ---- What Rust calls (the imports in src/lib.rs); `n` is the widget's number ----
 
-/// `@name`: the element's attribute; else a dotted path into the site's widget config (`clean`ed).
-export function setting(n, path) {
+/// `@name`: the element's attribute; else a dotted path into the site's widget config (`clean`ed),
+/// with the `index` of a list's entry (0 or more) after it.
+export function setting(n, path, index) {
   const w = widgets[n];
+  if (index >= 0) path += index;
   return clean(path[0] == BOUNDARY.SETTING_ATTRIBUTE ? w.host.getAttribute(path.slice(1)) : path.split(".").reduce((object, key) => object?.[key], w.config));
 }
 

@@ -76,6 +76,8 @@ pub mod setting {
     pub const AUTO_ATTRIBUTE: &str = "@auto";
     /// The page asked for a floating element.
     pub const FLOATING_ATTRIBUTE: &str = "@floating";
+    /// The page's attributes of its visitor's segment (`plan=pro app=2.3`), read at the click.
+    pub const ATTRS_ATTRIBUTE: &str = "@attrs";
     /// The site's scale.
     pub const SCALE: &str = "scale";
     /// Every string, by key (read by `js/view.js`).
@@ -199,6 +201,9 @@ pub enum Js {
     /// The values of each scale that invite the quote question (`sayso_core::quote::invites_quote`),
     /// as `{"stars": [5], "nps": [9, 10], …}`: xtask asks core when it builds the JS.
     QuoteValues,
+    /// The widget's stylesheet, `widget/src/widget.css` without its line breaks: xtask reads it
+    /// when it builds the JS (host.js adopts it).
+    Stylesheet,
 }
 
 /// Every value the JS names as `BOUNDARY.<name>`, for `cargo xtask build`.
@@ -266,6 +271,7 @@ pub fn js() -> impl Iterator<Item = (&'static str, Js)> {
         ("NAME_MAX", Number(sayso_core::quote::DISPLAY_NAME_MAX_CHARS as u32)),
         ("KEEP_DAYS", Number(kept::KEEP_DAYS)),
         ("QUOTE_VALUES", Js::QuoteValues),
+        ("CSS", Js::Stylesheet),
     ]
     .into_iter()
 }

@@ -63,21 +63,21 @@ use widget::Widget;
 /// The host's `mount` found a `<sayso-feedback>` for `site` and numbered it `n`: checks the site
 /// id, picks the visitor's language and has the host start it.
 #[wasm_bindgen]
-pub fn begin(n: u32, site: &str) {
+pub fn begin(n: i32, site: &str) {
     if SiteId::parse(site).is_err() {
         return warn("sayso: the site id is not valid");
     }
-    let locale = (ELEMENT_LANGUAGE..BROWSER_LANGUAGE + 1).find_map(|which| Locale::parse(&language(n, which)?).ok()).unwrap_or_default();
-    start(n, locale.as_str(), view::CSS);
+    let locale = (ELEMENT_LANGUAGE..BROWSER_LANGUAGE + 1).find_map(|which| Locale::parse(&language(n, which as i32)?).ok()).unwrap_or_default();
+    start(n, locale.as_str());
 }
 
 /// Creates widget `n` once its config has arrived (from the edge, or kept by the browser from
 /// an earlier visit: the widget has no strings of its own). `sampled`: whether this visitor is
 /// in the site's sample. Returns the `Mode`.
 #[wasm_bindgen]
-pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> u32 {
+pub fn create(n: i32, site: &str, locale: &str, page: String, sampled: bool) -> i32 {
     // `begin` checked the site id.
-    let Ok(site) = SiteId::parse(site) else { return Mode::Off as u32 };
+    let Ok(site) = SiteId::parse(site) else { return Mode::Off as i32 };
     let settings = Settings::read(n, sampled);
     let locale = Locale::parse(locale).unwrap_or_default();
     let state = Shared(RefCell::new(State::on(page)));
@@ -90,7 +90,7 @@ pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> 
     if mode != Mode::Off {
         widget.navigated_to();
     }
-    mode as u32
+    mode as i32
 }
 
 /// Something happened to widget `n` (one entry point for every event: each export costs glue
@@ -101,7 +101,7 @@ pub fn create(n: u32, site: &str, locale: &str, page: String, sampled: bool) -> 
 ///
 /// Returns `true` for a `NAVIGATE` that reached another page (the host re-arms its triggers).
 #[wasm_bindgen]
-pub fn act(n: u32, action: u32, value: u32, text: String, trap: String) -> bool {
+pub fn act(n: i32, action: u32, value: u32, text: String, trap: String) -> bool {
     let Some(w) = WIDGETS.0.borrow().iter().find(|w| w.n == n).copied() else { return false };
     let open = w.state.borrow().open;
     match action {
@@ -153,15 +153,6 @@ fn abort() -> ! {
     core::arch::wasm32::unreachable();
     #[cfg(not(target_arch = "wasm32"))]
     unreachable!("a RefCell borrowed twice")
-}
-
-/// Joins strings (`[..].concat()` brings a generic join the widget does not need: ~1 KB).
-pub(crate) fn cat(parts: &[&str]) -> String {
-    let mut out = String::new();
-    for part in parts {
-        out.push_str(part);
-    }
-    out
 }
 
 /// A new submission's UUIDv7 (from the clock) and its key (only this browser will hold it: it

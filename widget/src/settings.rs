@@ -9,9 +9,7 @@ use sayso_core::{Scale, Triggers};
 
 use crate::boundary::setting::{AUTO_ATTRIBUTE, EXCLUDE, FLOATING_ATTRIBUTE, INCLUDE, NONE, PLACEMENT, POPOVER, SCALE, SCALE_ATTRIBUTE, TURNSTILE};
 use crate::boundary::Mode;
-use crate::cat;
-use crate::host::setting;
-use crate::view::number;
+use crate::host::{entry, setting};
 
 /// One widget's settings.
 pub struct Settings {
@@ -30,7 +28,7 @@ pub struct Settings {
 impl Settings {
     /// Reads widget `n`'s config (the `widget` object the edge answered, parsed by the
     /// browser's `JSON.parse`, so the widget ships no JSON parser) and the element's attributes.
-    pub fn read(n: u32, sampled: bool) -> Settings {
+    pub fn read(n: i32, sampled: bool) -> Settings {
         let attribute = |name: &str| setting(n, name).filter(|v| !v.trim_ascii().is_empty());
         let scale = attribute(SCALE_ATTRIBUTE).or_else(|| setting(n, SCALE)).and_then(|s| Scale::parse(&s)).unwrap_or(Scale::Stars);
         let auto = setting(n, AUTO_ATTRIBUTE).is_some();
@@ -47,7 +45,7 @@ impl Settings {
         };
         let patterns = |name: &str| {
             let mut list = Vec::new();
-            while let Some(pattern) = setting(n, &cat(&[name, &number(list.len() as i64)])) {
+            while let Some(pattern) = entry(n, name, list.len() as i32) {
                 list.push(pattern);
             }
             list
