@@ -69,6 +69,8 @@ const PAGES: [&str; 30] = [
 const WORDS: [&str; 12] = ["slow", "Broken", "great", "checkout", "search", "confusing", "love", "typo", "dark", "price", "login", "fast"];
 /// Locales sent, and what the edge keeps of each (the bundled language the tag names).
 const LOCALES: [(&str, &str); 3] = [("en", "en"), ("de", "de"), ("pt-BR", "pt")];
+/// The `plan` attribute's values the pages send (a quarter of submissions send none).
+const PLANS: [&str; 3] = ["free", "pro", "team"];
 
 /// xorshift64*: the same program for the same seed, on every machine.
 struct Rng(u64);
@@ -138,6 +140,8 @@ struct Row {
     days_ago: i64,
     /// Its place in the order submissions were first stored (a search lists in that order).
     stored_as: u64,
+    /// The page's `plan` attribute, if it sent one (the only attribute of these programs).
+    plan: Option<&'static str>,
 }
 
 /// One submission as the counts see it.
@@ -148,6 +152,8 @@ struct Counted {
     scale: String,
     value: i64,
     commented: bool,
+    /// The `plan` attribute, if any.
+    plan: Option<String>,
 }
 
 /// What a summary is limited to.
@@ -379,6 +385,9 @@ impl<'a> Program<'a> {
         if let Some(key) = &row.key {
             body["key"] = json!(key);
         }
+        if let Some(plan) = row.plan {
+            body["attributes"] = json!({ "plan": plan });
+        }
         api::post(&self.url("feedback"), &[("content-type", "application/json"), ("origin", ORIGIN)], body.to_string().as_bytes())
     }
 
@@ -515,7 +524,9 @@ impl<'a> Program<'a> {
             updated: (0, 0),
             days_ago: 0,
             stored_as: 0,
+            plan: None,
         };
+        row.plan = self.rng.percent(75).then(|| PLANS[self.rng.below(PLANS.len())]);
         let window = self.expect_stored(&id, &row, 201, "created")?;
         (row.received, row.updated, row.stored_as) = (window, window, self.next_stored());
         self.live.insert(id, row);
@@ -548,6 +559,9 @@ impl<'a> Program<'a> {
         }
         if self.rng.percent(20) {
             row.client_ts += 1_000;
+        }
+        if self.rng.percent(15) {
+            row.plan = self.rng.percent(75).then(|| PLANS[self.rng.below(PLANS.len())]);
         }
         row.updated = self.expect_stored(id, &row, 200, "updated")?;
         row.revisions += 1;
@@ -739,6 +753,7 @@ impl<'a> Program<'a> {
                     days_ago,
                     // A batch goes in in its numbers' order, after the batches before it.
                     stored_as: self.next_stored(),
+                    plan: None,
                 };
                 self.live.insert(format!("00000000-0000-7000-8000-{n:012x}"), row);
             }
@@ -838,7 +853,7 @@ impl<'a> Program<'a> {
         for (id, row) in &self.live {
             let s = &stored[id];
             let expected = json!({ "id": id, "scale": row.scale, "value": row.value, "comment": row.comment, "page": row.page,
-                "locale": row.locale.1, "client_ts": row.client_ts, "rev": row.rev });
+                "locale": row.locale.1, "client_ts": row.client_ts, "rev": row.rev, "attributes": row.plan.map(|p| json!({ "plan": p })) });
             if let Some(d) = first_difference("", &expected, s, &mut self.tally.compared) {
                 bail!("export.ndjson, {id}: {d}");
             }
@@ -848,7 +863,14 @@ impl<'a> Program<'a> {
             ensure!(within(updated_at, row.updated), "export.ndjson, {id}: updated_at {updated_at} outside {:?}", row.updated);
             let (lo, hi) = (day_of(row.received.0 - CLOCK_SLACK_MS), day_of(row.received.1 + CLOCK_SLACK_MS));
             let day = if lo == hi { lo } else { day_of(received_at) };
-            model.push(Counted { day, page: row.page.clone(), scale: row.scale.to_owned(), value: row.value, commented: row.comment.is_some() });
+            model.push(Counted {
+                day,
+                page: row.page.clone(),
+                scale: row.scale.to_owned(),
+                value: row.value,
+                commented: row.comment.is_some(),
+                plan: row.plan.map(str::to_owned),
+            });
         }
         let export = stored
             .values()
@@ -858,9 +880,33 @@ impl<'a> Program<'a> {
                 scale: s["scale"].as_str().unwrap_or_default().to_owned(),
                 value: s["value"].as_i64().unwrap_or(-1),
                 commented: !s["comment"].is_null(),
+                plan: s["attributes"]["plan"].as_str().map(str::to_owned),
             })
             .collect();
         Ok((model, export))
+    }
+
+    /// `GET …/summary?by=plan` limited to `range`: each value's ratings and comments, most rated
+    /// first (ties by value), and those sent without a plan, against the recount of both.
+    fn check_breakdown(&mut self, range: &Range, model: &[Counted], export: &[Counted]) -> Result<()> {
+        let recount = |rows: &[Counted]| {
+            let mut by: BTreeMap<Option<String>, (u64, u64)> = BTreeMap::new();
+            for c in rows.iter().filter(|c| range.holds(c)) {
+                let entry = by.entry(c.plan.clone()).or_default();
+                entry.0 += 1;
+                entry.1 += u64::from(c.commented);
+            }
+            let unset = by.remove(&None).map(|(total, comments)| json!({ "value": "", "total": total, "comments": comments }));
+            let mut values: Vec<(String, u64, u64)> = by.into_iter().map(|(plan, (t, c))| (plan.unwrap_or_default(), t, c)).collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let values: Vec<Value> = values.iter().map(|(v, t, c)| json!({ "value": v, "total": t, "comments": c })).collect();
+            json!({ "key": "plan", "values_total": values.len(), "values": values, "unset": unset })
+        };
+        let query = range.query();
+        let what = format!("summary?by=plan&{query}");
+        let actual = self.owner_get(&what)?["breakdown"].clone();
+        self.compare(&format!("{what} against the model"), &recount(model), &actual)?;
+        self.compare(&format!("{what} against the export"), &recount(export), &actual)
     }
 
     /// `GET …/summary` limited to `range`, its pages walked `limit` at a time (the default
@@ -930,7 +976,8 @@ impl<'a> Program<'a> {
             .into_iter()
             .map(|(id, r)| {
                 json!({ "id": id, "scale": r.scale, "value": r.value, "comment": r.comment, "page": r.page, "locale": r.locale.1,
-                    "client_ts": r.client_ts, "rev": r.rev, "received_at": stored[id]["received_at"], "updated_at": stored[id]["updated_at"] })
+                    "client_ts": r.client_ts, "rev": r.rev, "received_at": stored[id]["received_at"], "updated_at": stored[id]["updated_at"],
+                    "attributes": r.plan.map(|p| json!({ "plan": p })) })
             })
             .collect();
         // Long lists (the old rows before retention) in larger pages: at most about a dozen.
@@ -1013,6 +1060,17 @@ impl<'a> Program<'a> {
         let on_page = |r: &Row| r.page == most && r.comment.as_ref().is_some_and(|c| c.to_ascii_lowercase().contains(&word));
         self.check_list(&format!("page={}&q={word}", encode(&most)), 4, &stored, on_page)?;
         self.check_list("has_comment=true&min=2&max=4", 6, &stored, |r| r.comment.is_some() && (2..=4).contains(&r.value))?;
+        // The attribute's own index, alone and with other filters; and the breakdown by it.
+        let plan = PLANS[self.rng.below(PLANS.len())];
+        self.check_list(&format!("attribute=plan:{plan}"), 6, &stored, |r| r.plan == Some(plan))?;
+        self.check_list(&format!("attribute=plan:{plan}&has_comment=true&min=2"), 4, &stored, |r| {
+            r.plan == Some(plan) && r.comment.is_some() && r.value >= 2
+        })?;
+        // Up to yesterday: only seeded rows (no attributes), so a breakdown that ignored the range would show today's.
+        let yesterday = Some(day_of(now_ms() - DAY_MS));
+        for range in [Range::default(), Range { from: Some(day_of(now_ms())), ..Range::default() }, Range { to: yesterday, ..Range::default() }] {
+            self.check_breakdown(&range, &model, &export)?;
+        }
         // The dashboard's headline, over a year, today (against yesterday) and three days
         // (against the three before, which hold seeded rows).
         let today = now_ms().div_euclid(DAY_MS);

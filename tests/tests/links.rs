@@ -135,8 +135,12 @@ fn a_link_counts_once_however_often_it_is_clicked() -> Result<()> {
     let lines: Vec<Value> = export.body.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     ensure!(lines.iter().filter(|l| l["channel"] == "support").count() == 2, "the export names the channel: {}", export.body);
     let csv = api::get(&format!("{}/v1/sites/{site}/export.csv", edge.url), &[("authorization", &format!("Bearer {key}"))])?;
-    ensure!(csv.body.starts_with("id,") && csv.body.lines().next().is_some_and(|h| h.ends_with(",channel")), "the CSV's last column: {}", csv.body);
-    ensure!(csv.body.matches(",support\r\n").count() == 2 && csv.body.matches(",web\r\n").count() == 1, "{}", csv.body);
+    ensure!(
+        csv.body.starts_with("id,") && csv.body.lines().next().is_some_and(|h| h.ends_with(",channel,attributes")),
+        "the CSV's last columns: {}",
+        csv.body
+    );
+    ensure!(csv.body.matches(",support,\r\n").count() == 2 && csv.body.matches(",web,\r\n").count() == 1, "{}", csv.body);
     Ok(())
 }
 

@@ -156,7 +156,8 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
 
     let body = |value: i64, rev: u32| {
         json!({ "id": "0190a6e2-7c1d-7abc-8def-0000000000c1", "site": "demo", "scale": "stars", "value": value, "comment": "Nice",
-        "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": rev })
+        "page": "/docs", "locale": "en", "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": rev,
+        "attributes": { "plan": "pro" } })
         .to_string()
     };
     let post =
@@ -168,15 +169,24 @@ fn every_documented_operation_answers_as_documented() -> Result<()> {
     c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/json", "https://evil.example")?)?;
     c.check("POST", "/v1/sites/{site}/feedback", &post(&body(4, 0), "application/xml", ORIGIN)?)?;
     c.check("POST", "/v1/sites/{site}/feedback", &post(&" ".repeat(20_000), "application/json", ORIGIN)?)?;
+    let with_email = body(4, 0).replace(r#"{"plan":"pro"}"#, r#"{"email":"ann@example.com"}"#);
+    c.check("POST", "/v1/sites/{site}/feedback", &post(&with_email, "application/json", ORIGIN)?)?;
     let preflight =
         |origin: &str| api::request("OPTIONS", &format!("{site}/feedback"), &[("origin", origin), ("access-control-request-method", "POST")], None);
     c.check("OPTIONS", "/v1/sites/{site}/feedback", &preflight(ORIGIN)?)?;
     c.check("OPTIONS", "/v1/sites/{site}/feedback", &preflight("https://evil.example")?)?;
     c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?limit=10"), &[("authorization", &owner)])?)?;
+    c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?attribute=plan:pro"), &[("authorization", &owner)])?)?;
     c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback?limit=0"), &[("authorization", &owner)])?)?;
     c.check("GET", "/v1/sites/{site}/feedback", &api::get(&format!("{site}/feedback"), &[])?)?;
 
-    for path in ["summary", "summary?from=2026-01-01&page=/docs", "summary?pages_limit=1", "summary?pages_limit=200&pages_cursor=1_%2Fdocs"] {
+    for path in [
+        "summary",
+        "summary?from=2026-01-01&page=/docs",
+        "summary?pages_limit=1",
+        "summary?pages_limit=200&pages_cursor=1_%2Fdocs",
+        "summary?by=plan",
+    ] {
         c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/{path}"), &[("authorization", &owner)])?)?;
     }
     c.check("GET", "/v1/sites/{site}/summary", &api::get(&format!("{site}/summary?from=never"), &[("authorization", &owner)])?)?;

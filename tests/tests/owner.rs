@@ -120,7 +120,7 @@ fn exports_hold_every_submission_and_neutralize_formulas() -> Result<()> {
     let records = csv.body.split("\r\n").filter(|l| !l.is_empty()).count();
     println!("CSV: {} bytes, {records} CRLF-separated records (1 header + {n})", csv.body.len());
     ensure!(csv.body.starts_with(
-        "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,reply,reply_fixed,reply_seen_at,followup,channel\r\n"
+        "id,received_at,scale,value,comment,page,locale,client_ts,rev,status,tags,reply,reply_fixed,reply_seen_at,followup,channel,attributes\r\n"
     ));
     ensure!(records == n as usize + 1, "{records}");
     ensure!(csv.body.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "formula neutralized and quoted");

@@ -63,7 +63,8 @@ function showError(message, keep = false) {
   $("#sign-out").hidden = false;
 }
 
-// The place in the app lives in the address bar: `days` or `from`+`to`, and `page`.
+// The place in the app lives in the address bar: `days` or `from`+`to`, `page`, and `by` (an
+// attribute to break the overview down by).
 function place() {
   const here = new URLSearchParams(location.search);
   const q = new URLSearchParams();
@@ -74,6 +75,7 @@ function place() {
     q.set("days", here.get("days") || "30");
   }
   if (here.get("page")) q.set("page", here.get("page"));
+  if (here.get("by")) q.set("by", here.get("by"));
   return q;
 }
 
@@ -107,8 +109,10 @@ function rangePlace() {
   } else {
     q.set("days", range);
   }
-  const page = place().get("page");
-  if (page) q.set("page", page);
+  for (const name of ["page", "by"]) {
+    const value = place().get(name);
+    if (value) q.set(name, value);
+  }
   return "?" + q;
 }
 

@@ -9,9 +9,10 @@
 //! channels (each trigger's `WHEN` skips `web` rows).
 
 use futures_util::future::join_all;
-use sayso_core::{ChannelSummary, Tally};
+use sayso_core::{AttributeBreakdown, ChannelSummary, Tally};
 use serde::{Deserialize, Serialize};
 
+use super::attributes::KEYS_LISTED;
 use super::call::{self, Credential, Fanned};
 use super::client::SiteClient;
 use super::query::SummaryQuery;
@@ -55,13 +56,31 @@ const CAMPAIGN_COUNTS: &str = "SELECT '' AS day, channel AS page, scale, value, 
     FROM channel_daily WHERE day >= coalesce(?1, '') AND day <= coalesce(?2, '9999-12-31') GROUP BY channel, scale, value HAVING sum(ratings) > 0";
 
 /// One shard's counts for the channels: the site's per day and rating (`SITE_DAYS`) and the
-/// campaigns' per rating.
+/// campaigns' per rating; and for the breakdown by attribute (`attributes.rs`), the values' of
+/// the key asked for (`by`) and the keys it holds.
 #[derive(Default, Serialize, Deserialize)]
 pub struct ChannelCounts {
     /// The site's counts (`page` empty).
     pub site: Vec<DailyRow>,
     /// The campaigns' (`page` is the campaign).
     pub campaigns: Vec<DailyRow>,
+    /// The values' of key `by` (`page` is the value).
+    #[serde(default)]
+    pub values: Vec<DailyRow>,
+    /// The attribute keys this shard holds, at most `KEYS_LISTED`.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
+/// What the summary's slices are: its channels and, if one was asked for, its breakdown by an
+/// attribute, with the keys there are to choose from.
+pub struct Slices {
+    /// `web` and the campaigns.
+    pub channels: Vec<ChannelSummary>,
+    /// By the values of `by`.
+    pub breakdown: Option<AttributeBreakdown>,
+    /// The attribute keys, sorted.
+    pub keys: Vec<String>,
 }
 
 impl SiteObject {
@@ -82,7 +101,12 @@ impl SiteObject {
             let (from, to) = (call.query.from.clone(), call.query.to.clone());
             ChannelCounts {
                 site: self.sql.exec(SITE_DAYS, vec![from.clone().into(), to.clone().into()])?.to_array()?,
-                campaigns: self.sql.exec(CAMPAIGN_COUNTS, vec![from.into(), to.into()])?.to_array()?,
+                campaigns: self.sql.exec(CAMPAIGN_COUNTS, vec![from.clone().into(), to.clone().into()])?.to_array()?,
+                values: match &call.query.by {
+                    Some(key) => self.value_counts(key, from, to)?,
+                    None => Vec::new(),
+                },
+                keys: self.attribute_keys()?,
             }
         };
         match (record.shard, record.shard_map.span()) {
@@ -109,9 +133,14 @@ impl SiteObject {
 }
 
 impl SiteClient {
-    /// The summary's channels for `query`: shard 0's counts, and every other shard's if the
-    /// site has several (one call each, at once), added up and split by channel.
+    /// The summary's channels for `query`.
     pub async fn channels(&self, key: &Credential, query: &SummaryQuery) -> Result<Vec<ChannelSummary>, Failure> {
+        Ok(self.slices(key, query).await?.channels)
+    }
+
+    /// The summary's channels and breakdown for `query`: shard 0's counts, and every other
+    /// shard's if the site has several (one call each, at once), added up and split.
+    pub async fn slices(&self, key: &Credential, query: &SummaryQuery) -> Result<Slices, Failure> {
         let ask = || call::ReadChannels { key: key.clone(), query: query.clone() };
         let mut parts = Vec::new();
         match self.ask_at(0, ask()).await? {
@@ -125,16 +154,27 @@ impl SiteClient {
                 }
             }
         }
-        let (mut site, mut campaigns) = (Vec::new(), Vec::new());
+        let (mut site, mut campaigns, mut values, mut keys) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for part in parts {
             for row in part.site {
                 site.push(row.count()?);
             }
-            for row in part.campaigns {
-                let (rating, tally): (_, Tally) = row.count()?;
-                campaigns.push((row.page, rating, tally));
+            for (rows, into) in [(part.campaigns, &mut campaigns), (part.values, &mut values)] {
+                for row in rows {
+                    let (rating, tally): (_, Tally) = row.count()?;
+                    into.push((row.page, rating, tally));
+                }
             }
+            keys.extend(part.keys);
         }
-        Ok(sayso_core::channel::channels(&site, &campaigns))
+        keys.sort();
+        keys.dedup();
+        keys.truncate(KEYS_LISTED);
+        Ok(Slices {
+            channels: sayso_core::channel::channels(&site, &campaigns),
+            // A page is one slice already, as for the channels.
+            breakdown: query.by.as_deref().filter(|_| query.page.is_none()).map(|by| sayso_core::channel::breakdown(by, &site, &values)),
+            keys,
+        })
     }
 }

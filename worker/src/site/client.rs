@@ -173,10 +173,13 @@ impl SiteClient {
     /// The owner's numbers; a sharded site's merged from every shard's counts (one call each,
     /// at most `SHARDS_MAX`).
     pub async fn summary(&self, key: &Credential, query: SummaryQuery) -> Result<Summary, Failure> {
-        // The channels' counts are asked for at once, beside the summary's (`channels.rs`).
-        let (summary, channels) = futures_util::future::join(self.counted_summary(key, query.clone()), self.channels(key, &query)).await;
-        let mut summary = summary?;
-        summary.channels = channels?;
+        // The channels' and attributes' counts are asked for at once, beside the summary's
+        // (`channels.rs`, `attributes.rs`).
+        let (summary, slices) = futures_util::future::join(self.counted_summary(key, query.clone()), self.slices(key, &query)).await;
+        let (mut summary, slices) = (summary?, slices?);
+        summary.channels = slices.channels;
+        summary.breakdown = slices.breakdown;
+        summary.attribute_keys = slices.keys;
         Ok(summary)
     }
 

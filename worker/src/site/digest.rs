@@ -96,8 +96,13 @@ impl SiteObject {
     /// The digest event of the seven days before the day of `at` (ms).
     fn digest_body(&self, record: &SiteRecord, event: &str, at: i64, test: bool) -> Result<String, Failure> {
         let (from, to) = days_before(at);
-        let range =
-            |from: i64, to: i64, pages: PagesWindow| SummaryQuery { from: Some(format_day(from)), to: Some(format_day(to)), page: None, pages };
+        let range = |from: i64, to: i64, pages: PagesWindow| SummaryQuery {
+            from: Some(format_day(from)),
+            to: Some(format_day(to)),
+            page: None,
+            pages,
+            by: None,
+        };
         let site = &record.settings.site;
         let week = self.count_summary(site, &range(from, to, PagesWindow { limit: SUMMARY_PAGES_MAX, after: None }))?;
         let before = self.count_summary(site, &range(from - 7, to - 7, PagesWindow::NONE))?;

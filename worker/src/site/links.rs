@@ -196,6 +196,7 @@ impl SiteObject {
                 trap: None,
                 dwell_ms: None,
                 turnstile: None,
+                attributes: None,
             };
             let submission: Submission = wire.validate()?;
             let (status, received_at) = self.upsert(&submission, now)?;

@@ -16,6 +16,7 @@ mod alarm;
 mod alerts;
 mod alerts_client;
 mod answers;
+mod attributes;
 pub mod call;
 mod change;
 mod channels;

@@ -21,6 +21,9 @@ pub struct SummaryQuery {
     /// Which of the ranked pages are listed (`pages_limit`, `pages_cursor`).
     #[serde(default)]
     pub pages: PagesWindow,
+    /// The attribute whose values break the ratings down (`by`, a key: `attributes.rs`).
+    #[serde(default)]
+    pub by: Option<String>,
 }
 
 impl SummaryQuery {
@@ -45,7 +48,9 @@ impl SummaryQuery {
                 "pages_cursor" => {
                     query.pages.after = Some(PageCursor::parse(&value).ok_or_else(|| bad("pages_cursor is not one this API gave out"))?)
                 }
-                _ => return Err(bad(&format!("unknown parameter {name:?}: use from, to, page, pages_limit, pages_cursor"))),
+                "by" if sayso_core::attributes::key_ok(&value) => query.by = Some(value.into_owned()),
+                "by" => return Err(bad("by must be an attribute's key: 1 to 24 of a-z, 0-9 and _, a letter first")),
+                _ => return Err(bad(&format!("unknown parameter {name:?}: use from, to, page, pages_limit, pages_cursor, by"))),
             }
         }
         Ok(query)
@@ -93,6 +98,9 @@ pub struct FeedbackQuery {
     /// Only quotes in this review state (`quote=pending`: awaiting the owner's approval).
     #[serde(default)]
     pub quote: Option<sayso_core::quote::QuoteState>,
+    /// Only submissions whose page gave attribute `.0` the value `.1` (`attribute=plan:pro`).
+    #[serde(default)]
+    pub attribute: Option<(String, String)>,
 }
 
 impl Default for FeedbackQuery {
@@ -113,6 +121,7 @@ impl Default for FeedbackQuery {
             scale: None,
             reply: None,
             quote: None,
+            attribute: None,
         }
     }
 }
@@ -166,9 +175,14 @@ impl FeedbackQuery {
                     query.quote =
                         Some(sayso_core::quote::QuoteState::parse(&value).ok_or_else(|| bad("quote must be pending, approved or rejected"))?)
                 }
+                "attribute" => {
+                    let pair = value.split_once(':').filter(|(k, v)| sayso_core::attributes::key_ok(k) && sayso_core::attributes::value_ok(v));
+                    let (key, value) = pair.ok_or_else(|| bad("attribute must be key:value, each as the attribute rules allow (plan:pro)"))?;
+                    query.attribute = Some((key.to_owned(), value.to_owned()));
+                }
                 _ => {
                     return Err(bad(&format!(
-                        "unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q, status, tag, from, to, scale, reply, quote"
+                        "unknown parameter {name:?}: use cursor, limit, min, max, page, has_comment, q, status, tag, from, to, scale, reply, quote, attribute"
                     )))
                 }
             }

@@ -77,7 +77,7 @@ CREATE TABLE IF NOT EXISTS webhook_log (
 
 /// Columns added after their table was first made, as (table, column, the `ALTER TABLE` that
 /// adds it); each runs once, on sites from before it.
-const ADDED_COLUMNS: [(&str, &str, &str); 9] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 10] = [
     ("submission", "revisions", "ALTER TABLE submission ADD COLUMN revisions INTEGER NOT NULL DEFAULT 1"),
     ("webhook_outbox", "submission", "ALTER TABLE webhook_outbox ADD COLUMN submission TEXT"),
     // Rows from before authorship have none: nobody but the owner can change them.
@@ -93,15 +93,16 @@ const ADDED_COLUMNS: [(&str, &str, &str); 9] = [
     ("submission", "quote_at", "ALTER TABLE submission ADD COLUMN quote_at INTEGER"),
     // Where a submission came from (`channels.rs`): `web` (the widget) or a rating link's campaign.
     ("submission", "channel", "ALTER TABLE submission ADD COLUMN channel TEXT NOT NULL DEFAULT 'web'"),
+    // The page's attributes as a JSON object, NULL for none (`attributes.rs`).
+    ("submission", "attributes", "ALTER TABLE submission ADD COLUMN attributes TEXT"),
 ];
 /// Whether table `?1` has column `?2` (as an `Exists`).
 const HAS_COLUMN: &str = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2) AS present";
 /// A test event queued with no submission (before `ENQUEUE_TEST` named its own id) gets its own
 /// id: `BACKFILL_OUTBOX` would give every one `test`, and two pending would break the index.
 const BACKFILL_TEST_EVENTS: &str = "UPDATE webhook_outbox SET submission = event WHERE submission IS NULL AND event LIKE 'test:%'";
-/// Events queued before they named their submission get its id (the newest event of each id
-/// only, and only while no event holds that id, so the unique index below holds at every start;
-/// older ones are delivered as queued).
+/// Events queued before they named their submission get its id (the newest of each id, only while
+/// no event holds that id, so the unique index below holds at every start; older ones go as queued).
 const BACKFILL_OUTBOX: &str = "UPDATE webhook_outbox SET submission = substr(event, 1, instr(event, ':') - 1)
     WHERE submission IS NULL AND rowid IN (SELECT max(rowid) FROM webhook_outbox WHERE submission IS NULL GROUP BY substr(event, 1, instr(event, ':') - 1))
     AND NOT EXISTS (SELECT 1 FROM webhook_outbox AS held WHERE held.submission = substr(webhook_outbox.event, 1, instr(webhook_outbox.event, ':') - 1))";
@@ -121,38 +122,34 @@ pub const UPDATE_RECORD: &str = "UPDATE site SET record = ?1 WHERE one = 1";
 pub const SELECT_REV: &str = "SELECT rev FROM submission WHERE id = ?1";
 /// A stored submission (`SubmissionRow`).
 pub const SELECT_SUBMISSION: &str =
-    "SELECT scale, value, comment, page, sent_page, locale, rev, received_at, revisions, author FROM submission WHERE id = ?1";
+    "SELECT scale, value, comment, page, sent_page, locale, rev, received_at, revisions, author, attributes FROM submission WHERE id = ?1";
 /// A new submission; its values are `submissions::values`, numbered as in `UPDATE_SUBMISSION`,
-/// and `?13` its author (the SHA-256 of its key), which no revision changes.
-pub const INSERT_SUBMISSION: &str =
-    "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at, updated_at, sent_page, author)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
-/// A new revision of a stored submission, with the same numbered values `?1`–`?12` as `INSERT_SUBMISSION`;
-/// counts the revision.
+/// and `?14` its author (the SHA-256 of its key), which no revision changes.
+pub const INSERT_SUBMISSION: &str = "INSERT INTO submission (id, scale, value, comment, page, locale, client_ts, widget_version, rev, received_at,
+    updated_at, sent_page, attributes, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+/// A new revision, with the numbered values `?1`–`?13` of `INSERT_SUBMISSION`; counts the revision.
 pub const UPDATE_SUBMISSION: &str = "UPDATE submission SET scale = ?2, value = ?3, comment = ?4, page = ?5, locale = ?6, client_ts = ?7,
-    widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11, sent_page = ?12, revisions = revisions + 1 WHERE id = ?1";
+    widget_version = ?8, rev = ?9, received_at = ?10, updated_at = ?11, sent_page = ?12, attributes = ?13, revisions = revisions + 1 WHERE id = ?1";
 /// Deletes one submission.
 pub const DELETE_SUBMISSION: &str = "DELETE FROM submission WHERE id = ?1";
 /// Whether submission `?1` was deleted (an `Exists`).
 pub const TOMBSTONED: &str = "SELECT EXISTS (SELECT 1 FROM tombstone WHERE id = ?1) AS present";
 /// Leaves the tombstone of submission `?1`, deleted at `?2` (ms): its id and time, no content.
 pub const INSERT_TOMBSTONE: &str = "INSERT INTO tombstone (id, at) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING";
-/// Forgets at most `?2` tombstones left before `?1` (ms), oldest first, by their index.
-/// Its `RETURNING` counts them (the cursor's rows written would count index writes too).
+/// Forgets at most `?2` tombstones left before `?1` (ms), oldest first, by their index; its
+/// `RETURNING` counts them (the cursor's rows written would count index writes too).
 pub const FORGET_TOMBSTONES: &str = "DELETE FROM tombstone WHERE id IN (SELECT id FROM tombstone WHERE at < ?1 ORDER BY at LIMIT ?2) RETURNING at";
 /// Drops the pending webhook event of submission `?1` (it was deleted).
 pub const DROP_EVENT_OF: &str = "DELETE FROM webhook_outbox WHERE submission = ?1";
 /// Whether page `?2` already has counts on the UTC day of `?1` (ms) (an `Exists`).
 pub const PAGE_COUNTED_ON: &str = "SELECT EXISTS (SELECT 1 FROM daily WHERE day = date(?1 / 1000, 'unixepoch') AND page = ?2) AS present";
-/// Counts one more page on the UTC day of `?1` (ms) if the day has fewer than `?2`: a row comes
-/// back only if it was counted.
+/// Counts one more page on the UTC day of `?1` (ms) if the day has fewer than `?2` (then a row comes back).
 pub const ADMIT_PAGE_ON: &str = "INSERT INTO day_pages (day, pages) VALUES (date(?1 / 1000, 'unixepoch'), 1)
     ON CONFLICT (day) DO UPDATE SET pages = pages + 1 WHERE pages < ?2 RETURNING pages";
 /// Forgets the page counts of days before the UTC day of `?1` (ms).
 pub const FORGET_PAGE_DAYS: &str = "DELETE FROM day_pages WHERE day < date(?1 / 1000, 'unixepoch')";
 
-/// Adds `?5` ratings (±1) and `?6` comments to the counts of page `?2`, rating `?3`:`?4`, on the
-/// UTC day of `?1` (ms).
+/// Adds `?5` ratings (±1) and `?6` comments to the counts of page `?2`, rating `?3`:`?4`, on the day of `?1` (ms).
 pub const COUNT: &str = add_to_daily!("VALUES (date(?1 / 1000, 'unixepoch'), ?2, ?3, ?4, ?5, ?6)");
 /// Rebuilds the per-day, per-page counts from the stored submissions.
 pub const REBUILD_DAILY: &str = "INSERT INTO daily (day, page, scale, value, ratings, comments)
@@ -193,6 +190,8 @@ pub struct SubmissionRow {
     pub revisions: u32,
     /// The SHA-256 of its key, if it was sent with one.
     pub author: Option<String>,
+    /// Its attributes' JSON object, if any.
+    pub attributes: Option<String>,
 }
 
 /// One line of the per-day counts (also as a shard sends it to the Worker: `counts.rs`).
@@ -293,6 +292,7 @@ impl SiteObject {
             self.ensure_replies()?;
             self.ensure_quotes()?;
             self.ensure_channels()?;
+            self.ensure_attributes()?;
             self.schema_ready.set(true);
         }
         Ok(())

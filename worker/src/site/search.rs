@@ -5,6 +5,7 @@
 //!
 //! Which index answers: the text search's (`comment_text`) when `q` has 3 characters or more;
 //! else the tag's (`submission_tag_newest`, `triage.rs`) when a tag is asked for; else the
+//! attribute's (`submission_attribute_newest`, `attributes.rs`) when an attribute is; else the
 //! replies' (`reply_newest` and its partial twins, `replies.rs`) when a reply filter is; else SQLite
 //! picks among the page's (`submission_page`, by the page sent), the status and scale's
 //! (`submission_status_scale`, when both are asked), the status's (`submission_status`), the
@@ -53,9 +54,11 @@ const INDEXED_CHARS: usize = 3;
 
 /// The columns of a `FeedbackItem`; the page shown is the one sent, also for a submission
 /// counted under `OTHER_PAGE`. Its tags come as one comma-separated text, sorted, read on
-/// `submission_tag`'s key (a tag holds no comma: `sayso_core::Tag`).
+/// `submission_tag`'s key (a tag holds no comma: `sayso_core::Tag`); its attributes as the
+/// element writes them (`plan=pro app=2.3`, read by `sayso_core::attributes::object_or_list`).
 pub(super) const ITEM: &str = "s.id, s.scale, s.value, s.comment, coalesce(s.sent_page, s.page) AS page, s.locale, s.client_ts, s.received_at,
-    s.updated_at, s.rev, s.status, s.quote, s.quote_name, s.channel, (SELECT group_concat(tag, ',') FROM (SELECT own.tag FROM submission_tag AS own WHERE own.id = s.id ORDER BY own.tag)) AS tags";
+    s.updated_at, s.rev, s.status, s.quote, s.quote_name, s.channel, (SELECT group_concat(tag, ',') FROM (SELECT own.tag FROM submission_tag AS own WHERE own.id = s.id ORDER BY own.tag)) AS tags,
+    (SELECT group_concat(j.key || '=' || j.value, ' ') FROM json_each(s.attributes) AS j) AS attributes";
 
 /// One list statement being put together: its conditions and their values, numbered in order.
 struct Statement {
@@ -117,12 +120,15 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
     let searched = query.q.as_deref().filter(|q| q.chars().count() >= INDEXED_CHARS && query.until.is_none());
     // A tag (without a search) walks the tag's own index: the rows it names, newest first.
     let tagged = query.tag.as_ref().filter(|_| searched.is_none());
-    // A reply filter (without a search or a tag) walks the replies' own index (`replies.rs`).
-    let replied = query.reply.filter(|_| searched.is_none() && tagged.is_none());
-    let k = match (tagged, replied) {
-        (Some(_), _) => "g",
-        (None, Some(_)) => "r",
-        (None, None) => "s",
+    // An attribute (without a search or a tag) walks its own index (`attributes.rs`).
+    let attributed = query.attribute.as_ref().filter(|_| searched.is_none() && tagged.is_none());
+    // A reply filter (without a search, a tag or an attribute) walks the replies' own index (`replies.rs`).
+    let replied = query.reply.filter(|_| searched.is_none() && tagged.is_none() && attributed.is_none());
+    let k = match (tagged, attributed, replied) {
+        (Some(_), _, _) => "g",
+        (None, Some(_), _) => "a",
+        (None, None, Some(_)) => "r",
+        (None, None, None) => "s",
     };
     // A search walks the index in the order comments were stored (rowid), not by time: its
     // pages end at a place in that order (`Stored`), so ties in time never skip or repeat one.
@@ -145,6 +151,14 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
     match (&query.tag, tagged) {
         (Some(tag), Some(_)) => s.when("g.tag = ?", vec![tag.as_str().into()]),
         (Some(tag), None) => s.when("EXISTS (SELECT 1 FROM submission_tag AS g WHERE g.id = s.id AND g.tag = ?)", vec![tag.as_str().into()]),
+        (None, _) => {}
+    }
+    match (&query.attribute, attributed) {
+        (Some((key, value)), Some(_)) => s.when("a.key = ? AND a.val = ?", vec![key.as_str().into(), value.as_str().into()]),
+        (Some((key, value)), None) => s.when(
+            "EXISTS (SELECT 1 FROM submission_attribute AS a WHERE a.id = s.id AND a.key = ? AND a.val = ?)",
+            vec![key.as_str().into(), value.as_str().into()],
+        ),
         (None, _) => {}
     }
     if let Some(filter) = query.reply {
@@ -192,6 +206,7 @@ pub(super) fn list(sql: &Sql, query: &FeedbackQuery) -> Result<Listed, Failure> 
     let (from, order) = match (searched, tagged) {
         (Some(_), _) => ("comment_text AS t JOIN submission AS s ON s.rowid = t.rowid", "t.rowid DESC"),
         (None, Some(_)) => ("submission_tag AS g JOIN submission AS s ON s.id = g.id", "g.received_at DESC, g.id DESC"),
+        (None, None) if attributed.is_some() => ("submission_attribute AS a JOIN submission AS s ON s.id = a.id", "a.received_at DESC, a.id DESC"),
         (None, None) if replied.is_some() => ("reply AS r JOIN submission AS s ON s.id = r.id", "r.received_at DESC, r.id DESC"),
         (None, None) => ("submission AS s", "s.received_at DESC, s.id DESC"),
     };

@@ -18,8 +18,7 @@ use super::settings::SiteRecord;
 use super::SiteObject;
 use crate::http::Failure;
 
-/// How long after its first arrival a submission may still be changed (a comment added, the
-/// rating corrected), in milliseconds.
+/// How long after its first arrival a submission may still be changed (ms).
 pub const EDIT_WINDOW_MS: i64 = 30 * 60 * 1000;
 
 /// How long a deleted submission's tombstone is kept (ms): longer than any copy of it can still
@@ -155,7 +154,7 @@ impl SiteObject {
             let author = presented.map(|k| k.author().as_str().to_owned());
             let mut row = values(new, page, now, now);
             row.push(author.into());
-            debug_assert_eq!(row.len(), 13, "INSERT_SUBMISSION's ?1–?13");
+            debug_assert_eq!(row.len(), 14, "INSERT_SUBMISSION's ?1–?14");
             self.sql.exec(INSERT_SUBMISSION, row)?;
             self.count(new.rating, new.comment.is_some(), page, now, 1)?;
             return Ok((SubmitStatus::Created, now));
@@ -176,7 +175,8 @@ impl SiteObject {
             let same = old_rating == new.rating
                 && row.comment.as_deref() == new.comment.as_ref().map(|c| c.as_str())
                 && row.sent_page.as_deref().unwrap_or(&row.page) == new.page.as_str()
-                && (row.locale == new.locale.as_str() || locale.is_ok_and(|l| l == new.locale));
+                && (row.locale == new.locale.as_str() || locale.is_ok_and(|l| l == new.locale))
+                && row.attributes == new.attributes.to_json();
             return if same { Ok((SubmitStatus::Duplicate, row.received_at)) } else { Err(Failure::EditConflict) };
         }
         // Only the key's holder edits; a submission sent without a key is never changed.
@@ -218,8 +218,7 @@ impl SiteObject {
         }
     }
 
-    /// Adds `sign` (±1) of a rating, with or without a comment, to the counts of its page on
-    /// the (UTC) day it arrived.
+    /// Adds `sign` (±1) of a rating, with or without a comment, to its page's counts on its day.
     fn count(&self, rating: Rating, has_comment: bool, page: &str, received_at: i64, sign: i32) -> Result<(), Failure> {
         let comments = if has_comment { sign } else { 0 };
         self.sql.exec(
@@ -278,7 +277,7 @@ impl SiteObject {
     }
 }
 
-/// A submission's row values, numbered `?1`…`?12` as `INSERT_SUBMISSION` and
+/// A submission's row values, numbered `?1`…`?13` as `INSERT_SUBMISSION` and
 /// `UPDATE_SUBMISSION` name them, with the page it is counted under (`?5`) and, if that is not
 /// the page it was sent from, the page it was sent from (`?12`): nothing the visitor sent is lost.
 fn values(s: &Submission, page: &str, received_at: i64, updated_at: i64) -> Vec<SqlStorageValue> {
@@ -296,5 +295,6 @@ fn values(s: &Submission, page: &str, received_at: i64, updated_at: i64) -> Vec<
         received_at.into(),
         updated_at.into(),
         sent_page.into(),
+        s.attributes.to_json().into(),
     ]
 }

@@ -158,6 +158,7 @@ impl SiteObject {
             // Consent to be quoted comes after the submission too.
             quote: None,
             quote_name: None,
+            attributes: s.attributes.pairs(),
         };
         // Slack and compatible chat tools show `text`, and read markup in it: every piece from a
         // visitor (and the site name) is escaped there; the other fields keep the raw text.

@@ -9,7 +9,7 @@ use sayso_core::{Scale, Status};
 use crate::http::Failure;
 
 /// The filters' names, as the API and the address spell them.
-const NAMES: [&str; 12] = ["q", "page", "status", "tag", "scale", "min", "max", "has_comment", "from", "to", "quote", "reply"];
+const NAMES: [&str; 13] = ["q", "page", "status", "tag", "scale", "min", "max", "has_comment", "from", "to", "quote", "reply", "attribute"];
 
 /// The address's filters, as typed (empty ones dropped), and its cursor.
 pub struct Filters {
@@ -96,6 +96,7 @@ impl Filters {
                     }
                 }
                 label { "Tag " input type="text" name="tag" maxlength="32" pattern="[a-z0-9_\\-]{1,32}" value=(self.get("tag")); }
+                label { "Attribute " input type="text" name="attribute" maxlength="65" placeholder="plan:pro" pattern="[a-z][a-z0-9_]{0,23}:[A-Za-z0-9._:\\/+\\-]{1,40}" value=(self.get("attribute")); }
                 label { "Scale "
                     select name="scale" {
                         option value="" selected[choice("scale", "")] { "Any" }

@@ -36,6 +36,15 @@ fn row(item: &FeedbackItem, first: bool) -> Markup {
                         // A rating link's campaign (the widget's `web` goes unsaid).
                         @if item.channel != sayso_core::WEB_CHANNEL { " · via " span.row-channel { (item.channel) } }
                     }
+                    // The page's attributes, each a link to the inbox of that segment.
+                    @if !item.attributes.is_empty() {
+                        " " span.row-attributes {
+                            @for (key, value) in &item.attributes {
+                                a.attribute href=(format!("?view=inbox&attribute={}", super::place::encode(&format!("{key}:{value}")))) data-nav
+                                    aria-label=(format!("Only {key} {value}")) { (key) "=" (value) } " "
+                            }
+                        }
+                    }
                     " " span.status-badge data-status=(item.status.as_str()) { (item.status.as_str()) }
                 }
                 @match &item.comment {

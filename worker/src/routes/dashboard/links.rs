@@ -5,7 +5,7 @@
 //! merge or a QR generator).
 
 use maud::{html, Markup};
-use sayso_core::{format_day, ChannelSummary, PagesWindow, Scale};
+use sayso_core::{format_day, ChannelSummary, PagesWindow, Scale, ScaleSummary};
 use worker::{Env, Request};
 
 use super::words;
@@ -19,7 +19,7 @@ pub async fn view(req: &Request, env: &Env) -> Result<Markup, Failure> {
     let client = site::client(env, &site)?;
     let settings = client.settings(&key).await.map_err(super::refused)?;
     let today = worker::Date::now().as_millis() as i64 / 86_400_000;
-    let query = SummaryQuery { from: Some(format_day(today - 29)), to: Some(format_day(today)), page: None, pages: PagesWindow::NONE };
+    let query = SummaryQuery { from: Some(format_day(today - 29)), to: Some(format_day(today)), page: None, pages: PagesWindow::NONE, by: None };
     let channels = client.channels(&key, &query).await.map_err(super::refused)?;
     let scales: Vec<Scale> = Scale::ALL.into_iter().filter(|s| settings.accepts(*s)).collect();
     Ok(html! {
@@ -69,6 +69,16 @@ pub(super) fn channels_card(channels: &[ChannelSummary]) -> Markup {
     }
 }
 
+/// Each scale's headline score and name, comma-separated (a channel's or an attribute value's).
+pub(super) fn scores(scales: &[ScaleSummary]) -> Markup {
+    html! {
+        @for (i, scale) in scales.iter().enumerate() {
+            @if i > 0 { ", " }
+            (words::score(scale.scale, scale.score)) " (" (words::title(scale.scale)) ")"
+        }
+    }
+}
+
 /// Ratings, comments and the headline of each scale, by channel.
 fn channel_table(channels: &[ChannelSummary]) -> Markup {
     html! {
@@ -83,12 +93,7 @@ fn channel_table(channels: &[ChannelSummary]) -> Markup {
                             th scope="row" { (channel.channel) }
                             td { (channel.total) }
                             td { (channel.comments) }
-                            td {
-                                @for (i, scale) in channel.scales.iter().enumerate() {
-                                    @if i > 0 { ", " }
-                                    (words::score(scale.scale, scale.score)) " (" (words::title(scale.scale)) ")"
-                                }
-                            }
+                            td { (scores(&channel.scales)) }
                         }
                     }
                 }

@@ -7,6 +7,7 @@
 //! `String` pushes with no runtime and no template files to ship, which suits a Worker whose
 //! bytes are its cold start. Askama escapes too, but parses template files and adds more code.
 
+mod breakdown;
 mod cards;
 mod charts;
 mod comments;
@@ -94,6 +95,7 @@ pub async fn view(req: &Request, env: &Env) -> Result<Response, Failure> {
         to: Some(format_day(to)),
         page: place.page.clone(),
         pages,
+        by: place.by.clone(),
     };
     let span = place.span();
     let current = client.summary(&key, range(place.from, place.to, pages)).await.map_err(refused)?;

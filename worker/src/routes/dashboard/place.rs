@@ -28,13 +28,15 @@ pub struct Place {
     pub to: i64,
     /// The one page drilled into; `None`: the whole site.
     pub page: Option<String>,
+    /// The attribute whose values break the ratings down (`by`), if one is chosen.
+    pub by: Option<String>,
 }
 
 impl Place {
     /// `site=…&days=7|30|90` or `&from=…&to=…`, and `&page=…`; `today` ends a range of days.
     pub fn parse(url: &worker::Url, today: i64) -> Result<Place, Failure> {
         let bad = |what: &str| Failure::InvalidQuery(what.to_owned());
-        let (mut site, mut days, mut from, mut to, mut page) = (None, 30i64, None, None, None);
+        let (mut site, mut days, mut from, mut to, mut page, mut by) = (None, 30i64, None, None, None, None);
         for (name, value) in url.query_pairs() {
             match name.as_ref() {
                 "site" => site = Some(SiteId::parse(&value).map_err(|_| Failure::SiteNotFound)?),
@@ -44,6 +46,8 @@ impl Place {
                 // `(other)`: the page that counts the pages past a day's cap, as the API names it.
                 "page" if value == OTHER_PAGE => page = Some(OTHER_PAGE.to_owned()),
                 "page" => page = Some(PagePath::parse(&value)?.as_str().to_owned()),
+                "by" if sayso_core::attributes::key_ok(&value) => by = Some(value.into_owned()),
+                "by" => return Err(bad("by must be an attribute's key")),
                 _ => {}
             }
         }
@@ -53,7 +57,7 @@ impl Place {
             (Some(_), Some(_)) => return Err(bad("from must not be after to")),
             _ => (Range::Days(days), today - days + 1, today),
         };
-        Ok(Place { site, range, from, to, page })
+        Ok(Place { site, range, from, to, page, by })
     }
 
     /// Days in the range (the previous period is as long, just before it).
@@ -77,7 +81,7 @@ impl Place {
 }
 
 /// Percent-encodes a query value: everything but the unreserved characters and `/`.
-fn encode(value: &str) -> String {
+pub(super) fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {

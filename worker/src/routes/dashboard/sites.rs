@@ -32,7 +32,7 @@ pub async fn view(req: &Request, env: &Env) -> Result<Markup, Failure> {
     let total = entries.len();
     let shown: Vec<Entry> = entries.into_iter().skip(start).take(PER_PAGE).collect();
     let today = worker::Date::now().as_millis() as i64 / 86_400_000;
-    let query = SummaryQuery { from: Some(format_day(today - 29)), to: Some(format_day(today)), page: None, pages: PagesWindow::NONE };
+    let query = SummaryQuery { from: Some(format_day(today - 29)), to: Some(format_day(today)), page: None, pages: PagesWindow::NONE, by: None };
     let glances = join_all(shown.iter().map(|entry| {
         let query = query.clone();
         async move { site::client(env, &SiteId::parse(&entry.site)?)?.glance(query).await }

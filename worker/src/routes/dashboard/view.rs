@@ -68,6 +68,9 @@ pub fn render(reads: &Reads) -> Markup {
             @if current.channels.iter().any(|c| c.channel != sayso_core::WEB_CHANNEL) {
                 (super::links::channels_card(&current.channels))
             }
+            @if place.page.is_none() && !current.attribute_keys.is_empty() {
+                (super::breakdown::card(current, place))
+            }
         }
         (comments::latest(reads.comments, place))
         @if place.page.is_none() {
