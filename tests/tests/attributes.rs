@@ -125,7 +125,8 @@ fn attributes_from_the_page_filter_the_inbox_and_break_the_summary_down() -> Res
 #[test]
 fn hostile_attributes_are_refused_and_edits_deletes_and_shards_keep_the_counts_exact() -> Result<()> {
     let (edge, site) = (Edge::shared()?, unique_site("attrs-api")?);
-    let created = edge.create_site_limited(&site, &[ORIGIN], json!({ "scale": "stars" }), json!({ "visitor_per_minute": 0 }))?;
+    let created =
+        edge.create_site_limited(&site, &[ORIGIN], json!({ "scale": "stars" }), json!({ "visitor_per_minute": 0, "site_per_minute": 0 }))?;
     let key = created.owner_key;
     // An email, a phone number, a session token, a bad key, a repeated key, six of them, a
     // number for a text: each refused with its code, and nothing stored.
@@ -179,6 +180,23 @@ fn hostile_attributes_are_refused_and_edits_deletes_and_shards_keep_the_counts_e
     // A duplicate of a stored revision with other attributes is a conflict, not a silent change.
     let a = send(edge, &site, 1, 0, 4, json!({ "plan": "free" }))?;
     ensure!(a.status == 409, "{a:?}");
+
+    // A script inventing values: a day counts 100 of a key by name, the rest under (other); each
+    // is still stored and found by its own value.
+    for n in 0..103u32 {
+        let a = send(edge, &site, 1000 + n, 0, 5, json!({ "build": format!("b{n}") }))?;
+        ensure!(a.status == 201, "{a:?}");
+    }
+    let b = owner_get(edge, &site, &key, "/summary?by=build")?.json()["breakdown"].clone();
+    println!("103 invented values: {} listed of {}, (other) {}", b["values"].as_array().map_or(0, Vec::len), b["values_total"], b["values"][0]);
+    ensure!(b["values_total"] == 101 && b["values"][0]["value"] == "(other)" && b["values"][0]["total"] == 3, "{b}");
+    ensure!(b["values"].as_array().map(Vec::len) == Some(20) && b["unset"]["total"] == 2, "the 20 most rated, then the rest unlisted: {b}");
+    ensure!(listed(edge, &site, &key, "build:b102")? == ids(&[1102]), "a value counted under (other) is still found by its own");
+    let deleted =
+        api::json_call("DELETE", &format!("{}/v1/sites/{site}/feedback/{}", edge.url, id(1102)), ORIGIN, Some(&format!("Bearer {key}")), None)?;
+    ensure!(deleted.status == 204, "{deleted:?}");
+    let b = owner_get(edge, &site, &key, "/summary?by=build")?.json()["breakdown"].clone();
+    ensure!(b["values_total"] == 101 && b["values"][0]["total"] == 2, "its delete takes it from (other), where it was counted: {b}");
 
     // A sharded site: the same submissions over 4 shards break down exactly as on one.
     let (sharded, single) = (unique_site("attrs-shards")?, unique_site("attrs-one")?);

@@ -8,7 +8,9 @@
 //!   site's;
 //! - `attribute_daily`, each key's and value's counts per day and rating: the summary's
 //!   breakdown (`?by=KEY`) reads at most days × values × ratings rows of one key, never
-//!   submissions, and merges over a sharded site's shards beside the channels (`channels.rs`).
+//!   submissions, and merges over a sharded site's shards beside the channels (`channels.rs`);
+//!   a day counts at most `VALUES_PER_DAY_MAX` values of a key by name, the rest under
+//!   `OTHER_VALUE`, so a script inventing values cannot grow that read.
 //!
 //! A submission without attributes (every widget that sets none, the bulk seeding, rating
 //! links) pays nothing here: each trigger's `WHEN` skips it.
@@ -24,7 +26,7 @@ use crate::http::Failure;
 /// only keys some stored submission carries.
 const ATTRIBUTES: &str = "
 CREATE TABLE IF NOT EXISTS submission_attribute (
-  id TEXT NOT NULL, key TEXT NOT NULL, val TEXT NOT NULL, received_at INTEGER NOT NULL,
+  id TEXT NOT NULL, key TEXT NOT NULL, val TEXT NOT NULL, received_at INTEGER NOT NULL, counted TEXT NOT NULL,
   PRIMARY KEY (id, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS submission_attribute_newest ON submission_attribute (key, val, received_at DESC, id DESC);
@@ -35,34 +37,63 @@ CREATE TABLE IF NOT EXISTS attribute_daily (
 ) WITHOUT ROWID;
 DROP TRIGGER IF EXISTS attributes_added; DROP TRIGGER IF EXISTS attributes_changed; DROP TRIGGER IF EXISTS attributes_removed;
 CREATE TRIGGER attributes_added AFTER INSERT ON submission WHEN new.attributes IS NOT NULL BEGIN
-  INSERT INTO submission_attribute SELECT new.id, j.key, j.value, new.received_at FROM json_each(new.attributes) AS j;
-  INSERT INTO attribute_daily SELECT j.key, date(new.received_at / 1000, 'unixepoch'), j.value, new.scale, new.value, 1, new.comment IS NOT NULL
-    FROM json_each(new.attributes) AS j WHERE true
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
+  INSERT INTO submission_attribute SELECT new.id, j.key, j.value, new.received_at, COUNTED(new) FROM json_each(new.attributes) AS j;
+  ADD(new);
 END;
 CREATE TRIGGER attributes_changed AFTER UPDATE OF attributes, scale, value, comment, received_at ON submission
   WHEN (old.attributes IS NOT NULL OR new.attributes IS NOT NULL) AND (old.attributes IS NOT new.attributes OR old.scale IS NOT new.scale
     OR old.value IS NOT new.value OR (old.comment IS NULL) <> (new.comment IS NULL) OR old.received_at IS NOT new.received_at) BEGIN
-  DELETE FROM submission_attribute WHERE id = old.id;
-  INSERT INTO submission_attribute SELECT new.id, j.key, j.value, new.received_at FROM json_each(new.attributes) AS j WHERE new.attributes IS NOT NULL;
-  INSERT INTO attribute_daily SELECT j.key, date(old.received_at / 1000, 'unixepoch'), j.value, old.scale, old.value, -1, -(old.comment IS NOT NULL)
-    FROM json_each(old.attributes) AS j WHERE old.attributes IS NOT NULL
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  INSERT INTO attribute_daily SELECT j.key, date(new.received_at / 1000, 'unixepoch'), j.value, new.scale, new.value, 1, new.comment IS NOT NULL
-    FROM json_each(new.attributes) AS j WHERE new.attributes IS NOT NULL
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  DELETE FROM attribute_daily WHERE ratings = 0 AND comments = 0 AND (key, day, val, scale, value) IN
-    (SELECT j.key, date(old.received_at / 1000, 'unixepoch'), j.value, old.scale, old.value FROM json_each(old.attributes) AS j);
+  SUBTRACT(old);
+  INSERT INTO submission_attribute SELECT new.id, j.key, j.value, new.received_at, COUNTED(new) FROM json_each(new.attributes) AS j WHERE new.attributes IS NOT NULL;
+  ADD(new);
 END;
 CREATE TRIGGER attributes_removed AFTER DELETE ON submission WHEN old.attributes IS NOT NULL BEGIN
-  DELETE FROM submission_attribute WHERE id = old.id;
-  INSERT INTO attribute_daily SELECT j.key, date(old.received_at / 1000, 'unixepoch'), j.value, old.scale, old.value, -1, -(old.comment IS NOT NULL)
-    FROM json_each(old.attributes) AS j WHERE true
-    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
-  DELETE FROM attribute_daily WHERE ratings = 0 AND comments = 0 AND (key, day, val, scale, value) IN
-    (SELECT j.key, date(old.received_at / 1000, 'unixepoch'), j.value, old.scale, old.value FROM json_each(old.attributes) AS j);
+  SUBTRACT(old);
 END;
 ";
+
+/// The most values of one key a day counts by name: a later new value that day is counted
+/// under `OTHER_VALUE` (still stored, listed and filtered by its own), so invented values
+/// cannot grow what a breakdown reads without bound, as `PAGES_PER_DAY_MAX` bounds pages.
+pub const VALUES_PER_DAY_MAX: usize = 100;
+/// Where the values past `VALUES_PER_DAY_MAX` are counted (no value holds parentheses).
+pub const OTHER_VALUE: &str = "(other)";
+
+/// The triggers' statements: `COUNTED(row)` the value pair `j` of `row` is counted under (its own
+/// if the day counts it already or counts fewer than `VALUES_PER_DAY_MAX`), kept in
+/// `submission_attribute.counted` so that taking it away subtracts from the same line;
+/// `ADD(row)` counts `row`'s pairs; `SUBTRACT(row)` takes them away, deletes the lines that fall
+/// to zero and the row's pairs.
+fn attributes_sql() -> String {
+    let day = |row: &str| format!("date({row}.received_at / 1000, 'unixepoch')");
+    let counted = |row: &str| {
+        format!(
+            "CASE WHEN EXISTS (SELECT 1 FROM attribute_daily AS d WHERE d.key = j.key AND d.day = {day} AND d.val = j.value)
+              OR (SELECT count(*) FROM (SELECT DISTINCT d.val FROM attribute_daily AS d WHERE d.key = j.key AND d.day = {day} AND d.val <> '{OTHER_VALUE}' LIMIT {VALUES_PER_DAY_MAX})) < {VALUES_PER_DAY_MAX}
+            THEN j.value ELSE '{OTHER_VALUE}' END",
+            day = day(row)
+        )
+    };
+    let change = |row: &str, sign: &str| {
+        format!(
+            "INSERT INTO attribute_daily SELECT a.key, {day}, a.counted, {row}.scale, {row}.value, {sign}1, {sign}({row}.comment IS NOT NULL)
+    FROM submission_attribute AS a WHERE a.id = {row}.id
+    ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments",
+            day = day(row)
+        )
+    };
+    let subtract = |row: &str| {
+        format!(
+            "{};
+  DELETE FROM attribute_daily WHERE ratings = 0 AND comments = 0 AND (key, day, val, scale, value) IN
+    (SELECT a.key, {day}, a.counted, {row}.scale, {row}.value FROM submission_attribute AS a WHERE a.id = {row}.id);
+  DELETE FROM submission_attribute WHERE id = {row}.id",
+            change(row, "-"),
+            day = day(row)
+        )
+    };
+    ATTRIBUTES.replace("COUNTED(new)", &counted("new")).replace("ADD(new)", &change("new", "")).replace("SUBTRACT(old)", &subtract("old"))
+}
 
 /// The counts per value and rating of key `?1` in the days `?2`–`?3` (either may be NULL), as
 /// `DailyRow`s whose `page` is the value: one seek on the key, at most days × values × ratings
@@ -91,7 +122,7 @@ impl SiteObject {
     /// `attributes`). No recount: the column and the tables come in the same version, so no
     /// row with attributes is older than the tables.
     pub(super) fn ensure_attributes(&self) -> Result<(), Failure> {
-        self.transaction(|| Ok(self.sql.exec(ATTRIBUTES, None).map(|_| ())?))
+        self.transaction(|| Ok(self.sql.exec(&attributes_sql(), None).map(|_| ())?))
     }
 
     /// The attribute keys this shard has counted, sorted, at most `KEYS_LISTED`.
