@@ -239,6 +239,36 @@ fn a_watched_word_alerts_once_per_comment_and_never_inside_another_word() -> Res
 }
 
 #[test]
+fn a_watched_word_in_a_rating_links_comment_alerts_too() -> Result<()> {
+    let (edge, site) = (Edge::shared()?, unique_site("words-link")?);
+    let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;
+    let (hook, seen) = receiver()?;
+    let secret = alerts_to(edge, &site, &key, &hook, json!({ "words": ["refund"] }))?;
+    let made = api::post(
+        &format!("{}/v1/sites/{site}/links", edge.url),
+        &[("authorization", &format!("Bearer {key}")), ("content-type", "application/json")],
+        json!({ "campaign": "support", "scale": "stars" }).to_string().as_bytes(),
+    )?;
+    ensure!(made.status == 201, "{made:?}");
+    let links = made.json()["links"].clone();
+    let url = links.as_array().and_then(|l| l.iter().find(|l| l["value"] == 2)).and_then(|l| l["url"].as_str()).context("the 2's URL")?.to_owned();
+    ensure!(api::get(&url, &[])?.status == 200, "the click");
+    let (page, _) = url.split_once('?').context("a ?v= URL")?;
+    let form = api::post(page, &[("content-type", "application/x-www-form-urlencoded")], b"v=2&comment=I+want+a+refund")?;
+    ensure!(form.status < 400, "{form:?}");
+    let alerts = settled(&seen, &secret, 1)?;
+    println!("the link comment's words alert: {}", alerts[0]);
+    ensure!(alerts.len() == 1, "one alert, for the comment only: {alerts:?}");
+    let submission = &alerts[0]["alert"]["submission"];
+    ensure!(
+        alerts[0]["alert"]["kind"] == "words" && submission["page"] == "/r/support" && submission["comment"] == "I want a refund",
+        "{}",
+        alerts[0]
+    );
+    Ok(())
+}
+
+#[test]
 fn alert_rules_past_a_limit_or_on_a_sharded_site_are_refused_at_their_field() -> Result<()> {
     let (edge, site) = (Edge::shared()?, unique_site("limits")?);
     let key = edge.create_site(&site, &[ORIGIN], json!({ "scale": "stars" }))?.owner_key;

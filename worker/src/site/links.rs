@@ -204,7 +204,9 @@ impl SiteObject {
             // Every stored revision spends the visitor's tokens, as a widget's does.
             let remember = self.spend_tokens(&record, &call.visitor, now)?;
             let queued = self.enqueue_webhook(&record, &submission, received_at, now)?;
-            Ok((status, Some((remember, queued))))
+            // A watched word in the thank-you page's comment alerts as a widget's does.
+            let alerted = self.queue_words_alert(&record, &submission, now)?;
+            Ok((status, Some((remember, queued || alerted))))
         })?;
         if let Some((remember, queued)) = stored {
             if let Some(remember) = remember {
