@@ -40,12 +40,5 @@ pub(super) fn card(current: &Summary, place: &Place) -> Markup {
 
 /// One value's line.
 fn row(name: &str, value: &ValueSummary) -> Markup {
-    html! {
-        tr {
-            th scope="row" { (name) }
-            td { (value.total) }
-            td { (value.comments) }
-            td { (super::links::scores(&value.scales)) }
-        }
-    }
+    super::links::slice_row(name, value.total, value.comments, &value.scales)
 }

@@ -69,12 +69,20 @@ pub(super) fn channels_card(channels: &[ChannelSummary]) -> Markup {
     }
 }
 
-/// Each scale's headline score and name, comma-separated (a channel's or an attribute value's).
-pub(super) fn scores(scales: &[ScaleSummary]) -> Markup {
+/// One line of a table by slice (a channel, an attribute's value): its name, ratings, comments
+/// and each scale's headline score, comma-separated.
+pub(super) fn slice_row(name: &str, total: u64, comments: u64, scales: &[ScaleSummary]) -> Markup {
     html! {
-        @for (i, scale) in scales.iter().enumerate() {
-            @if i > 0 { ", " }
-            (words::score(scale.scale, scale.score)) " (" (words::title(scale.scale)) ")"
+        tr {
+            th scope="row" { (name) }
+            td { (total) }
+            td { (comments) }
+            td {
+                @for (i, scale) in scales.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (words::score(scale.scale, scale.score)) " (" (words::title(scale.scale)) ")"
+                }
+            }
         }
     }
 }
@@ -88,14 +96,7 @@ fn channel_table(channels: &[ChannelSummary]) -> Markup {
             table.channels {
                 thead { tr { th scope="col" { "Channel" } th scope="col" { "Ratings" } th scope="col" { "Comments" } th scope="col" { "Score" } } }
                 tbody {
-                    @for channel in channels {
-                        tr {
-                            th scope="row" { (channel.channel) }
-                            td { (channel.total) }
-                            td { (channel.comments) }
-                            td { (scores(&channel.scales)) }
-                        }
-                    }
+                    @for c in channels { (slice_row(&c.channel, c.total, c.comments, &c.scales)) }
                 }
             }
         }
