@@ -58,7 +58,8 @@ pub struct Summary {
     /// The same ratings by the values of the attribute asked for (`by`); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<crate::channel::AttributeBreakdown>,
-    /// The attribute keys the site's submissions carry (sorted, at most 20), to choose `by` from.
+    /// The attribute keys most of the site's stored submissions carry (most first, ties by key, at
+    /// most 20), to choose `by` from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribute_keys: Vec<String>,
 }

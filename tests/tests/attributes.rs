@@ -58,6 +58,17 @@ fn breakdown(edge: &Edge, site: &str, key: &str, by: &str) -> Result<Vec<(String
     Ok(out)
 }
 
+/// Waits out the last 90 s of a UTC day, so that what follows happens on one day.
+fn clear_of_midnight() {
+    const DAY_MS: u128 = 86_400_000;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    let left = DAY_MS - now % DAY_MS;
+    if left < 90_000 {
+        println!("waiting {left} ms for the next UTC day");
+        std::thread::sleep(std::time::Duration::from_millis(left as u64 + 1_000));
+    }
+}
+
 fn ids(ns: &[u32]) -> BTreeSet<String> {
     ns.iter().map(|n| id(*n)).collect()
 }
@@ -99,7 +110,7 @@ fn attributes_from_the_page_filter_the_inbox_and_break_the_summary_down() -> Res
     ensure!(by == [("free".to_owned(), 1), ("pro".to_owned(), 1)], "one each, nothing unset: {by:?}");
     ensure!(breakdown(edge, &site, &key, "app")? == [("2.3".to_owned(), 1), (String::new(), 1)], "the free rating has no app");
     let summary = owner_get(edge, &site, &key, "/summary")?.json();
-    ensure!(summary["attribute_keys"] == json!(["app", "plan"]) && summary.get("breakdown").is_none(), "{summary}");
+    ensure!(summary["attribute_keys"] == json!(["plan", "app"]) && summary.get("breakdown").is_none(), "{summary}");
     let csv = owner_get(edge, &site, &key, "/export.csv")?;
     ensure!(csv.status == 200 && csv.body.contains(",plan=pro app=2.3\r\n"), "the export has the attributes column: {}", csv.body);
 
@@ -171,7 +182,7 @@ fn hostile_attributes_are_refused_and_edits_deletes_and_shards_keep_the_counts_e
     ensure!(by == [("pro".to_owned(), 1), ("team".to_owned(), 1)], "the breakdown follows the edit and the delete: {by:?}");
     // Deleting the only submission with a key leaves nothing of it: not in the keys, not in a breakdown.
     ensure!(send(edge, &site, 4, 0, 3, json!({ "plan": "pro", "cohort": "2026-12" }))?.status == 201);
-    ensure!(owner_get(edge, &site, &key, "/summary")?.json()["attribute_keys"] == json!(["cohort", "plan"]));
+    ensure!(owner_get(edge, &site, &key, "/summary")?.json()["attribute_keys"] == json!(["plan", "cohort"]));
     let deleted =
         api::json_call("DELETE", &format!("{}/v1/sites/{site}/feedback/{}", edge.url, id(4)), ORIGIN, Some(&format!("Bearer {key}")), None)?;
     ensure!(deleted.status == 204, "{deleted:?}");
@@ -182,7 +193,8 @@ fn hostile_attributes_are_refused_and_edits_deletes_and_shards_keep_the_counts_e
     ensure!(a.status == 409, "{a:?}");
 
     // A script inventing values: a day counts 100 of a key by name, the rest under (other); each
-    // is still stored and found by its own value.
+    // is still stored and found by its own value. All on one UTC day: the cap is per day.
+    clear_of_midnight();
     for n in 0..103u32 {
         let a = send(edge, &site, 1000 + n, 0, 5, json!({ "build": format!("b{n}") }))?;
         ensure!(a.status == 201, "{a:?}");
@@ -197,6 +209,20 @@ fn hostile_attributes_are_refused_and_edits_deletes_and_shards_keep_the_counts_e
     ensure!(deleted.status == 204, "{deleted:?}");
     let b = owner_get(edge, &site, &key, "/summary?by=build")?.json()["breakdown"].clone();
     ensure!(b["values_total"] == 101 && b["values"][0]["total"] == 2, "its delete takes it from (other), where it was counted: {b}");
+
+    // A script inventing keys, 5 a submission, named to sort before the page's own: the keys
+    // listed are those most submissions carry, so the page's `build` and `plan` stay first, and
+    // the invented ones are still stored and found.
+    for n in 0..6u32 {
+        let invented: serde_json::Map<String, Value> = (0..5).map(|k| (format!("aa{}", n * 5 + k), json!("x"))).collect();
+        let a = send(edge, &site, 2000 + n, 0, 1, Value::Object(invented))?;
+        ensure!(a.status == 201, "{a:?}");
+    }
+    let listed_keys = owner_get(edge, &site, &key, "/summary")?.json()["attribute_keys"].clone();
+    println!("keys with 30 invented: {listed_keys}");
+    let listed_keys = listed_keys.as_array().context("attribute_keys")?;
+    ensure!(listed_keys.len() == 20 && listed_keys[..2] == [json!("build"), json!("plan")], "the page's keys first: {listed_keys:?}");
+    ensure!(listed(edge, &site, &key, "aa29:x")? == ids(&[2005]), "an invented key is still stored and filtered");
 
     // A sharded site: the same submissions over 4 shards break down exactly as on one.
     let (sharded, single) = (unique_site("attrs-shards")?, unique_site("attrs-one")?);

@@ -10,7 +10,11 @@
 //!   breakdown (`?by=KEY`) reads at most days × values × ratings rows of one key, never
 //!   submissions, and merges over a sharded site's shards beside the channels (`channels.rs`);
 //!   a day counts at most `VALUES_PER_DAY_MAX` values of a key by name, the rest under
-//!   `OTHER_VALUE`, so a script inventing values cannot grow that read.
+//!   `OTHER_VALUE`, so a script inventing values cannot grow that read;
+//! - `attribute_key`, how many stored submissions carry each key, indexed by that count: the
+//!   summary's `attribute_keys` are the `KEYS_LISTED` most carried, one index walk, so keys a
+//!   script invents (a few submissions each) rank below the page's own (carried by every click)
+//!   and cannot hide them, however many there are.
 //!
 //! A submission without attributes (every widget that sets none, the bulk seeding, rating
 //! links) pays nothing here: each trigger's `WHEN` skips it.
@@ -35,19 +39,25 @@ CREATE TABLE IF NOT EXISTS attribute_daily (
   ratings INTEGER NOT NULL, comments INTEGER NOT NULL,
   PRIMARY KEY (key, day, val, scale, value)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attribute_key (key TEXT PRIMARY KEY, carried INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS attribute_key_most ON attribute_key (carried DESC, key);
 DROP TRIGGER IF EXISTS attributes_added; DROP TRIGGER IF EXISTS attributes_changed; DROP TRIGGER IF EXISTS attributes_removed;
 CREATE TRIGGER attributes_added AFTER INSERT ON submission WHEN new.attributes IS NOT NULL BEGIN
   INSERT INTO submission_attribute SELECT new.id, j.key, j.value, new.received_at, COUNTED(new) FROM json_each(new.attributes) AS j;
   ADD(new);
+  CARRY(new);
 END;
 CREATE TRIGGER attributes_changed AFTER UPDATE OF attributes, scale, value, comment, received_at ON submission
   WHEN (old.attributes IS NOT NULL OR new.attributes IS NOT NULL) AND (old.attributes IS NOT new.attributes OR old.scale IS NOT new.scale
     OR old.value IS NOT new.value OR (old.comment IS NULL) <> (new.comment IS NULL) OR old.received_at IS NOT new.received_at) BEGIN
+  DROP_CARRIED(old);
   SUBTRACT(old);
   INSERT INTO submission_attribute SELECT new.id, j.key, j.value, new.received_at, COUNTED(new) FROM json_each(new.attributes) AS j WHERE new.attributes IS NOT NULL;
   ADD(new);
+  CARRY(new);
 END;
 CREATE TRIGGER attributes_removed AFTER DELETE ON submission WHEN old.attributes IS NOT NULL BEGIN
+  DROP_CARRIED(old);
   SUBTRACT(old);
 END;
 ";
@@ -63,7 +73,9 @@ pub const OTHER_VALUE: &str = "(other)";
 /// if the day counts it already or counts fewer than `VALUES_PER_DAY_MAX`), kept in
 /// `submission_attribute.counted` so that taking it away subtracts from the same line;
 /// `ADD(row)` counts `row`'s pairs; `SUBTRACT(row)` takes them away, deletes the lines that fall
-/// to zero and the row's pairs.
+/// to zero and the row's pairs; `CARRY(row)` counts its keys in `attribute_key`, `DROP_CARRIED(row)`
+/// takes them away (before `SUBTRACT` deletes its pairs) and deletes a key no submission carries.
+/// (An edit that keeps the keys moves each count down and up again: edits are rare beside clicks.)
 fn attributes_sql() -> String {
     let day = |row: &str| format!("date({row}.received_at / 1000, 'unixepoch')");
     let counted = |row: &str| {
@@ -92,8 +104,31 @@ fn attributes_sql() -> String {
             day = day(row)
         )
     };
-    ATTRIBUTES.replace("COUNTED(new)", &counted("new")).replace("ADD(new)", &change("new", "")).replace("SUBTRACT(old)", &subtract("old"))
+    let carry = |row: &str| {
+        format!(
+            "INSERT INTO attribute_key SELECT a.key, 1 FROM submission_attribute AS a WHERE a.id = {row}.id
+    ON CONFLICT DO UPDATE SET carried = carried + 1"
+        )
+    };
+    let drop_carried = |row: &str| {
+        format!(
+            "UPDATE attribute_key SET carried = carried - 1 WHERE key IN (SELECT a.key FROM submission_attribute AS a WHERE a.id = {row}.id);
+  DELETE FROM attribute_key WHERE carried <= 0 AND key IN (SELECT a.key FROM submission_attribute AS a WHERE a.id = {row}.id)"
+        )
+    };
+    ATTRIBUTES
+        .replace("COUNTED(new)", &counted("new"))
+        .replace("ADD(new)", &change("new", ""))
+        .replace("CARRY(new)", &carry("new"))
+        .replace("DROP_CARRIED(old)", &drop_carried("old"))
+        .replace("SUBTRACT(old)", &subtract("old"))
 }
+
+/// `attribute_key` counted from the stored pairs when it is new (an object from before it) and
+/// there are pairs: once, on the start that makes the table (empty exactly when no submission
+/// carries a key, so later starts find one row at most and stop).
+const RECOUNT_KEYS: &str = "INSERT INTO attribute_key SELECT key, count(*) FROM submission_attribute
+    WHERE NOT EXISTS (SELECT 1 FROM attribute_key) GROUP BY key";
 
 /// The counts per value and rating of key `?1` in the days `?2`–`?3` (either may be NULL), as
 /// `DailyRow`s whose `page` is the value: one seek on the key, at most days × values × ratings
@@ -105,16 +140,17 @@ const VALUE_COUNTS: &str = "SELECT '' AS day, val AS page, scale, value, sum(rat
 /// breakdown from.
 pub const KEYS_LISTED: usize = 20;
 
-/// The first `?1` keys of `attribute_daily`, one index seek each (a loose index scan: SQLite
-/// keeps no statistics here to skip by itself), not one row per count.
-const KEYS: &str = "WITH RECURSIVE k(key) AS (SELECT min(key) FROM attribute_daily
-    UNION ALL SELECT (SELECT min(key) FROM attribute_daily WHERE key > k.key) FROM k WHERE k.key IS NOT NULL)
-    SELECT key FROM k WHERE key IS NOT NULL LIMIT ?1";
+/// The `?1` keys most submissions carry (ties by key), walked on `attribute_key_most`: `?1` rows
+/// read however many keys there are.
+const KEYS: &str = "SELECT key, carried FROM attribute_key ORDER BY carried DESC, key LIMIT ?1";
 
-/// One key (`KEYS`).
-#[derive(serde::Deserialize)]
-struct KeyRow {
-    key: String,
+/// A key and how many stored submissions carry it (`KEYS`), as a shard answers it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct KeyCount {
+    /// The key.
+    pub key: String,
+    /// The submissions carrying it.
+    pub carried: i64,
 }
 
 impl SiteObject {
@@ -122,13 +158,16 @@ impl SiteObject {
     /// `attributes`). No recount: the column and the tables come in the same version, so no
     /// row with attributes is older than the tables.
     pub(super) fn ensure_attributes(&self) -> Result<(), Failure> {
-        self.transaction(|| Ok(self.sql.exec(&attributes_sql(), None).map(|_| ())?))
+        self.transaction(|| {
+            self.sql.exec(&attributes_sql(), None)?;
+            Ok(self.sql.exec(RECOUNT_KEYS, None).map(|_| ())?)
+        })
     }
 
-    /// The attribute keys this shard has counted, sorted, at most `KEYS_LISTED`.
-    pub(super) fn attribute_keys(&self) -> Result<Vec<String>, Failure> {
-        let rows: Vec<KeyRow> = self.sql.exec(KEYS, vec![(KEYS_LISTED as i64).into()])?.to_array()?;
-        Ok(rows.into_iter().map(|r| r.key).collect())
+    /// The attribute keys most of this shard's submissions carry, most first, at most
+    /// `KEYS_LISTED`.
+    pub(super) fn attribute_keys(&self) -> Result<Vec<KeyCount>, Failure> {
+        Ok(self.sql.exec(KEYS, vec![(KEYS_LISTED as i64).into()])?.to_array()?)
     }
 
     /// This shard's counts per value of attribute `key` in the days `from`–`to`.

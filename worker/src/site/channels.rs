@@ -12,7 +12,7 @@ use futures_util::future::join_all;
 use sayso_core::{AttributeBreakdown, ChannelSummary, Tally};
 use serde::{Deserialize, Serialize};
 
-use super::attributes::KEYS_LISTED;
+use super::attributes::{KeyCount, KEYS_LISTED};
 use super::call::{self, Credential, Fanned};
 use super::client::SiteClient;
 use super::query::SummaryQuery;
@@ -67,9 +67,9 @@ pub struct ChannelCounts {
     /// The values' of key `by` (`page` is the value).
     #[serde(default)]
     pub values: Vec<DailyRow>,
-    /// The attribute keys this shard holds, at most `KEYS_LISTED`.
+    /// The attribute keys most of this shard's submissions carry, at most `KEYS_LISTED`.
     #[serde(default)]
-    pub keys: Vec<String>,
+    pub keys: Vec<KeyCount>,
 }
 
 /// What the summary's slices are: its channels and, if one was asked for, its breakdown by an
@@ -79,7 +79,7 @@ pub struct Slices {
     pub channels: Vec<ChannelSummary>,
     /// By the values of `by`.
     pub breakdown: Option<AttributeBreakdown>,
-    /// The attribute keys, sorted.
+    /// The attribute keys most submissions carry, most first.
     pub keys: Vec<String>,
 }
 
@@ -167,14 +167,28 @@ impl SiteClient {
             }
             keys.extend(part.keys);
         }
-        keys.sort();
-        keys.dedup();
-        keys.truncate(KEYS_LISTED);
         Ok(Slices {
             channels: sayso_core::channel::channels(&site, &campaigns),
             // A page is one slice already, as for the channels.
             breakdown: query.by.as_deref().filter(|_| query.page.is_none()).map(|by| sayso_core::channel::breakdown(by, &site, &values)),
-            keys,
+            keys: most_carried(keys),
         })
     }
+}
+
+/// The `KEYS_LISTED` keys most carried over the shards' lists, most first (ties by key). Each
+/// shard lists its own top keys only, so a key just below every shard's list may be left out of
+/// the merge although its sum would rank: a key that matters to the owner is carried by most
+/// clicks, on every shard.
+fn most_carried(mut keys: Vec<KeyCount>) -> Vec<String> {
+    keys.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut summed: Vec<KeyCount> = Vec::with_capacity(keys.len());
+    for k in keys {
+        match summed.last_mut() {
+            Some(last) if last.key == k.key => last.carried += k.carried,
+            _ => summed.push(k),
+        }
+    }
+    summed.sort_by(|a, b| b.carried.cmp(&a.carried).then_with(|| a.key.cmp(&b.key)));
+    summed.into_iter().take(KEYS_LISTED).map(|k| k.key).collect()
 }
