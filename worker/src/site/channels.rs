@@ -23,7 +23,9 @@ use crate::http::Failure;
 
 /// The table and its triggers (made again on every start, so a changed trigger reaches every
 /// object). A row's day is that of its first arrival, as `daily`'s; a count that falls to zero
-/// stays as a zero row (at most days × campaigns × ratings of them).
+/// is deleted at once, so a deleted or expired campaign's rows leave nothing behind (the
+/// `WHERE old.channel <> 'web'` insert leaves a `web` row's line untouched, and its delete
+/// finds nothing).
 const CHANNELS: &str = "
 CREATE TABLE IF NOT EXISTS channel_daily (
   day TEXT NOT NULL, channel TEXT NOT NULL, scale TEXT NOT NULL, value INTEGER NOT NULL, ratings INTEGER NOT NULL, comments INTEGER NOT NULL,
@@ -40,6 +42,8 @@ CREATE TRIGGER channel_changed AFTER UPDATE OF channel, scale, value, comment, r
   INSERT INTO channel_daily SELECT date(old.received_at / 1000, 'unixepoch'), old.channel, old.scale, old.value, -1, -(old.comment IS NOT NULL)
     WHERE old.channel <> 'web'
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
+  DELETE FROM channel_daily WHERE day = date(old.received_at / 1000, 'unixepoch') AND channel = old.channel AND scale = old.scale
+    AND value = old.value AND ratings = 0 AND comments = 0;
   INSERT INTO channel_daily SELECT date(new.received_at / 1000, 'unixepoch'), new.channel, new.scale, new.value, 1, new.comment IS NOT NULL
     WHERE new.channel <> 'web'
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
@@ -47,6 +51,8 @@ END;
 CREATE TRIGGER channel_removed AFTER DELETE ON submission WHEN old.channel <> 'web' BEGIN
   INSERT INTO channel_daily VALUES (date(old.received_at / 1000, 'unixepoch'), old.channel, old.scale, old.value, -1, -(old.comment IS NOT NULL))
     ON CONFLICT DO UPDATE SET ratings = ratings + excluded.ratings, comments = comments + excluded.comments;
+  DELETE FROM channel_daily WHERE day = date(old.received_at / 1000, 'unixepoch') AND channel = old.channel AND scale = old.scale
+    AND value = old.value AND ratings = 0 AND comments = 0;
 END;
 ";
 
