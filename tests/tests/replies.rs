@@ -247,6 +247,68 @@ fn only_the_keys_holder_reads_a_reply_answers_it_once_and_it_goes_with_its_submi
     Ok(())
 }
 
+/// A check of `receipts` from network `address`.
+fn check_from(edge: &Edge, site: &str, address: &str, receipts: &[(String, String)]) -> Result<Answer> {
+    let receipts: Vec<Value> = receipts.iter().map(|(id, key)| json!({ "id": id, "key": key })).collect();
+    api::post(
+        &format!("{}/v1/sites/{site}/replies", edge.url),
+        &[("content-type", "text/plain"), ("origin", ORIGIN), ("cf-connecting-ip", address)],
+        json!({ "receipts": receipts }).to_string().as_bytes(),
+    )
+}
+
+#[test]
+fn a_script_probing_receipts_is_slowed_and_locks_no_visitor_out() -> Result<()> {
+    let (edge, site) = (Edge::shared()?, unique_site("replies-flood")?);
+    // The default visitor limit (10 a minute), as a real site has it.
+    let owner = edge.create_site_limited(&site, &[ORIGIN], json!({ "scale": "stars" }), json!({ "min_comment_ms": 0 }))?.owner_key;
+    submit(edge, &site, 1, "The coupon field does nothing")?;
+    ensure!(reply(edge, &site, &owner, 1, "Fixed, thank you", false)?.status == 200);
+    // A script guesses keys from one address, 20 receipts a call: ten calls, then refused.
+    let (script, visitor) = ("203.0.113.9", "198.51.100.7");
+    let guesses: Vec<(String, String)> = (0..20u32).map(|n| (id(1), format!("{:0>32x}", 0xdead_0000_u32 + n))).collect();
+    for n in 0..10 {
+        let a = check_from(edge, &site, script, &guesses)?;
+        ensure!(nothing(&a), "guess {n} reads nothing: {a:?}");
+    }
+    let slowed = check_from(edge, &site, script, &guesses)?;
+    println!("the 11th check in a minute: {} {} retry-after {:?}", slowed.status, slowed.body, slowed.header("retry-after"));
+    ensure!(refused(&slowed, 429, "rate_limited") && slowed.header("retry-after").is_some(), "{slowed:?}");
+    ensure!(slowed.header("access-control-allow-origin") == Some(ORIGIN), "the page can read why: {slowed:?}");
+    // Its follow-ups with guessed keys spend the same bucket: refused before any key is tried.
+    let probe = api::post(
+        &format!("{}/v1/sites/{site}/feedback/{}/followup", edge.url, id(1)),
+        &[
+            ("content-type", "application/json"),
+            ("origin", ORIGIN),
+            ("cf-connecting-ip", script),
+            ("authorization", &format!("Receipt {}", guesses[0].1)),
+        ],
+        json!({ "comment": "hi" }).to_string().as_bytes(),
+    )?;
+    ensure!(refused(&probe, 429, "rate_limited"), "{probe:?}");
+    // The checks' bucket is its own: the same address may still rate the page.
+    let body = json!({ "id": id(2), "site": site, "scale": "stars", "value": 4, "page": "/cart", "locale": "en",
+        "client_ts": 1_763_900_000_000_u64, "widget_version": "0.1.0", "rev": 0, "key": key(2) });
+    let rated = api::post(
+        &format!("{}/v1/sites/{site}/feedback", edge.url),
+        &[("content-type", "application/json"), ("origin", ORIGIN), ("cf-connecting-ip", script)],
+        body.to_string().as_bytes(),
+    )?;
+    ensure!(rated.status == 201, "a click is not a check: {rated:?}");
+    // The visitor who wrote, on another network, reads the reply and answers it.
+    let read = check_from(edge, &site, visitor, &[(id(1), key(1))])?;
+    ensure!(read.status == 200 && read.json()["replies"][0]["text"] == "Fixed, thank you", "{read:?}");
+    let answered = api::post(
+        &format!("{}/v1/sites/{site}/feedback/{}/followup", edge.url, id(1)),
+        &[("content-type", "application/json"), ("origin", ORIGIN), ("cf-connecting-ip", visitor), ("authorization", &format!("Receipt {}", key(1)))],
+        json!({ "comment": "Works now" }).to_string().as_bytes(),
+    )?;
+    ensure!(answered.status == 201, "{answered:?}");
+    ensure!(item(edge, &site, &owner, 1)?["reply"]["followup"] == "Works now", "stored once");
+    Ok(())
+}
+
 #[test]
 fn a_sharded_sites_replies_come_from_every_shard_in_one_check() -> Result<()> {
     let (edge, site) = (Edge::shared()?, unique_site("replies-shards")?);

@@ -69,7 +69,7 @@ pub enum Failure {
     #[error("admin routes are off: set the ADMIN_TOKEN secret")]
     AdminDisabled,
     /// A rate limit is exhausted; try again after this many seconds.
-    #[error("too many submissions: try again in {0} s")]
+    #[error("too many requests from this visitor or site: try again in {0} s")]
     RateLimited(u32),
     /// Same id and revision as a stored submission but different content.
     #[error("this submission id and revision were already used for different content")]

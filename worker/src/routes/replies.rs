@@ -60,7 +60,8 @@ async fn checked(req: &mut Request, env: &Env, site: &str) -> Result<VisitorRepl
         wire.receipts.iter().filter_map(|r| Some((SubmissionId::parse(&r.id).ok()?, AuthorKey::parse(&r.key).ok()?))).collect();
     receipts.sort_by(|a, b| a.0.cmp(&b.0));
     receipts.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    Ok(VisitorReplies { replies: site::client(env, &site)?.check_replies(receipts).await? })
+    let visitor = super::submit::visitor(req)?;
+    Ok(VisitorReplies { replies: site::client(env, &site)?.check_replies(receipts, &visitor).await? })
 }
 
 /// The visitor's one answer to a reply: `Authorization: Receipt KEY`, `{"comment"}`; 201 with
@@ -79,7 +80,8 @@ async fn followed_up(req: &mut Request, env: &Env, site: &str, id: &str) -> Resu
     // A malformed id or key is no submission's: answered as a wrong one is.
     let id = SubmissionId::parse(id).map_err(|_| Failure::FeedbackNotFound)?;
     let key = AuthorKey::parse(&receipt).map_err(|_| Failure::FeedbackNotFound)?;
-    match site::client(env, &site)?.followup(&key, &id, comment.as_str()).await {
+    let visitor = super::submit::visitor(req)?;
+    match site::client(env, &site)?.followup(&key, &id, comment.as_str(), &visitor).await {
         // No such site: answered as no such submission (the quote's consent says the same).
         Err(Failure::SiteNotFound) => Err(Failure::FeedbackNotFound),
         other => other,

@@ -40,6 +40,7 @@ mod recent;
 pub mod refusal;
 mod replies;
 mod replies_client;
+mod replies_visitor;
 mod retention;
 mod rollups;
 mod search;

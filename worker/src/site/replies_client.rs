@@ -9,7 +9,7 @@ use futures_util::future::join_all;
 use sayso_core::reply::{ReplyView, VisitorReply};
 use sayso_core::{AuthorKey, ShardMap, SubmissionId};
 
-use super::call::{CheckReplies, Credential, DeleteReply, Followup, PutReply, Routed};
+use super::call::{CheckReplies, Credential, DeleteReply, Followup, PutReply, Routed, Visitor};
 use super::client::SiteClient;
 use super::merge;
 use crate::http::Failure;
@@ -30,8 +30,9 @@ impl SiteClient {
     }
 
     /// Stores the visitor's follow-up to the reply to submission `id`, by its key.
-    pub async fn followup(&self, key: &AuthorKey, id: &SubmissionId, comment: &str) -> Result<ReplyView, Failure> {
-        self.routed(id, || Followup { key: key.as_str().to_owned(), id: id.as_str().to_owned(), comment: comment.to_owned() }).await
+    pub async fn followup(&self, key: &AuthorKey, id: &SubmissionId, comment: &str, visitor: &Visitor) -> Result<ReplyView, Failure> {
+        let call = || Followup { key: key.as_str().to_owned(), id: id.as_str().to_owned(), comment: comment.to_owned(), visitor: visitor.clone() };
+        self.routed(id, call).await
     }
 
     /// An owner's call about one submission, as `delete` routes it: on a site whose cached map
@@ -57,7 +58,7 @@ impl SiteClient {
     /// The replies to `receipts` (each id and key well formed) that their keys may read, each
     /// marked seen. The receipts go to their shards by the cached map; a shard whose map says
     /// otherwise reads nothing and answers its map, by which its part is routed again.
-    pub async fn check_replies(&self, receipts: Vec<(SubmissionId, AuthorKey)>) -> Result<Vec<VisitorReply>, Failure> {
+    pub async fn check_replies(&self, receipts: Vec<(SubmissionId, AuthorKey)>, visitor: &Visitor) -> Result<Vec<VisitorReply>, Failure> {
         let mut map = merge::cached_map(&self.site);
         let mut answered = false;
         let mut pending = receipts;
@@ -65,7 +66,8 @@ impl SiteClient {
         for _ in 0..ROUNDS {
             let groups = by_shard(map.as_ref(), pending);
             let calls = groups.iter().map(|(shard, group)| {
-                let call = CheckReplies { receipts: group.iter().map(|(id, key)| (id.as_str().to_owned(), key.as_str().to_owned())).collect() };
+                let receipts = group.iter().map(|(id, key)| (id.as_str().to_owned(), key.as_str().to_owned())).collect();
+                let call = CheckReplies { receipts, visitor: visitor.clone() };
                 self.ask_at(*shard, call)
             });
             let answers = join_all(calls).await;
